@@ -1,0 +1,171 @@
+// Package db opens Herald's SQLite file with the pragmas it relies on, and
+// brings its schema up to date through ordered, versioned migrations, taking
+// a VACUUM INTO backup before it migrates an existing database.
+package db
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Options for Open. Now and Log default to the wall clock and slog.Default.
+type Options struct {
+	Path      string
+	BackupDir string
+	Now       func() time.Time
+	Log       *slog.Logger
+	// migrations overrides the real history in tests.
+	migrations []Migration
+}
+
+// Report says what Open did.
+type Report struct {
+	SchemaVersion int
+	FromVersion   int
+	Applied       []int
+	Backup        *Backup // taken before migrating, if any
+}
+
+var sqliteHeader = []byte("SQLite format 3\x00")
+
+// dsn turns on what Herald depends on: foreign keys, a busy timeout so
+// concurrent writers wait instead of failing, WAL so readers never block the
+// writer, and BEGIN IMMEDIATE so a write transaction takes its lock up front
+// (a deferred one can deadlock when it upgrades from read to write).
+func dsn(path string) string {
+	return path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// Open opens (creating if needed) and migrates the database at o.Path.
+// A damaged file yields *CorruptError and a file from a newer Herald yields
+// *NewerSchemaError; in both cases the file is left as it was.
+func Open(ctx context.Context, o Options) (*gorm.DB, Report, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	ms := o.migrations
+	if ms == nil {
+		ms = Migrations()
+	}
+	latest := ms[len(ms)-1].Version
+
+	corrupt := func(err error) error {
+		ce := &CorruptError{Path: o.Path, Err: err}
+		if b, lerr := LatestBackup(o.BackupDir); lerr == nil {
+			ce.LatestBackup = b
+		}
+		return ce
+	}
+
+	if err := checkHeader(o.Path); err != nil {
+		return nil, Report{}, corrupt(err)
+	}
+
+	g, err := gorm.Open(sqlite.Open(dsn(o.Path)), &gorm.Config{
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return o.Now().UTC() },
+		SkipDefaultTransaction: true,
+		TranslateError:         true,
+	})
+	if err != nil {
+		if isCorruption(err) {
+			return nil, Report{}, corrupt(err)
+		}
+		return nil, Report{}, fmt.Errorf("open database %s: %w", o.Path, err)
+	}
+	fail := func(err error) (*gorm.DB, Report, error) {
+		_ = Close(g)
+		return nil, Report{}, err
+	}
+
+	if err := quickCheck(ctx, g); err != nil {
+		if isCorruption(err) || errors.Is(err, errIntegrity) {
+			return fail(corrupt(err))
+		}
+		return fail(fmt.Errorf("open database %s: %w", o.Path, err))
+	}
+
+	from, err := SchemaVersion(ctx, g)
+	if err != nil {
+		return fail(fmt.Errorf("read schema version: %w", err))
+	}
+	rep := Report{SchemaVersion: from, FromVersion: from}
+	if from > latest {
+		return fail(&NewerSchemaError{Path: o.Path, Found: from, Supported: latest})
+	}
+	if from == latest {
+		return g, rep, nil
+	}
+	if from > 0 {
+		b, err := TakeBackup(ctx, g, o.BackupDir, fmt.Sprintf("pre-migration-v%d", from), o.Now())
+		if err != nil {
+			return fail(fmt.Errorf("back up before migrating (nothing was changed): %w", err))
+		}
+		rep.Backup = &b
+		o.Log.Info("database backed up before migration", "path", b.Path, "from_version", from)
+	}
+	applied, err := migrate(ctx, g, ms, o.Now)
+	rep.Applied = applied
+	if err != nil {
+		return fail(fmt.Errorf("upgrade database: %w", err))
+	}
+	rep.SchemaVersion = latest
+	o.Log.Info("database migrated", "from_version", from, "to_version", latest, "applied", applied)
+	return g, rep, nil
+}
+
+// Close closes the pool and checkpoints the WAL into the main file.
+func Close(g *gorm.DB) error {
+	sqlDB, err := g.DB()
+	if err != nil {
+		return err
+	}
+	_ = g.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`).Error
+	return sqlDB.Close()
+}
+
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	n, err := io.ReadFull(f, head)
+	if n == 0 && (errors.Is(err, io.EOF)) {
+		return nil // an empty file is a new database
+	}
+	if err != nil || !bytes.Equal(head, sqliteHeader) {
+		return errors.New("file is not a database (bad header)")
+	}
+	return nil
+}
+
+var errIntegrity = errors.New("integrity check failed")
+
+func quickCheck(ctx context.Context, g *gorm.DB) error {
+	var rows []string
+	if err := g.WithContext(ctx).Raw(`PRAGMA quick_check`).Scan(&rows).Error; err != nil {
+		return err
+	}
+	if len(rows) == 1 && rows[0] == "ok" {
+		return nil
+	}
+	return fmt.Errorf("%w: %v", errIntegrity, rows)
+}

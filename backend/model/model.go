@@ -1,0 +1,249 @@
+// Package model holds Herald's persistent types. It does no I/O; the
+// schema itself is defined by the migrations in package db, and a test in
+// package store checks that every field here has its column.
+package model
+
+import "time"
+
+// Setting is one key/value pair of user settings.
+type Setting struct {
+	Key       string `gorm:"primaryKey"`
+	Value     string
+	UpdatedAt time.Time
+}
+
+func (Setting) TableName() string { return "settings" }
+
+// Team groups channels (a brand, a client, "Personal").
+type Team struct {
+	ID        int64 `gorm:"primaryKey"`
+	Name      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (Team) TableName() string { return "teams" }
+
+// ChannelStatus is the health of a channel's connection.
+type ChannelStatus string
+
+const (
+	// ChannelConnected: the last check or use succeeded.
+	ChannelConnected ChannelStatus = "connected"
+	// ChannelAttention: usable for some things, but the user must act
+	// (a missing permission, a retired API version).
+	ChannelAttention ChannelStatus = "attention"
+	// ChannelDisconnected: the network said the credentials are dead.
+	ChannelDisconnected ChannelStatus = "disconnected"
+)
+
+// Channel is one account, page or organization on one network.
+type Channel struct {
+	ID              int64 `gorm:"primaryKey"`
+	Network         string
+	Instance        string
+	RemoteID        string
+	Kind            string
+	Handle          string
+	DisplayName     string
+	AvatarURL       string
+	ProfileURL      string
+	Status          ChannelStatus
+	StatusReason    string
+	StatusChangedAt time.Time
+	// TokenExpiresAt is when the user must sign in again at the latest (the
+	// end of the refreshable session); nil when the network never expires it.
+	TokenExpiresAt *time.Time
+	// AccessExpiresAt is when the short-lived access token lapses; Herald
+	// refreshes it before then.
+	AccessExpiresAt  *time.Time
+	ConnectedAt      time.Time
+	RefreshedAt      *time.Time
+	CheckedAt        *time.Time
+	RemindedAt       *time.Time
+	LastCheckClass   string
+	LastCheckMessage string
+	RemovedAt        *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Teams            []Team `gorm:"many2many:channel_teams"`
+}
+
+// LastAuthorizedAt is when the user last signed in for this channel.
+func (c Channel) LastAuthorizedAt() time.Time {
+	if c.RefreshedAt != nil && c.RefreshedAt.After(c.ConnectedAt) {
+		return *c.RefreshedAt
+	}
+	return c.ConnectedAt
+}
+
+// HealthKind names an entry of a channel's health timeline.
+type HealthKind string
+
+const (
+	HealthConnected      HealthKind = "connected"
+	HealthRefreshed      HealthKind = "refreshed"       // the user signed in again
+	HealthTokenRefreshed HealthKind = "token_refreshed" // Herald renewed the token itself
+	HealthDisconnected   HealthKind = "disconnected"
+	HealthReconnected    HealthKind = "reconnected"
+	HealthAttention      HealthKind = "attention"
+	HealthCheckFailed    HealthKind = "check_failed"
+	HealthRecovered      HealthKind = "recovered"
+	HealthReminder       HealthKind = "reminder"
+	HealthRemoved        HealthKind = "removed"
+	HealthRestored       HealthKind = "restored"
+)
+
+// HealthEvent is one entry of a channel's health timeline.
+type HealthEvent struct {
+	ID        int64 `gorm:"primaryKey"`
+	ChannelID int64
+	At        time.Time
+	Kind      HealthKind
+	Class     string
+	Message   string
+}
+
+func (HealthEvent) TableName() string { return "channel_health" }
+
+func (Channel) TableName() string { return "channels" }
+
+// ChannelTeam links a channel to a team.
+type ChannelTeam struct {
+	ChannelID int64 `gorm:"primaryKey"`
+	TeamID    int64 `gorm:"primaryKey"`
+}
+
+func (ChannelTeam) TableName() string { return "channel_teams" }
+
+// PostStatus summarises a post's targets.
+type PostStatus string
+
+const (
+	PostDraft      PostStatus = "draft"
+	PostScheduled  PostStatus = "scheduled"
+	PostPublishing PostStatus = "publishing"
+	PostPublished  PostStatus = "published"
+	PostPartial    PostStatus = "partial"
+	PostFailed     PostStatus = "failed"
+	PostCancelled  PostStatus = "cancelled"
+)
+
+// MissedPolicy says what happens to a target whose time passed while
+// Herald was not running.
+type MissedPolicy string
+
+const (
+	MissedPublishLate MissedPolicy = "publish_late"
+	MissedSkip        MissedPolicy = "skip"
+	MissedAsk         MissedPolicy = "ask"
+)
+
+// Post is what the user wrote once, for one or more channels.
+type Post struct {
+	ID           int64 `gorm:"primaryKey"`
+	Title        string
+	Status       PostStatus
+	ScheduledAt  *time.Time
+	TimeZone     string
+	MissedPolicy MissedPolicy
+	GraceMinutes int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Targets      []PostTarget
+}
+
+func (Post) TableName() string { return "posts" }
+
+// TargetStatus is where one variant stands.
+type TargetStatus string
+
+const (
+	TargetDraft     TargetStatus = "draft"
+	TargetScheduled TargetStatus = "scheduled"
+	TargetClaimed   TargetStatus = "claimed"
+	TargetPublished TargetStatus = "published"
+	TargetFailed    TargetStatus = "failed"
+	TargetSkipped   TargetStatus = "skipped"
+	TargetBlocked   TargetStatus = "blocked"
+	TargetCancelled TargetStatus = "cancelled"
+)
+
+// PostTarget is a post's variant for one channel, with its own status.
+type PostTarget struct {
+	ID             int64 `gorm:"primaryKey"`
+	PostID         int64
+	ChannelID      int64
+	Body           string
+	Link           string
+	Thread         string // JSON array of follow-up texts
+	FirstComment   string
+	Options        string // JSON, network-specific
+	Status         TargetStatus
+	DueAt          *time.Time
+	NextAttemptAt  *time.Time
+	AttemptCount   int
+	IdempotencyKey string
+	RemoteID       string
+	RemoteURL      string
+	ErrorClass     string
+	ErrorMessage   string
+	PublishedAt    *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (PostTarget) TableName() string { return "post_targets" }
+
+// AttemptOutcome is how one publish attempt ended.
+type AttemptOutcome string
+
+const (
+	OutcomePending   AttemptOutcome = "pending"
+	OutcomeSucceeded AttemptOutcome = "succeeded"
+	OutcomeFailed    AttemptOutcome = "failed"
+	// OutcomeUnknown: the request may have reached the network (a timeout
+	// after sending); reconcile before retrying.
+	OutcomeUnknown AttemptOutcome = "unknown"
+)
+
+// Attempt is one entry in a target's ledger.
+type Attempt struct {
+	ID           int64 `gorm:"primaryKey"`
+	TargetID     int64
+	Number       int
+	StartedAt    time.Time
+	FinishedAt   *time.Time
+	Outcome      AttemptOutcome
+	ErrorClass   string
+	ErrorMessage string
+	RemoteID     string
+}
+
+func (Attempt) TableName() string { return "attempts" }
+
+// Actor says who caused an audited action.
+type Actor string
+
+const (
+	ActorUser      Actor = "user"
+	ActorScheduler Actor = "scheduler"
+	ActorHealth    Actor = "health"
+	ActorSystem    Actor = "system"
+)
+
+// AuditEntry is one append-only line of the audit log.
+type AuditEntry struct {
+	ID          int64 `gorm:"primaryKey"`
+	At          time.Time
+	Actor       Actor
+	Event       string
+	ChannelID   *int64
+	ChannelName string
+	Teams       string
+	PostID      *int64
+	Summary     string
+	Details     string // JSON
+}
+
+func (AuditEntry) TableName() string { return "audit_log" }
