@@ -1,0 +1,73 @@
+package network
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Class is the shared classification of a network failure. Only
+// ClassAuthDead disconnects a channel.
+type Class string
+
+const (
+	ClassAuthDead        Class = "auth_dead"           // credentials revoked or expired for good
+	ClassScopeMissing    Class = "scope_missing"       // signed in, but a permission is missing
+	ClassAPIRetired      Class = "api_version_retired" // the API version Herald speaks is gone
+	ClassRateLimited     Class = "rate_limited"        // wait until ResetAt
+	ClassContentRejected Class = "content_rejected"    // the post itself was refused
+	ClassMediaRejected   Class = "media_rejected"      // an attachment was refused
+	ClassTransient       Class = "transient"           // network blip, 5xx: try again later
+	ClassInvalidInput    Class = "invalid_input"       // what the user typed is wrong (bad server, password)
+	// ClassTokenExpired: the short-lived access token expired; refresh the
+	// credential and retry. Never shown to the user, never a disconnect.
+	ClassTokenExpired Class = "token_expired"
+)
+
+// Error is a classified network failure. Message is safe to show (no
+// credentials); Status and Code keep the network's own words for logs.
+type Error struct {
+	Network string
+	Op      string
+	Class   Class
+	Status  int
+	Code    string // the network's error code or name
+	Message string
+	ResetAt time.Time // when rate limited, if the network said
+	// Sent is true when the request may have reached the network (a timeout
+	// after sending): the outcome is unknown.
+	Sent bool
+	Err  error
+}
+
+func (e *Error) Error() string {
+	s := fmt.Sprintf("%s: %s: %s", e.Network, e.Op, e.Message)
+	if e.Status != 0 {
+		s += fmt.Sprintf(" (HTTP %d)", e.Status)
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ClassOf returns the class of err, or ClassTransient for an error that was
+// never classified (the safe default: retry later, never disconnect).
+func ClassOf(err error) Class {
+	var ne *Error
+	if errors.As(err, &ne) {
+		return ne.Class
+	}
+	return ClassTransient
+}
+
+// IsAuthDead reports whether err means the channel's credentials are dead.
+func IsAuthDead(err error) bool { return ClassOf(err) == ClassAuthDead }
+
+// RetryAfter returns when to try again for a rate-limited error.
+func RetryAfter(err error) (time.Time, bool) {
+	var ne *Error
+	if errors.As(err, &ne) && ne.Class == ClassRateLimited && !ne.ResetAt.IsZero() {
+		return ne.ResetAt, true
+	}
+	return time.Time{}, false
+}

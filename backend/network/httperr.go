@@ -1,0 +1,91 @@
+package network
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"herald/backend/logging"
+)
+
+// HTTPClass is the default class for an HTTP status; networks refine it
+// with their own error bodies (Bluesky's ExpiredToken, Facebook's code 190).
+func HTTPClass(status int) Class {
+	switch {
+	case status == http.StatusUnauthorized:
+		return ClassAuthDead
+	case status == http.StatusForbidden:
+		return ClassScopeMissing
+	case status == http.StatusTooManyRequests:
+		return ClassRateLimited
+	case status == http.StatusGone || status == http.StatusUpgradeRequired:
+		return ClassAPIRetired
+	case status >= 500, status == http.StatusRequestTimeout:
+		return ClassTransient
+	case status == http.StatusRequestEntityTooLarge || status == http.StatusUnsupportedMediaType:
+		return ClassMediaRejected
+	case status >= 400:
+		return ClassContentRejected
+	}
+	return ClassTransient
+}
+
+// RetryAfterHeader reads Retry-After (seconds or an HTTP date).
+func RetryAfterHeader(h http.Header, now time.Time) (time.Time, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return time.Time{}, false
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return now.Add(time.Duration(secs) * time.Second), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// TransportError classifies a failure to get any HTTP response. A timeout
+// or reset after the request was written may have reached the network, so
+// Sent is set: the outcome of a write is unknown and must be reconciled.
+func TransportError(networkID, op string, err error) *Error {
+	e := &Error{Network: networkID, Op: op, Class: ClassTransient, Err: err, Sent: true}
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	var urlErr *url.Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		e.Message, e.Sent = "cancelled", false
+	case errors.As(err, &dnsErr):
+		e.Message, e.Sent = "the server name could not be found ("+dnsErr.Name+")", false
+		if dnsErr.IsNotFound {
+			e.Class = ClassInvalidInput
+		}
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		e.Message, e.Sent = "the server could not be reached", false
+	case strings.Contains(err.Error(), "x509:") || strings.Contains(err.Error(), "tls:"):
+		e.Class, e.Sent = ClassInvalidInput, false
+		e.Message = "the server's TLS certificate is not valid (" + tlsReason(err) + ")"
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &urlErr) && urlErr.Timeout()):
+		e.Message = "the server did not answer in time"
+	default:
+		e.Message = "the connection failed: " + logging.Redact(err.Error())
+	}
+	return e
+}
+
+func tlsReason(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "x509: "); i >= 0 {
+		return msg[i+len("x509: "):]
+	}
+	if i := strings.Index(msg, "tls: "); i >= 0 {
+		return msg[i+len("tls: "):]
+	}
+	return "handshake failed"
+}

@@ -1,0 +1,101 @@
+// Package mastodon connects Herald to any server that speaks the Mastodon
+// client API (Mastodon itself, GoToSocial, and compatible forks).
+//
+// Every server is its own OAuth provider: Herald registers itself with the
+// server the user names (POST /api/v1/apps) for the exact loopback redirect
+// it has just bound, then signs in with PKCE. Access tokens never expire,
+// so there is no refresh; a token dies only when it is revoked.
+package mastodon
+
+import (
+	"net/http"
+	"time"
+
+	"herald/backend/network"
+)
+
+// ID is the network id stored with every Mastodon channel.
+const ID = "mastodon"
+
+// Options configure a Client. Zero values get sensible defaults.
+type Options struct {
+	// HTTP sends every request; default *http.Client with a 30 s timeout.
+	HTTP network.HTTPDoer
+	// ClientName is the app name the user sees on the server; default "Herald".
+	ClientName string
+	// Website is shown next to the app name on the server's consent page.
+	Website string
+	// Scopes requested at registration and sign-in; default "read write".
+	Scopes string
+	// Now is the clock used to turn Retry-After into a time; default time.Now.
+	Now func() time.Time
+}
+
+// Client talks to Mastodon-API servers. It holds no per-server state: the
+// server and credential are passed to each call.
+type Client struct {
+	http       network.HTTPDoer
+	clientName string
+	website    string
+	scopes     string
+	now        func() time.Time
+}
+
+var (
+	_ network.Network         = (*Client)(nil)
+	_ network.OAuthConnector  = (*Client)(nil)
+	_ network.AccountLister   = (*Client)(nil)
+	_ network.LivenessChecker = (*Client)(nil)
+	_ network.Revoker         = (*Client)(nil)
+)
+
+// New returns a Client with o's dependencies, defaulting what is unset.
+func New(o Options) *Client {
+	c := &Client{http: o.HTTP, clientName: o.ClientName, website: o.Website, scopes: o.Scopes, now: o.Now}
+	if c.http == nil {
+		c.http = &http.Client{Timeout: 30 * time.Second}
+	}
+	if c.clientName == "" {
+		c.clientName = "Herald"
+	}
+	if c.scopes == "" {
+		c.scopes = "read write"
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	return c
+}
+
+// Descriptor says what Herald can do with a Mastodon server.
+func (c *Client) Descriptor() network.Descriptor {
+	return network.Descriptor{
+		ID:            ID,
+		Name:          "Mastodon",
+		Auth:          network.AuthOAuthLoopback,
+		NeedsInstance: true,
+		InstanceLabel: "Server",
+		ConnectHelp: "You'll sign in on your server's own page in your browser. " +
+			"Herald registers itself with your server and never sees your password.",
+		NotListedHelp: "One sign-in connects one account: the one signed in on your server's page. " +
+			"To add another account, sign out on the server's page first, or use a private browser window.",
+		Capabilities: []network.Capability{
+			network.CapPublish,
+			network.CapMedia,
+			network.CapAltText,
+			network.CapThreads,
+			network.CapContentWarning,
+			network.CapVisibility,
+			network.CapNativeSchedule,
+			network.CapComments,
+			network.CapPostMetrics,
+			network.CapChannelMetrics,
+			network.CapRevoke,
+		},
+		Limitations: []network.Limitation{
+			{Capability: network.CapPostMetrics, Text: "Mastodon reports no impressions or reach: only favourites, boosts and replies."},
+			{Capability: network.CapPublish, Text: "Character and media limits differ per server; Herald reads them from your server."},
+			{Capability: network.CapTagPeople, Text: "People are tagged by @mentioning them in the text (@name@server)."},
+		},
+	}
+}
