@@ -1,0 +1,5 @@
+//go:build !dev
+
+package main
+
+func devArgs(args []string) []string { return args }

@@ -1,0 +1,155 @@
+// End-to-end check of Settings → Diagnostics against a running Herald.
+//
+// Run with `node --test frontend/e2e/` while Herald's dev server is up:
+//   HERALD_E2E_URL             the app, e.g. http://127.0.0.1:34115/ (required; the tests skip without it)
+//   HERALD_E2E_SCHEMA_VERSION  the schema version the page must show (optional)
+//   HERALD_E2E_DATA_DIR        the data folder the page must show (optional)
+//   HERALD_E2E_ARTIFACTS       where screenshots go (default: ../artifacts from frontend/, the repo's artifacts/)
+//   HERALD_E2E_CHROMIUM        the browser (default: /usr/bin/chromium)
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, afterEach, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const appUrl = process.env.HERALD_E2E_URL ?? '';
+const expectedSchema = process.env.HERALD_E2E_SCHEMA_VERSION ?? '';
+const expectedDataDir = process.env.HERALD_E2E_DATA_DIR ?? '';
+const frontendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const artifactsDir = path.resolve(process.env.HERALD_E2E_ARTIFACTS || path.join(frontendDir, '..', 'artifacts'));
+const skip = appUrl ? false : 'HERALD_E2E_URL is not set; start Herald with -devserver and point this at it';
+
+const WAIT = 30_000; // first load of a dev server, and the keyring check (up to 10 s), can be slow
+const KEYRING_WAIT = 40_000;
+
+/** The app URL with a route, e.g. at('/settings/diagnostics'). */
+const at = (route) => {
+  const url = new URL(appUrl);
+  url.hash = `#${route}`;
+  return url.toString();
+};
+
+let profileDir;
+let context;
+let page;
+const pageErrors = [];
+
+before(async () => {
+  if (skip) {
+    return;
+  }
+  await mkdir(artifactsDir, { recursive: true });
+  profileDir = await mkdtemp(path.join(tmpdir(), 'herald-e2e-chromium-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.HERALD_E2E_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1200, height: 800 },
+  });
+  context.setDefaultTimeout(WAIT);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+});
+
+after(async () => {
+  await context?.close();
+  if (profileDir) {
+    await rm(profileDir, { recursive: true, force: true });
+  }
+});
+
+afterEach(async (t) => {
+  // A picture of the page when a test fails, to see why.
+  if (page && t.passed === false) {
+    const name = t.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    await page.screenshot({ path: path.join(artifactsDir, `e2e-failed-${name}.png`) }).catch(() => {});
+  }
+});
+
+const testId = (id) => page.locator(`[data-testid="${id}"]`);
+
+test('Diagnostics shows the schema version, data folder and keyring status', { skip }, async () => {
+  await page.goto(at('/settings/diagnostics'));
+  await page.waitForFunction(() => typeof window.go === 'object' && window.go !== null, null, { timeout: WAIT });
+
+  const schema = testId('diag-schema-version');
+  await schema.waitFor({ state: 'visible' });
+  const schemaText = (await schema.textContent()) ?? '';
+  if (expectedSchema) {
+    assert.equal(schemaText, expectedSchema, 'schema version on the page');
+  } else {
+    assert.match(schemaText, /^\d+$/, 'schema version is a number');
+  }
+  assert.match((await testId('diag-latest-schema-version').textContent()) ?? '', /^\d+$/);
+  assert.notEqual(((await testId('diag-version').textContent()) ?? '').trim(), '', 'a version is shown');
+  assert.notEqual(((await testId('diag-db-path').textContent()) ?? '').trim(), '', 'a database path is shown');
+
+  if (expectedDataDir) {
+    const shown = (await testId('diag-data-dir').textContent()) ?? '';
+    assert.equal(path.resolve(shown), path.resolve(expectedDataDir), 'data folder on the page');
+  }
+
+  const keyring = testId('keyring-status');
+  await keyring.waitFor({ state: 'attached' });
+  await page.waitForFunction(
+    () => {
+      const state = document.querySelector('[data-testid="keyring-status"]')?.getAttribute('data-state');
+      return state !== undefined && state !== null && state !== 'checking';
+    },
+    null,
+    { timeout: KEYRING_WAIT },
+  );
+  assert.ok(['available', 'unavailable'].includes(await keyring.getAttribute('data-state')), 'keyring settled');
+
+  await page.screenshot({ path: path.join(artifactsDir, 'e2e-diagnostics.png') });
+});
+
+test('Back up now takes a backup and the last backup updates', { skip }, async () => {
+  const lastBackup = testId('diag-last-backup');
+  await lastBackup.waitFor({ state: 'visible' });
+  const before = (await lastBackup.getAttribute('data-path')) ?? '';
+
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await page.getByText('Backup saved').waitFor({ state: 'visible' });
+  await page.waitForFunction(
+    (previous) => {
+      const shown = document.querySelector('[data-testid="diag-last-backup"]')?.getAttribute('data-path');
+      return Boolean(shown) && shown !== previous;
+    },
+    before,
+    { timeout: WAIT },
+  );
+  const afterPath = (await lastBackup.getAttribute('data-path')) ?? '';
+  assert.notEqual(afterPath, before, 'the last backup changed');
+  assert.notEqual(await lastBackup.getAttribute('data-taken-at'), '', 'the backup has a time');
+
+  await page.screenshot({ path: path.join(artifactsDir, 'e2e-diagnostics-after-backup.png') });
+});
+
+test('A view that is not built yet says so', { skip }, async () => {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calendar' }).click();
+  await page.waitForURL(/#\/calendar$/);
+  const empty = testId('not-built');
+  await empty.waitFor({ state: 'visible' });
+  assert.match((await empty.textContent()) ?? '', /Calendar is not built yet/);
+  assert.equal(
+    await page.getByRole('link', { name: 'Calendar' }).getAttribute('aria-current'),
+    'page',
+    'the nav marks Calendar as current',
+  );
+});
+
+test('The page raised no uncaught errors', { skip }, () => {
+  assert.deepEqual(pageErrors, []);
+});

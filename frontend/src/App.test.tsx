@@ -1,0 +1,100 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Diagnostics, KeyringStatus, StartupProblem } from './api/types';
+import { App } from './App';
+import { mockedBinding } from './test/bindings';
+import { VIEWS } from './navigation';
+import { diagnosticsFixture, keyringFixture, problemFixture } from './test/fixtures';
+import { renderWithProviders } from './test/render';
+import * as Recovery from './wailsjs/go/service/Recovery';
+import * as Settings from './wailsjs/go/service/Settings';
+
+vi.mock('./wailsjs/go/service/Recovery', () => ({ Problem: vi.fn(), RestoreLatestBackup: vi.fn() }));
+vi.mock('./wailsjs/go/service/Settings', () => ({ Diagnostics: vi.fn(), KeyringStatus: vi.fn(), BackupNow: vi.fn() }));
+
+const problem = mockedBinding<StartupProblem>(Recovery.Problem);
+
+beforeEach(() => {
+  problem.mockResolvedValue(problemFixture());
+  mockedBinding<Diagnostics>(Settings.Diagnostics).mockResolvedValue(diagnosticsFixture());
+  mockedBinding<KeyringStatus>(Settings.KeyringStatus).mockResolvedValue(keyringFixture());
+});
+
+const nav = async () => screen.findByRole('navigation', { name: 'Main' });
+
+describe('Navigation', () => {
+  it('lists the seven views as links and marks the current one', async () => {
+    renderWithProviders(<App />, '/calendar');
+    const links = within(await nav()).getAllByRole('link');
+    expect(links.map((link) => link.textContent)).toEqual([
+      'Channels',
+      'Compose',
+      'Calendar',
+      'Inbox',
+      'Measure',
+      'Audit log',
+      'Settings',
+    ]);
+    expect(within(await nav()).getByRole('link', { name: 'Calendar' })).toHaveAttribute('aria-current', 'page');
+    expect(within(await nav()).getByRole('link', { name: 'Channels' })).not.toHaveAttribute('aria-current');
+    expect(within(await nav()).getByRole('link', { name: 'Settings' })).toHaveAttribute('href', '/settings/diagnostics');
+  });
+
+  it('opens Channels at the start', async () => {
+    renderWithProviders(<App />, '/');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Channels' })).toBeInTheDocument();
+  });
+
+  it.each(VIEWS.filter((view) => view.planned).map((view) => [view.label, view] as const))(
+    '%s says plainly that it is not built yet',
+    async (_label, view) => {
+      renderWithProviders(<App />, view.path);
+      const empty = await screen.findByTestId('not-built');
+      expect(empty).toHaveTextContent(`${view.label} is not built yet`);
+      expect(empty).toHaveTextContent(view.planned ?? '');
+      expect(within(empty).queryByRole('button')).not.toBeInTheDocument();
+    },
+  );
+
+  it('switches views with Ctrl+number and Cmd+number', async () => {
+    renderWithProviders(<App />, '/channels');
+    await nav();
+
+    fireEvent.keyDown(window, { key: '3', code: 'Digit3', ctrlKey: true });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Calendar' })).toBeInTheDocument();
+    expect(within(await nav()).getByRole('link', { name: 'Calendar' })).toHaveAttribute('aria-current', 'page');
+
+    fireEvent.keyDown(window, { key: '7', code: 'Digit7', metaKey: true });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
+    expect(await screen.findByTestId('diag-version')).toBeInTheDocument();
+
+    // No modifier, or a digit past the last view: nothing happens.
+    fireEvent.keyDown(window, { key: '1', code: 'Digit1' });
+    fireEvent.keyDown(window, { key: '9', code: 'Digit9', ctrlKey: true });
+    expect(screen.getByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
+  });
+
+  it('switches views with the keyboard shortcut typed by a user', async () => {
+    const { user } = renderWithProviders(<App />, '/channels');
+    await nav();
+    await user.keyboard('{Control>}5{/Control}');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Measure' })).toBeInTheDocument();
+  });
+
+  it('shows the shortcut in each link', async () => {
+    renderWithProviders(<App />, '/channels');
+    const link = within(await nav()).getByRole('link', { name: 'Inbox' });
+    expect(link).toHaveAttribute('aria-keyshortcuts', 'Control+4');
+  });
+});
+
+describe('Start-up check', () => {
+  it('shows an error with Retry when the check fails', async () => {
+    problem.mockRejectedValueOnce('recovery service not ready');
+    const { user } = renderWithProviders(<App />, '/');
+    const panel = await screen.findByTestId('error-panel');
+    expect(panel).toHaveTextContent('recovery service not ready');
+    await user.click(within(panel).getByRole('button', { name: 'Retry' }));
+    expect(await nav()).toBeInTheDocument();
+  });
+});

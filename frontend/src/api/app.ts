@@ -1,0 +1,40 @@
+import { ClipboardSetText, Quit } from '../wailsjs/runtime/runtime';
+import { AppError } from './errors';
+import { hasBackend } from './call';
+
+function hasRuntime(): boolean {
+  return typeof window !== 'undefined' && 'runtime' in window;
+}
+
+/**
+ * Copies text. The desktop webview may not offer navigator.clipboard (its
+ * page is not a secure context on every OS), so the Wails runtime goes first.
+ */
+export async function copyText(text: string): Promise<void> {
+  if (hasRuntime()) {
+    try {
+      if (await ClipboardSetText(text)) {
+        return;
+      }
+    } catch {
+      // Fall through to the browser clipboard.
+    }
+  }
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (err) {
+    throw new AppError(
+      { code: 'clipboard', message: 'Herald could not copy to the clipboard.', hint: 'Select the text and press Ctrl+C.' },
+      { cause: err },
+    );
+  }
+}
+
+/** Quits Herald; false when there is no desktop runtime to ask. */
+export function quitApp(): boolean {
+  if (!hasRuntime() || !hasBackend()) {
+    return false;
+  }
+  Quit();
+  return true;
+}

@@ -1,0 +1,41 @@
+import { AppShell, Box, Group, UnstyledButton } from '@mantine/core';
+import { Outlet } from 'react-router-dom';
+import { useViewShortcuts } from '../hooks/useViewShortcuts';
+import { VIEW_PATHS } from '../navigation';
+import classes from './AppLayout.module.css';
+import { ColorSchemeToggle } from './ColorSchemeToggle';
+import { Logo } from './Logo';
+import { NavBar } from './NavBar';
+
+const MAIN_ID = 'main-content';
+
+/** The window: header, left navigation and the current view. */
+export function AppLayout() {
+  useViewShortcuts(VIEW_PATHS);
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 232, breakpoint: 0 }} padding="xl">
+      <UnstyledButton
+        className={classes.skipLink}
+        onClick={() => {
+          document.getElementById(MAIN_ID)?.focus();
+        }}
+      >
+        Skip to content
+      </UnstyledButton>
+      <AppShell.Header className={classes.header}>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Logo />
+          <ColorSchemeToggle />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar className={classes.navbar} p="sm" aria-label="Main">
+        <NavBar />
+      </AppShell.Navbar>
+      <AppShell.Main id={MAIN_ID} tabIndex={-1} className={classes.main}>
+        <Box maw={1040}>
+          <Outlet />
+        </Box>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,34 @@
+import { Text } from '@mantine/core';
+import { useNow } from '../hooks/useNow';
+import { formatDateTime, formatRelative, parseTime } from '../lib/format';
+
+interface TimeValueProps {
+  /** RFC 3339 time from the backend; "" for none. */
+  iso: string;
+  /** Shown when there is no time. */
+  none?: string;
+}
+
+/** A time in the user's time zone, with how long ago it was. */
+export function TimeValue({ iso, none = 'Not known' }: TimeValueProps) {
+  const now = useNow();
+  const date = parseTime(iso);
+  if (!date) {
+    return (
+      <Text size="sm" c="dimmed">
+        {none}
+      </Text>
+    );
+  }
+  return (
+    <Text size="sm">
+      <time dateTime={iso} title={date.toString()}>
+        {formatDateTime(date)}
+      </time>
+      <Text span c="dimmed" size="sm">
+        {' · '}
+        {formatRelative(date, now)}
+      </Text>
+    </Text>
+  );
+}

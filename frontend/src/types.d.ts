@@ -1,0 +1,5 @@
+/** Injected by the Wails runtime in the desktop app; absent in a plain browser. */
+interface Window {
+  go?: unknown;
+  runtime?: unknown;
+}
