@@ -66,6 +66,8 @@ type Descriptor struct {
 	NotListedHelp   string // "why is my channel not listed?"
 	Capabilities    []Capability
 	Limitations     []Limitation
+	// Rules are the network's default limits for a post.
+	Rules Rules
 	// ReauthAdvice is how often the network needs the user to sign in again
 	// regardless of Herald's reminder, if at all (LinkedIn: 60 days).
 	ReauthAdvice time.Duration

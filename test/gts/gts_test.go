@@ -40,6 +40,19 @@ func TestHarness(t *testing.T) {
 	if got := verify(t, s.URL(), access); got != http.StatusOK {
 		t.Fatalf("verify_credentials after a restart = %d, want 200 (same database)", got)
 	}
+	var me struct {
+		Username string `json:"username"`
+	}
+	if code := s.API(t, access, http.MethodGet, "/api/v1/accounts/verify_credentials", nil, &me); code != http.StatusOK || me.Username != "alice" {
+		t.Fatalf("API verify_credentials = %d, %+v", code, me)
+	}
+	var posted struct {
+		ID      string `json:"id"`
+		Content string `json:"content"`
+	}
+	if code := s.API(t, access, http.MethodPost, "/api/v1/statuses", url.Values{"status": {"harness"}, "visibility": {"public"}}, &posted); code != http.StatusOK || posted.ID == "" {
+		t.Fatalf("API POST /api/v1/statuses = %d, %+v", code, posted)
+	}
 	s.RevokeToken(t, app.ClientID, app.ClientSecret, access)
 	if got := verify(t, s.URL(), access); got != http.StatusUnauthorized {
 		t.Fatalf("verify_credentials after RevokeToken = %d, want 401", got)

@@ -5,6 +5,10 @@
 // Server) and opens a session there; every later call goes to that PDS.
 // Sessions are a short access JWT and a rotating refresh JWT: a refreshed
 // credential replaces the old one entirely.
+//
+// Posts are app.bsky.feed.post records written to the account's repo
+// under record keys derived from the publishing target, so a retried
+// publish can never make a second post (see Client.Publish).
 package bluesky
 
 import (
@@ -61,6 +65,9 @@ var (
 	_ network.LivenessChecker   = (*Client)(nil)
 	_ network.Refresher         = (*Client)(nil)
 	_ network.Revoker           = (*Client)(nil)
+	_ network.Publisher         = (*Client)(nil)
+	_ network.Verifier          = (*Client)(nil)
+	_ network.Reconciler        = (*Client)(nil)
 )
 
 // New returns a Client.
@@ -105,15 +112,31 @@ func (cl *Client) Descriptor() network.Descriptor {
 			"that account's handle and an app password made in that account.",
 		Capabilities: []network.Capability{
 			network.CapPublish, network.CapMedia, network.CapAltText, network.CapThreads,
-			network.CapComments, network.CapPostMetrics, network.CapChannelMetrics,
+			network.CapFirstComment, network.CapComments, network.CapPostMetrics, network.CapChannelMetrics,
 			network.CapRefresh, network.CapRevoke,
 		},
 		Limitations: []network.Limitation{
 			{Capability: network.CapPostMetrics, Text: "Bluesky reports likes, reposts, replies and quotes only: there are no impressions or reach figures."},
 			{Capability: network.CapNativeSchedule, Text: "Bluesky cannot schedule posts itself: Herald must be running when a post is due."},
 			{Capability: network.CapPublish, Text: "A post holds at most 300 characters (counted as graphemes, so an emoji counts as one)."},
-			{Capability: network.CapMedia, Text: "A post holds up to 4 images, each at most 1 MB."},
+			{Capability: network.CapMedia, Text: "A post holds up to 4 images (JPEG, PNG, WebP or GIF), each at most 1 MB. " +
+				"Herald cannot publish videos to Bluesky yet."},
+			{Capability: network.CapFirstComment, Text: "The first comment is posted as your own reply to the post (or to the last post of its thread)."},
 			{Capability: network.CapTagPeople, Text: "Bluesky has no photo tags: tag people by @mentioning their handle in the text."},
+		},
+		Rules: network.Rules{
+			MaxChars:      300, // graphemes (app.bsky.feed.post text maxGraphemes)
+			MaxBytes:      3000,
+			URLWeight:     0, // a link counts as written
+			MaxMedia:      maxImages,
+			MaxImageBytes: maxImageBytes,
+			MaxVideoBytes: maxVideoBytes,
+			// Video is left out until Herald publishes it, so the composer
+			// says so before the post is scheduled.
+			MediaTypes: imageTypes(),
+			MaxAltText: 2000, // the Bluesky app's limit
+			MaxThread:  25,
+			VideoAlone: true,
 		},
 	}
 }

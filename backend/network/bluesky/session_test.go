@@ -318,12 +318,12 @@ func TestDescriptor(t *testing.T) {
 		}
 	}
 	for _, c := range []network.Capability{network.CapPublish, network.CapMedia, network.CapAltText, network.CapThreads,
-		network.CapComments, network.CapPostMetrics, network.CapChannelMetrics, network.CapRefresh, network.CapRevoke} {
+		network.CapFirstComment, network.CapComments, network.CapPostMetrics, network.CapChannelMetrics, network.CapRefresh, network.CapRevoke} {
 		if !d.Has(c) {
 			t.Errorf("capability %s missing", c)
 		}
 	}
-	if d.Has(network.CapNativeSchedule) || d.Has(network.CapFirstComment) {
+	if d.Has(network.CapNativeSchedule) {
 		t.Error("Bluesky cannot schedule natively")
 	}
 	limits := map[network.Capability]bool{}

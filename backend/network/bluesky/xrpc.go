@@ -36,13 +36,18 @@ type call struct {
 	nsid   string
 	query  url.Values
 	body   any // JSON input of a procedure, if any
-	token  string
-	use    tokenUse
+	// raw is a procedure's binary input (uploadBlob), sent as rawType.
+	raw     []byte
+	rawType string
+	token   string
+	use     tokenUse
+	// subject names what a refusal is about in messages: "the post".
+	subject string
 }
 
 // maxResponse bounds how much of a response is read; XRPC answers here
-// are small JSON objects.
-const maxResponse = 1 << 20
+// are JSON objects, the largest a page of 100 records.
+const maxResponse = 4 << 20
 
 // xrpcError is the documented error body: {"error": "Name", "message": "…"}.
 type xrpcError struct {
@@ -63,12 +68,16 @@ func (cl *Client) do(ctx context.Context, c call, out any) error {
 // document fetches share it, so both classify errors the same way.
 func (cl *Client) getJSON(ctx context.Context, c call, u string, out any) error {
 	var body io.Reader
-	if c.body != nil {
+	contentType := ""
+	switch {
+	case c.raw != nil:
+		body, contentType = bytes.NewReader(c.raw), c.rawType
+	case c.body != nil:
 		b, err := json.Marshal(c.body)
 		if err != nil {
 			return &network.Error{Network: ID, Op: c.op, Class: network.ClassInvalidInput, Message: "the request could not be encoded", Err: err}
 		}
-		body = bytes.NewReader(b)
+		body, contentType = bytes.NewReader(b), "application/json"
 	}
 	req, err := http.NewRequestWithContext(ctx, c.method, u, body)
 	if err != nil {
@@ -76,8 +85,8 @@ func (cl *Client) getJSON(ctx context.Context, c call, u string, out any) error 
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", userAgent)
-	if c.body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
@@ -149,6 +158,18 @@ func (cl *Client) classify(c call, status int, h http.Header, raw []byte) *netwo
 	case xe.Name == "MethodNotImplemented" || status == http.StatusNotImplemented:
 		e.Class = network.ClassAPIRetired
 		e.Message = "this Bluesky server does not support " + c.nsid
+	case xe.Name == "BlobNotFound":
+		// The upload expired before the post referenced it: publishing
+		// again uploads it again.
+		e.Class = network.ClassTransient
+		e.Message = "Bluesky lost an image Herald had just uploaded; Herald will try again" + said
+	case isBlobError(xe.Name):
+		// Declared by the reference PDS when a record's image blob breaks
+		// the lexicon's constraints (size, type, dimensions).
+		e.Class = network.ClassMediaRejected
+		e.Message = "Bluesky refused an image" + said
+	case e.Class == network.ClassMediaRejected:
+		e.Message = "Bluesky refused the file as too large or of an unsupported type" + said
 	case e.Class == network.ClassTransient:
 		e.ResetAt, _ = network.RetryAfterHeader(h, cl.now())
 		e.Message = "Bluesky is having trouble right now; Herald will try again later" + said
@@ -156,9 +177,22 @@ func (cl *Client) classify(c call, status int, h http.Header, raw []byte) *netwo
 		e.Class = network.ClassInvalidInput
 		e.Message = "Bluesky refused the sign-in" + said
 	default:
-		e.Message = "Bluesky refused the request" + said
+		subject := c.subject
+		if subject == "" {
+			subject = "the request"
+		}
+		e.Message = "Bluesky refused " + subject + said
 	}
 	return e
+}
+
+// isBlobError reports whether an XRPC error is about an attached blob.
+func isBlobError(name string) bool {
+	switch name {
+	case "BlobTooLarge", "InvalidBlob", "InvalidMimeType", "InvalidSize", "InvalidImageDimensions", "PayloadTooLarge":
+		return true
+	}
+	return false
 }
 
 // serverSaid quotes the server's own message, scrubbed and shortened, so a

@@ -72,6 +72,9 @@ func TestErrorMapping(t *testing.T) {
 		{"invalid request on a call", accessToken, 400, nil, xe("InvalidRequest", "Record/text must not be longer than 300 graphemes"), network.ClassContentRejected, time.Time{}},
 		{"invalid request at sign-in", noToken, 400, nil, xe("InvalidRequest", "Invalid identifier"), network.ClassInvalidInput, time.Time{}},
 		{"payload too large", accessToken, 413, nil, xe("PayloadTooLarge", "request entity too large"), network.ClassMediaRejected, time.Time{}},
+		{"blob too large for the embed", accessToken, 400, nil, xe("BlobTooLarge", "This file is too large."), network.ClassMediaRejected, time.Time{}},
+		{"blob of the wrong type", accessToken, 400, nil, xe("InvalidMimeType", "Referenced Mimetype does not match stored blob."), network.ClassMediaRejected, time.Time{}},
+		{"uploaded blob gone: upload again", accessToken, 400, nil, xe("BlobNotFound", "Could not find blob: bafkrei…"), network.ClassTransient, time.Time{}},
 		{"forbidden", accessToken, 403, nil, xe("Forbidden", "Bad token method"), network.ClassScopeMissing, time.Time{}},
 	}
 	for _, tc := range cases {

@@ -3,6 +3,7 @@ package mastodon_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"herald/backend/network"
 	"herald/backend/network/mastodon"
@@ -15,4 +16,28 @@ func TestConformance(t *testing.T) {
 		New:  func(c *http.Client) network.Network { return mastodon.New(mastodon.Options{HTTP: c}) },
 		Fake: mastodontest.NewServer(t),
 	})
+}
+
+// TestPublishConformance runs the publishing suite against a fake that
+// honours Idempotency-Key like Mastodon and one that ignores it like
+// GoToSocial, where only reconciling prevents a duplicate.
+func TestPublishConformance(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		ignore bool
+	}{
+		{"Idempotency-Key honoured (Mastodon)", false},
+		{"Idempotency-Key ignored (GoToSocial)", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := mastodontest.NewServer(t)
+			fake.IgnoreIdempotencyKey(tc.ignore)
+			networktest.RunPublish(t, networktest.PublishOptions{
+				New: func(c *http.Client) network.Network {
+					return mastodon.New(mastodon.Options{HTTP: c, MediaPollInterval: time.Millisecond})
+				},
+				Fake: fake,
+			})
+		})
+	}
 }

@@ -18,7 +18,9 @@ import (
 	"herald/test/gts"
 )
 
-// TestGoToSocial runs the whole connect flow against a real GoToSocial:
+// TestGoToSocial runs the whole connect flow against a real GoToSocial,
+// publishes through the connected channel (gotosocial_publish_test.go),
+// then revokes:
 //
 //	go test -tags gotosocial -count=1 -v ./backend/network/mastodon/
 func TestGoToSocial(t *testing.T) {
@@ -103,6 +105,8 @@ func TestGoToSocial(t *testing.T) {
 	if limits.MaxCharacters != 5000 || limits.MaxMediaAttachments != 6 || limits.CharactersReservedPerURL != 25 || limits.ImageSizeLimit <= 0 {
 		t.Errorf("InstanceLimits = %+v, want GoToSocial's defaults (5000, 6, 25, an image size limit)", limits)
 	}
+
+	t.Run("publishing", func(t *testing.T) { testPublishOnGoToSocial(t, server, cred) })
 
 	// GoToSocial 0.17.3 has no /oauth/revoke: Herald must say so, not
 	// pretend, and not read it as a dead credential.

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"herald/backend/network"
 )
@@ -16,24 +18,61 @@ import (
 // must not be able to exhaust memory.
 const maxBody = 4 << 20
 
+// request is one API call.
+type request struct {
+	method string
+	url    string
+	token  string     // Authorization: Bearer, when set
+	form   url.Values // urlencoded body, when set
+	// body and contentType are a prepared body (multipart), with its
+	// exact length.
+	body        io.Reader
+	contentType string
+	length      int64
+	// idempotencyKey is sent as Idempotency-Key.
+	idempotencyKey string
+	// write marks a call that creates something (a status, a media
+	// attachment): the transport must never send it a second time.
+	write bool
+}
+
 // send makes one request. token, when set, goes in the Authorization
 // header; form, when set, is the urlencoded body.
 func (c *Client) send(ctx context.Context, method, rawURL, token string, form url.Values) (*http.Response, error) {
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
+	return c.do(ctx, request{method: method, url: rawURL, token: token, form: form})
+}
+
+func (c *Client) do(ctx context.Context, r request) (*http.Response, error) {
+	body, contentType := r.body, r.contentType
+	if r.form != nil {
+		body, contentType = strings.NewReader(r.form.Encode()), "application/x-www-form-urlencoded"
 	}
-	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
+	req, err := http.NewRequestWithContext(ctx, r.method, r.url, body)
 	if err != nil {
 		return nil, err
 	}
+	if r.body != nil && r.length > 0 {
+		req.ContentLength = r.length
+	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.clientName)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	if r.token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	if r.idempotencyKey != "" {
+		req.Header.Set("Idempotency-Key", r.idempotencyKey)
+	}
+	if r.write {
+		// Go's transport resends a request with a rewindable body and an
+		// Idempotency-Key when a reused connection dies before the answer
+		// (net/http Request.isReplayable). GoToSocial ignores the key, so
+		// that silent resend would be a second post. Without GetBody the
+		// transport cannot resend: a lost answer surfaces as an error with
+		// Sent set, and Herald reconciles before it tries again.
+		req.GetBody = nil
 	}
 	return c.http.Do(req)
 }
@@ -41,17 +80,43 @@ func (c *Client) send(ctx context.Context, method, rawURL, token string, form ur
 // call sends a request and decodes a 2xx JSON answer into out (if not
 // nil); any other answer becomes a classified *network.Error.
 func (c *Client) call(ctx context.Context, op, method, rawURL, token string, form url.Values, out any) error {
-	resp, err := c.send(ctx, method, rawURL, token, form)
+	_, err := c.callReq(ctx, op, request{method: method, url: rawURL, token: token, form: form}, out)
+	return err
+}
+
+// callReq is call for a prepared request; it also returns the 2xx status
+// (200 and 202 mean different things for media).
+//
+// A write that failed without an answer is Sent exactly when the request
+// was written: a refused connection made nothing, but a timeout or a
+// cancellation after writing may have made the post.
+func (c *Client) callReq(ctx context.Context, op string, r request, out any) (int, error) {
+	var wrote atomic.Bool
+	if r.write {
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
+		})
+	}
+	resp, err := c.do(ctx, r)
 	if err != nil {
-		return network.TransportError(ID, op, err)
+		e := network.TransportError(ID, op, err)
+		if r.write {
+			e.Sent = wrote.Load()
+		}
+		return 0, e
 	}
 	defer drain(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return c.apiError(op, resp)
+		return resp.StatusCode, c.apiError(op, resp)
 	}
 	if out == nil {
-		return nil
+		return resp.StatusCode, nil
 	}
+	return resp.StatusCode, decode(op, resp, out)
+}
+
+// decode reads a JSON answer into out.
+func decode(op string, resp *http.Response, out any) error {
 	if !isJSON(resp) {
 		return &network.Error{Network: ID, Op: op, Class: network.ClassTransient, Status: resp.StatusCode,
 			Message: "the server answered with a web page instead of the Mastodon API; try again later"}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"herald/backend/network"
 )
@@ -17,6 +18,13 @@ type Limits struct {
 	ImageSizeLimit           int64 // bytes; 0 when the server does not say
 	VideoSizeLimit           int64 // bytes; 0 when the server does not say
 	SupportedMIMETypes       []string
+	// DescriptionLimit is the longest alt text the server takes; 0 when
+	// the server does not say (newer Mastodon versions publish it).
+	DescriptionLimit int
+	// CountsAsWritten: the server counts every character of the text as
+	// written, links and mention domains in full, whatever
+	// CharactersReservedPerURL says (GoToSocial up to at least 0.17).
+	CountsAsWritten bool
 }
 
 // Mastodon's defaults.
@@ -40,9 +48,12 @@ type instanceConfig struct {
 			SupportedMIMETypes []string `json:"supported_mime_types"`
 			ImageSizeLimit     int64    `json:"image_size_limit"`
 			VideoSizeLimit     int64    `json:"video_size_limit"`
+			DescriptionLimit   int      `json:"description_limit"`
 		} `json:"media_attachments"`
 	} `json:"configuration"`
 	MaxTootChars int `json:"max_toot_chars"`
+	// SourceURL (v2) names the server software's repository.
+	SourceURL string `json:"source_url"`
 }
 
 // InstanceLimits reads the server's posting limits from GET
@@ -73,6 +84,8 @@ func (c *Client) InstanceLimits(ctx context.Context, instance string) (Limits, e
 		ImageSizeLimit:           media.ImageSizeLimit,
 		VideoSizeLimit:           media.VideoSizeLimit,
 		SupportedMIMETypes:       media.SupportedMIMETypes,
+		DescriptionLimit:         media.DescriptionLimit,
+		CountsAsWritten:          isGoToSocial(cfg.SourceURL),
 	}
 	return l, nil
 }
@@ -95,4 +108,12 @@ func firstPositive(vs ...int) int {
 		}
 	}
 	return 0
+}
+
+// isGoToSocial recognises GoToSocial by its v2 source_url. Its status
+// length check (validateStatusCreateForm) counts the runes of the text and
+// content warning as written, although it reports
+// characters_reserved_per_url.
+func isGoToSocial(sourceURL string) bool {
+	return strings.Contains(strings.ToLower(sourceURL), "gotosocial")
 }

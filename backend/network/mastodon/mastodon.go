@@ -27,8 +27,15 @@ type Options struct {
 	Website string
 	// Scopes requested at registration and sign-in; default "read write".
 	Scopes string
-	// Now is the clock used to turn Retry-After into a time; default time.Now.
+	// Now is the clock used to turn Retry-After into a time and to check a
+	// schedule's lead; default time.Now.
 	Now func() time.Time
+	// MediaPollInterval is the first wait between checks of an attachment
+	// the server is still processing (it grows to 5 s); default 1 s.
+	MediaPollInterval time.Duration
+	// MediaWait bounds how long Herald waits for the server to process one
+	// attachment; default 5 minutes (a long video).
+	MediaWait time.Duration
 }
 
 // Client talks to Mastodon-API servers. It holds no per-server state: the
@@ -39,6 +46,8 @@ type Client struct {
 	website    string
 	scopes     string
 	now        func() time.Time
+	mediaPoll  time.Duration
+	mediaWait  time.Duration
 }
 
 var (
@@ -47,11 +56,17 @@ var (
 	_ network.AccountLister   = (*Client)(nil)
 	_ network.LivenessChecker = (*Client)(nil)
 	_ network.Revoker         = (*Client)(nil)
+	_ network.Publisher       = (*Client)(nil)
+	_ network.Verifier        = (*Client)(nil)
+	_ network.Reconciler      = (*Client)(nil)
+	_ network.NativeScheduler = (*Client)(nil)
+	_ network.RulesProvider   = (*Client)(nil)
 )
 
 // New returns a Client with o's dependencies, defaulting what is unset.
 func New(o Options) *Client {
-	c := &Client{http: o.HTTP, clientName: o.ClientName, website: o.Website, scopes: o.Scopes, now: o.Now}
+	c := &Client{http: o.HTTP, clientName: o.ClientName, website: o.Website, scopes: o.Scopes, now: o.Now,
+		mediaPoll: o.MediaPollInterval, mediaWait: o.MediaWait}
 	if c.http == nil {
 		c.http = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -63,6 +78,12 @@ func New(o Options) *Client {
 	}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	if c.mediaPoll <= 0 {
+		c.mediaPoll = time.Second
+	}
+	if c.mediaWait <= 0 {
+		c.mediaWait = 5 * time.Minute
 	}
 	return c
 }
@@ -84,6 +105,7 @@ func (c *Client) Descriptor() network.Descriptor {
 			network.CapMedia,
 			network.CapAltText,
 			network.CapThreads,
+			network.CapFirstComment,
 			network.CapContentWarning,
 			network.CapVisibility,
 			network.CapNativeSchedule,
@@ -96,6 +118,10 @@ func (c *Client) Descriptor() network.Descriptor {
 			{Capability: network.CapPostMetrics, Text: "Mastodon reports no impressions or reach: only favourites, boosts and replies."},
 			{Capability: network.CapPublish, Text: "Character and media limits differ per server; Herald reads them from your server."},
 			{Capability: network.CapTagPeople, Text: "People are tagged by @mentioning them in the text (@name@server)."},
+			{Capability: network.CapFirstComment, Text: "The first comment is a reply to your own post, with the post's visibility."},
+			{Capability: network.CapNativeSchedule, Text: "Scheduling on the server needs a server that supports it (Mastodon does; GoToSocial does not yet), " +
+				"at least 5 minutes ahead, and no thread or first comment. Otherwise Herald publishes on time itself."},
 		},
+		Rules: DefaultRules(),
 	}
 }

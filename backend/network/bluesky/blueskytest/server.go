@@ -55,9 +55,13 @@ type Server struct {
 	tokens     map[string]*issued // by jti
 	calls      map[string]int
 	routes     map[string]route
+	repo       repoState
 }
 
-var _ networktest.Fake = (*Server)(nil)
+var (
+	_ networktest.Fake        = (*Server)(nil)
+	_ networktest.PublishFake = (*Server)(nil)
+)
 
 // NewServer starts a fake that stops when the test ends.
 func NewServer(t testing.TB) *Server {
@@ -71,6 +75,7 @@ func NewServer(t testing.TB) *Server {
 		sessions:   map[string]*session{},
 		tokens:     map[string]*issued{},
 		calls:      map[string]int{},
+		repo:       newRepoState(),
 	}
 	s.routes = s.builtinRoutes()
 	s.srv = httptest.NewServer(s)

@@ -90,7 +90,7 @@ func TestWireFormat(t *testing.T) {
 		{"refresh token as access token", "GET", "com.atproto.server.getSession", refresh, "", "", 400, "InvalidToken"},
 		{"access token as refresh token", "POST", "com.atproto.server.refreshSession", access, "", "", 400, "InvalidToken"},
 		{"query sent as POST", "POST", "com.atproto.server.getSession", access, "", "", 400, "InvalidRequest"},
-		{"unknown method", "GET", "com.atproto.repo.listRecords", access, "", "", 501, "MethodNotImplemented"},
+		{"unknown method", "GET", "com.atproto.repo.describeRepo", access, "", "", 501, "MethodNotImplemented"},
 		{"unknown profile", "GET", "app.bsky.actor.getProfile?actor=did:plc:aaaaaaaaaaaaaaaaaaaaaaaa", access, "", "", 400, "InvalidRequest"},
 	}
 	for _, tc := range cases {

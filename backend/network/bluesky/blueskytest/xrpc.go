@@ -20,10 +20,14 @@ type route struct {
 	h      func(w http.ResponseWriter, r *http.Request, c caller)
 }
 
-// builtinRoutes is the fake's method table. Publishing tests add
-// createRecord, uploadBlob and friends here (or through Handle).
+// builtinRoutes is the fake's method table; tests add or replace methods
+// with Handle.
 func (s *Server) builtinRoutes() map[string]route {
 	return map[string]route{
+		"com.atproto.repo.uploadBlob":        {method: http.MethodPost, auth: authAccess, h: s.uploadBlob},
+		"com.atproto.repo.createRecord":      {method: http.MethodPost, auth: authAccess, h: s.createRecord},
+		"com.atproto.repo.getRecord":         {method: http.MethodGet, h: s.getRecord},
+		"com.atproto.repo.listRecords":       {method: http.MethodGet, h: s.listRecords},
 		"com.atproto.identity.resolveHandle": {method: http.MethodGet, signIn: true, h: s.resolveHandle},
 		"com.atproto.server.createSession":   {method: http.MethodPost, signIn: true, h: s.createSession},
 		"com.atproto.server.refreshSession":  {method: http.MethodPost, auth: authRefresh, h: s.refreshSession},
@@ -119,13 +123,18 @@ func ReadJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 // resolveHandle: https://docs.bsky.app/docs/api/com-atproto-identity-resolve-handle
 func (s *Server) resolveHandle(w http.ResponseWriter, r *http.Request, _ caller) {
 	h := strings.ToLower(r.URL.Query().Get("handle"))
+	s.mu.Lock()
+	did, known := s.repo.handles[h]
+	s.mu.Unlock()
 	switch {
 	case h == "":
 		WriteError(w, http.StatusBadRequest, "InvalidRequest", `Error: Params must have the property "handle"`)
-	case h != Handle:
-		WriteError(w, http.StatusBadRequest, "InvalidRequest", "Unable to resolve handle")
-	default:
+	case h == Handle:
 		WriteJSON(w, http.StatusOK, map[string]string{"did": DID})
+	case known:
+		WriteJSON(w, http.StatusOK, map[string]string{"did": did})
+	default:
+		WriteError(w, http.StatusBadRequest, "InvalidRequest", "Unable to resolve handle")
 	}
 }
 

@@ -16,6 +16,10 @@ type Limits struct {
 	ImageSizeLimit           int64
 	VideoSizeLimit           int64
 	SupportedMIMETypes       []string
+	// DescriptionLimit, when set, is reported as
+	// media_attachments.description_limit (newer Mastodon versions) and
+	// enforced on uploads; otherwise uploads allow Mastodon's 1500.
+	DescriptionLimit int
 }
 
 // DefaultLimits are Mastodon's defaults.
@@ -47,20 +51,24 @@ func (s *Server) configuration() map[string]any {
 	s.mu.Lock()
 	l := s.limits
 	s.mu.Unlock()
+	media := map[string]any{
+		"supported_mime_types":   l.SupportedMIMETypes,
+		"image_size_limit":       l.ImageSizeLimit,
+		"image_matrix_limit":     33177600,
+		"video_size_limit":       l.VideoSizeLimit,
+		"video_frame_rate_limit": 120,
+		"video_matrix_limit":     8294400,
+	}
+	if l.DescriptionLimit > 0 {
+		media["description_limit"] = l.DescriptionLimit
+	}
 	return map[string]any{
 		"statuses": map[string]any{
 			"max_characters":              l.MaxCharacters,
 			"max_media_attachments":       l.MaxMediaAttachments,
 			"characters_reserved_per_url": l.CharactersReservedPerURL,
 		},
-		"media_attachments": map[string]any{
-			"supported_mime_types":   l.SupportedMIMETypes,
-			"image_size_limit":       l.ImageSizeLimit,
-			"image_matrix_limit":     33177600,
-			"video_size_limit":       l.VideoSizeLimit,
-			"video_frame_rate_limit": 120,
-			"video_matrix_limit":     8294400,
-		},
+		"media_attachments": media,
 		"polls": map[string]any{
 			"max_options":               4,
 			"max_characters_per_option": 50,

@@ -1,11 +1,19 @@
 // Package mastodontest is a fake Mastodon-API server for Herald's tests.
 // It follows Mastodon's documented wire format (form and JSON bodies where
 // Mastodon takes both, its error entity, its rate-limit headers) and
-// implements networktest.Fake, so it drives the conformance suite as well
-// as any other test that needs a Mastodon server.
+// implements networktest.Fake and networktest.PublishFake, so it drives
+// the conformance suites as well as any other test that needs a Mastodon
+// server.
+//
+// Publishing follows Mastodon too: media upload with asynchronous
+// processing (SetMediaProcessing), statuses with replies, visibility and
+// content warnings, Idempotency-Key remembered for an hour
+// (IgnoreIdempotencyKey plays GoToSocial), scheduled statuses
+// (FireScheduled plays the server's scheduler), and faults on the next
+// create-status request (InjectPublish).
 //
 // Routes live in one table (routes); tests add or replace a route with
-// Handle, e.g. to serve /api/v1/statuses or to make a route misbehave.
+// Handle, e.g. to make /api/v1/statuses answer as another server would.
 package mastodontest
 
 import (
@@ -38,9 +46,22 @@ type Server struct {
 	codes  map[string]*grant // by authorization code
 	tokens map[string]*grant // by access token
 	serial int
+
+	// Publishing (statuses.go, media.go, scheduled.go).
+	statuses     []*Status
+	media        map[string]*Media
+	scheduled    []*ScheduledStatus
+	idempotency  map[string]idempotent // by account id + key
+	ignoreIdem   bool
+	publishFault networktest.PublishFault
+	mediaPolls   int
+	objectSerial int64
 }
 
-var _ networktest.Fake = (*Server)(nil)
+var (
+	_ networktest.Fake        = (*Server)(nil)
+	_ networktest.PublishFake = (*Server)(nil)
+)
 
 // NewServer starts a fake with one account (see DefaultAccount) and
 // Mastodon's default limits; it stops when the test ends.
@@ -55,6 +76,10 @@ func NewServer(t testing.TB) *Server {
 		apps:     map[string]*App{},
 		codes:    map[string]*grant{},
 		tokens:   map[string]*grant{},
+
+		media:       map[string]*Media{},
+		idempotency: map[string]idempotent{},
+		mediaPolls:  1,
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
@@ -65,11 +90,18 @@ func NewServer(t testing.TB) *Server {
 	return s
 }
 
-// routes is the fake's handler table, keyed by ServeMux pattern. Publishing
-// (/api/v1/statuses, /api/v2/media, /api/v1/scheduled_statuses) joins it
-// here when Herald publishes.
+// routes is the fake's handler table, keyed by ServeMux pattern.
 func (s *Server) routes() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
+		"POST /api/v1/statuses":                   s.createStatus,
+		"GET /api/v1/statuses/{id}":               s.getStatus,
+		"GET /api/v1/accounts/{id}/statuses":      s.accountStatuses,
+		"POST /api/v2/media":                      s.createMediaV2,
+		"POST /api/v1/media":                      s.createMediaV1,
+		"GET /api/v1/media/{id}":                  s.getMedia,
+		"GET /api/v1/scheduled_statuses":          s.listScheduled,
+		"GET /api/v1/scheduled_statuses/{id}":     s.getScheduled,
+		"DELETE /api/v1/scheduled_statuses/{id}":  s.cancelScheduled,
 		"GET /api/v1/instance":                    s.instanceV1,
 		"GET /api/v2/instance":                    s.instanceV2,
 		"POST /api/v1/apps":                       s.createApp,

@@ -1,0 +1,7 @@
+package mastodon
+
+// Unexported helpers under test.
+var (
+	HTMLToText    = htmlToText
+	NormalizeText = normalizeText
+)

@@ -1,0 +1,152 @@
+package mastodon
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"herald/backend/network"
+)
+
+// status is the part of Mastodon's Status entity Herald reads.
+//
+// https://docs.joinmastodon.org/entities/Status/
+type status struct {
+	ID          string            `json:"id"`
+	CreatedAt   string            `json:"created_at"` // parsed leniently: an odd date must not lose a post
+	InReplyToID *string           `json:"in_reply_to_id"`
+	URI         string            `json:"uri"`
+	URL         *string           `json:"url"`
+	Content     string            `json:"content"`
+	Text        *string           `json:"text"` // own source text; Mastodon only on delete, GoToSocial always
+	SpoilerText string            `json:"spoiler_text"`
+	Visibility  string            `json:"visibility"`
+	Media       []mediaAttachment `json:"media_attachments"`
+	Reblog      *struct{}         `json:"reblog"`
+}
+
+// mediaAttachment is the part of Mastodon's MediaAttachment Herald reads.
+//
+// https://docs.joinmastodon.org/entities/MediaAttachment/
+type mediaAttachment struct {
+	ID          string  `json:"id"`
+	Type        string  `json:"type"`
+	URL         *string `json:"url"`
+	Description *string `json:"description"`
+}
+
+// link is the status's public page: url, or uri where a server leaves url
+// out.
+func (s status) link() string {
+	if s.URL != nil && *s.URL != "" {
+		return *s.URL
+	}
+	return s.URI
+}
+
+// plainText is the status's text: the source text where the server
+// returns it, else its HTML content turned back into text.
+func (s status) plainText() string {
+	if s.Text != nil && *s.Text != "" {
+		return *s.Text
+	}
+	return htmlToText(s.Content)
+}
+
+// created is created_at, or the zero time when a server sends something
+// that is not an ISO 8601 datetime.
+func (s status) created() time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s.CreatedAt)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func (s status) inReplyTo() string {
+	if s.InReplyToID == nil {
+		return ""
+	}
+	return *s.InReplyToID
+}
+
+func (s status) remote() network.RemotePost {
+	rp := network.RemotePost{ID: s.ID, URL: s.link(), Text: s.plainText(), CreatedAt: s.created(), MediaCount: len(s.Media)}
+	for _, m := range s.Media {
+		alt := ""
+		if m.Description != nil {
+			alt = *m.Description
+		}
+		rp.AltTexts = append(rp.AltTexts, alt)
+	}
+	return rp
+}
+
+// Lookup reads a status back to confirm it exists as published.
+//
+// https://docs.joinmastodon.org/methods/statuses/#get
+func (c *Client) Lookup(ctx context.Context, instance string, cred network.Credential, remoteID string) (network.RemotePost, error) {
+	const op = "read post"
+	base, err := normalize(op, instance)
+	if err != nil {
+		return network.RemotePost{}, err
+	}
+	if remoteID == "" || strings.ContainsAny(remoteID, "/?#") {
+		return network.RemotePost{}, invalid(op, "the post id is empty or malformed")
+	}
+	var s status
+	err = c.call(ctx, op, http.MethodGet, base+"/api/v1/statuses/"+url.PathEscape(remoteID), cred.AccessToken, nil, &s)
+	var ne *network.Error
+	if errors.As(err, &ne) && ne.Status == http.StatusNotFound {
+		ne.Class, ne.Code = network.ClassContentRejected, "not_found"
+		ne.Message = "the post does not exist on the server (deleted, or never made)"
+	}
+	if err != nil {
+		return network.RemotePost{}, err
+	}
+	return s.remote(), nil
+}
+
+// htmlToText turns a status's HTML content into the text a person sees:
+// paragraphs become blank lines, <br> a newline, entities are unescaped,
+// and every tag goes. Mastodon hides parts of long links in spans; their
+// text is kept, so a link reads in full.
+func htmlToText(content string) string {
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(content))
+	breakTo := func(newlines int) {
+		s := b.String()
+		if s == "" {
+			return
+		}
+		have := len(s) - len(strings.TrimRight(s, "\n"))
+		for ; have < newlines; have++ {
+			b.WriteByte('\n')
+		}
+	}
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.TrimSpace(b.String())
+		case html.TextToken:
+			b.Write(z.Text())
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			name, _ := z.TagName()
+			switch atom.Lookup(name) {
+			case atom.Br:
+				b.WriteByte('\n')
+			case atom.P, atom.Div, atom.Blockquote, atom.Pre, atom.Ul, atom.Ol,
+				atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+				breakTo(2)
+			case atom.Li:
+				breakTo(1)
+			}
+		}
+	}
+}
