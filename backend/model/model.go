@@ -148,9 +148,12 @@ type Post struct {
 	TimeZone     string
 	MissedPolicy MissedPolicy
 	GraceMinutes int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Targets      []PostTarget
+	// Handoff: hand the post to the network's own scheduler where it has one.
+	Handoff   bool
+	Origin    string // "app", "cli"
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Targets   []PostTarget
 }
 
 func (Post) TableName() string { return "posts" }
@@ -189,11 +192,52 @@ type PostTarget struct {
 	ErrorClass     string
 	ErrorMessage   string
 	PublishedAt    *time.Time
+	Position       int
+	ItemIDs        string // JSON array of remote ids already made
+	ClaimToken     string
+	ClaimedAt      *time.Time
+	// Reconcile: the last attempt's outcome is unknown; look at the
+	// channel's posts before trying again.
+	Reconcile      bool
+	FirstAttemptAt *time.Time
+	HandoffID      string
+	VerifiedAt     *time.Time
+	SlotQueued     bool
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	Media          []TargetMedia `gorm:"foreignKey:TargetID"`
 }
 
 func (PostTarget) TableName() string { return "post_targets" }
+
+// TargetMedia is one attachment of a variant, copied into Herald's media
+// folder so the draft stays valid if the original moves.
+type TargetMedia struct {
+	ID           int64 `gorm:"primaryKey"`
+	TargetID     int64
+	Position     int
+	Path         string // relative to the media folder
+	OriginalName string
+	MIME         string
+	SizeBytes    int64
+	SHA256       string `gorm:"column:sha256"`
+	Width        int
+	Height       int
+	AltText      string
+}
+
+func (TargetMedia) TableName() string { return "target_media" }
+
+// QueueSlot is a weekly posting time of a channel.
+type QueueSlot struct {
+	ID          int64 `gorm:"primaryKey"`
+	ChannelID   int64
+	Weekday     int // 0 = Sunday
+	MinuteOfDay int
+	TimeZone    string
+}
+
+func (QueueSlot) TableName() string { return "queue_slots" }
 
 // AttemptOutcome is how one publish attempt ended.
 type AttemptOutcome string

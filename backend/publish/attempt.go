@@ -1,0 +1,314 @@
+package publish
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"herald/backend/events"
+	"herald/backend/logging"
+	"herald/backend/model"
+	"herald/backend/network"
+	"herald/backend/store"
+)
+
+// Result is the payload of events.PublishResult.
+type Result struct {
+	PostID    int64  `json:"postId"`
+	TargetID  int64  `json:"targetId"`
+	ChannelID int64  `json:"channelId"`
+	Status    string `json:"status"`
+	Class     string `json:"class"`
+	Message   string `json:"message"`
+	RemoteURL string `json:"remoteUrl"`
+}
+
+// attempt runs one claimed target to the end of its attempt.
+func (e *Engine) attempt(ctx context.Context, c store.Claimed) {
+	ctx, cancel := context.WithTimeout(ctx, e.d.Policy.AttemptTimeout)
+	defer cancel()
+	o := e.try(ctx, c)
+	// Recording the outcome must survive the attempt's own deadline.
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer rcancel()
+	if err := e.targets.Finish(rctx, c, e.token, o); err != nil {
+		e.d.Log.Error("record attempt outcome", "target_id", c.Target.ID, "err", err)
+		return
+	}
+	e.record(rctx, c, o)
+}
+
+// try makes the network calls of one attempt and says how it ended.
+func (e *Engine) try(ctx context.Context, c store.Claimed) store.Outcome {
+	ch, err := e.d.Channels.Get(ctx, c.Target.ChannelID)
+	if err != nil {
+		return e.failNow("missing_channel", "The channel no longer exists.")
+	}
+	if ch.RemovedAt != nil {
+		return e.failNow("missing_channel", "The channel was removed from Herald.")
+	}
+	if ch.Status == model.ChannelDisconnected {
+		return blocked(network.ClassAuthDead, fmt.Sprintf("Waiting for you to reconnect %s; it will be published then.", label(ch)))
+	}
+	n, ok := e.d.Networks.Get(ch.Network)
+	pub, canPublish := n.(network.Publisher)
+	if !ok || !canPublish {
+		return e.failNow("unsupported", fmt.Sprintf("Herald cannot publish to %s yet.", ch.Network))
+	}
+	post, err := e.buildPost(c)
+	if err != nil {
+		return e.failNow("invalid_post", err.Error())
+	}
+	cred, err := e.d.Credentials.Fresh(ctx, ch)
+	if err != nil {
+		return e.classify(ctx, c, ch, err, nil)
+	}
+
+	items := append([]string(nil), post.Done...)
+	var itemsMu sync.Mutex
+	var lastURL string
+	post.Progress = func(_ int, id, url string) {
+		itemsMu.Lock()
+		items = append(items, id)
+		if len(items) == 1 {
+			lastURL = url
+		}
+		snapshot := append([]string(nil), items...)
+		itemsMu.Unlock()
+		// Stored at once: a crash after this line still knows the post exists.
+		if err := e.targets.RecordItems(context.WithoutCancel(ctx), c.Target.ID, e.token, snapshot, lastURL); err != nil {
+			e.d.Log.Error("record remote id", "target_id", c.Target.ID, "err", err)
+		}
+	}
+
+	final := c.Target.AttemptCount > e.d.Policy.MaxAttempts
+	if c.Target.Reconcile && len(post.Done) == 0 {
+		if rec, ok := n.(network.Reconciler); ok {
+			since := c.Target.CreatedAt
+			if c.Target.FirstAttemptAt != nil {
+				since = c.Target.FirstAttemptAt.Add(-2 * time.Minute)
+			}
+			found, ok, err := rec.FindPublished(ctx, ch.Instance, cred, post, since)
+			if err != nil {
+				o := e.classify(ctx, c, ch, err, nil)
+				o.Reconcile = true
+				return o
+			}
+			if ok && len(found.ItemIDs) >= post.Items() {
+				e.d.Log.Info("an interrupted attempt had published; not publishing again", "target_id", c.Target.ID)
+				return e.published(ctx, n, ch, cred, c, found, "Found on the channel after an interrupted attempt; not published again.")
+			}
+			if ok {
+				// Part of a thread made it: continue after what exists.
+				post.Done = append([]string(nil), found.ItemIDs...)
+				items = append([]string(nil), found.ItemIDs...)
+			}
+		}
+	}
+	if final {
+		msg := fmt.Sprintf("Not published after %d attempts; Herald checked that it is not on the channel. Try again later.", c.Target.AttemptCount-1)
+		if len(items) > 0 {
+			msg = fmt.Sprintf("Only %d of %d parts were published after %d attempts; retry to publish the rest.", len(items), post.Items(), c.Target.AttemptCount-1)
+		}
+		o := e.failNow("transient", msg)
+		o.Items = items
+		return o
+	}
+
+	res, err := pub.Publish(ctx, ch.Instance, cred, post)
+	if network.ClassOf(err) == network.ClassTokenExpired {
+		if cred, err = e.d.Credentials.Renew(ctx, ch, cred); err == nil {
+			itemsMu.Lock()
+			post.Done = append([]string(nil), items...)
+			itemsMu.Unlock()
+			res, err = pub.Publish(ctx, ch.Instance, cred, post)
+		}
+	}
+	if err != nil {
+		itemsMu.Lock()
+		done := append([]string(nil), items...)
+		itemsMu.Unlock()
+		return e.classify(ctx, c, ch, err, done)
+	}
+	return e.published(ctx, n, ch, cred, c, res, "")
+}
+
+// published builds the outcome of a success, after reading the post back.
+func (e *Engine) published(ctx context.Context, n network.Network, ch model.Channel, cred network.Credential, c store.Claimed, res network.Published, note string) store.Outcome {
+	o := store.Outcome{Attempt: model.OutcomeSucceeded, Status: model.TargetPublished, RemoteID: res.RemoteID, RemoteURL: res.URL,
+		Items: res.ItemIDs, PublishedAt: e.d.Clock.Now(), Message: note}
+	if v, ok := n.(network.Verifier); ok {
+		if _, err := v.Lookup(ctx, ch.Instance, cred, res.RemoteID); err != nil {
+			var ne *network.Error
+			if errors.As(err, &ne) && ne.Code == "not_found" {
+				o.Class = "unverified"
+				o.Message = "Published, but the post could not be read back from " + ch.Network + "; check it there."
+			}
+			e.d.Log.Warn("read-back after publishing failed", "target_id", c.Target.ID, "err", err)
+		} else {
+			if err := e.d.DB.Model(&model.PostTarget{}).Where("id = ?", c.Target.ID).Update("verified_at", e.d.Clock.Now().UTC()).Error; err != nil {
+				e.d.Log.Warn("record verification", "err", err)
+			}
+		}
+	}
+	return o
+}
+
+// classify turns a failed attempt into what happens next.
+func (e *Engine) classify(ctx context.Context, c store.Claimed, ch model.Channel, err error, done []string) store.Outcome {
+	msg := safeMessage(err)
+	class := network.ClassOf(err)
+	var ne *network.Error
+	sent := errors.As(err, &ne) && ne.Sent
+	o := store.Outcome{Attempt: model.OutcomeFailed, Class: string(class), Message: msg, Items: done}
+	switch class {
+	case network.ClassAuthDead, network.ClassScopeMissing, network.ClassAPIRetired:
+		e.d.Health.ReportError(context.WithoutCancel(ctx), ch.ID, err)
+		b := blocked(class, fmt.Sprintf("%s Reconnect %s and Herald will publish it.", msg, label(ch)))
+		b.Items = done
+		return b
+	case network.ClassContentRejected, network.ClassMediaRejected, network.ClassInvalidInput:
+		o.Status = model.TargetFailed
+		return o
+	case network.ClassRateLimited:
+		o.Status = model.TargetScheduled
+		o.NextAttemptAt = e.d.Clock.Now().Add(15 * time.Minute)
+		if at, ok := network.RetryAfter(err); ok {
+			o.NextAttemptAt = at
+		}
+		o.Message = fmt.Sprintf("%s is limiting requests; Herald will try again at %s.", ch.Network, o.NextAttemptAt.UTC().Format(time.RFC3339))
+		return o
+	}
+	// Transient, or unclassified (a keyring blip): retry with backoff. An
+	// attempt that may have reached the network is reconciled first.
+	if sent {
+		o.Attempt = model.OutcomeUnknown
+		o.Reconcile = true
+	}
+	if c.Target.AttemptCount >= e.d.Policy.MaxAttempts && !o.Reconcile && !c.Target.Reconcile {
+		o.Status = model.TargetFailed
+		o.Message = fmt.Sprintf("Gave up after %d attempts: %s", c.Target.AttemptCount, msg)
+		return o
+	}
+	// Past the limit with an unknown outcome, one more attempt only looks
+	// at the channel (see try): Herald never gives up on a post that may
+	// exist without finding out.
+	o.Status = model.TargetScheduled
+	o.NextAttemptAt = e.d.Clock.Now().Add(e.backoff(c.Target.AttemptCount))
+	if ne != nil && !ne.ResetAt.IsZero() && ne.ResetAt.After(o.NextAttemptAt) {
+		o.NextAttemptAt = ne.ResetAt
+	}
+	return o
+}
+
+// backoff is exponential from RetryBase, capped at RetryCap.
+func (e *Engine) backoff(attempt int) time.Duration {
+	d := e.d.Policy.RetryBase
+	for i := 1; i < attempt && d < e.d.Policy.RetryCap; i++ {
+		d *= 2
+	}
+	return min(d, e.d.Policy.RetryCap)
+}
+
+func blocked(class network.Class, msg string) store.Outcome {
+	return store.Outcome{Attempt: model.OutcomeFailed, Status: model.TargetBlocked, Class: string(class), Message: msg}
+}
+
+func (e *Engine) failNow(class, msg string) store.Outcome {
+	return store.Outcome{Attempt: model.OutcomeFailed, Status: model.TargetFailed, Class: class, Message: msg}
+}
+
+// buildPost turns a stored variant into what the network publishes.
+func (e *Engine) buildPost(c store.Claimed) (network.Post, error) {
+	t := c.Target
+	p := network.Post{Text: t.Body, FirstComment: t.FirstComment, IdempotencyKey: t.IdempotencyKey, Options: map[string]string{}}
+	if t.FirstAttemptAt != nil {
+		p.CreatedAt = *t.FirstAttemptAt
+	}
+	if err := json.Unmarshal([]byte(orDefault(t.Thread, "[]")), &p.Thread); err != nil {
+		return p, fmt.Errorf("the thread of this variant is unreadable: %w", err)
+	}
+	if err := json.Unmarshal([]byte(orDefault(t.Options, "{}")), &p.Options); err != nil {
+		return p, fmt.Errorf("the options of this variant are unreadable: %w", err)
+	}
+	if err := json.Unmarshal([]byte(orDefault(t.ItemIDs, "[]")), &p.Done); err != nil {
+		return p, fmt.Errorf("the published items of this variant are unreadable: %w", err)
+	}
+	for _, m := range t.Media {
+		p.Media = append(p.Media, network.Media{Path: filepath.Join(e.d.MediaDir, filepath.FromSlash(m.Path)), MIME: m.MIME,
+			Size: m.SizeBytes, AltText: m.AltText, Width: m.Width, Height: m.Height})
+	}
+	return p, nil
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// record writes the attempt to the audit log, tells the window, and
+// notifies when the post has reached its end.
+func (e *Engine) record(ctx context.Context, c store.Claimed, o store.Outcome) {
+	ch, _ := e.d.Channels.Get(ctx, c.Target.ChannelID)
+	title := postTitle(c.Post, c.Target)
+	var event, summary string
+	switch o.Status {
+	case model.TargetPublished:
+		event, summary = "post.published", fmt.Sprintf("Published %s to %s", title, label(ch))
+	case model.TargetFailed:
+		event, summary = "post.failed", fmt.Sprintf("Could not publish %s to %s: %s", title, label(ch), o.Message)
+	case model.TargetBlocked:
+		event, summary = "post.blocked", fmt.Sprintf("%s to %s is waiting: %s", title, label(ch), o.Message)
+	default:
+		event, summary = "post.retry", fmt.Sprintf("Attempt %d of %s to %s did not finish (%s); next try at %s",
+			c.Target.AttemptCount, title, label(ch), o.Message, o.NextAttemptAt.UTC().Format(time.RFC3339))
+	}
+	details, _ := json.Marshal(map[string]any{"targetId": c.Target.ID, "attempt": c.Target.AttemptCount, "outcome": o.Attempt,
+		"class": o.Class, "remoteId": o.RemoteID, "remoteUrl": o.RemoteURL})
+	chID, postID := c.Target.ChannelID, c.Post.ID
+	entry := &model.AuditEntry{Actor: model.ActorScheduler, Event: event, ChannelID: &chID, ChannelName: label(ch),
+		Teams: store.TeamNames(ch.Teams), PostID: &postID, Summary: summary, Details: string(details)}
+	if err := e.audit.Append(ctx, entry); err != nil {
+		e.d.Log.Error("audit attempt", "err", err)
+	}
+	e.d.Emitter.Emit(events.PublishResult, Result{PostID: postID, TargetID: c.Target.ID, ChannelID: chID, Status: string(o.Status),
+		Class: o.Class, Message: o.Message, RemoteURL: o.RemoteURL})
+	e.d.Emitter.Emit(events.PostsChanged, postID)
+	e.notifyIfDone(ctx, c.Post, c.Target, ch, o)
+}
+
+func postTitle(p model.Post, t model.PostTarget) string {
+	if p.Title != "" {
+		return "“" + p.Title + "”"
+	}
+	r := []rune(t.Body)
+	if len(r) > 40 {
+		return "“" + string(r[:40]) + "…”"
+	}
+	return "“" + string(r) + "”"
+}
+
+func label(ch model.Channel) string {
+	name := ch.DisplayName
+	if name == "" {
+		name = ch.Handle
+	}
+	if name == "" {
+		return "a removed channel"
+	}
+	return fmt.Sprintf("%s (%s)", name, ch.Network)
+}
+
+func safeMessage(err error) string {
+	var ne *network.Error
+	if errors.As(err, &ne) {
+		return logging.Redact(ne.Message)
+	}
+	return logging.Redact(err.Error())
+}

@@ -1,0 +1,235 @@
+// Package publish is Herald's publishing engine: claim → publish → record
+// → verify. The database is the schedule: a target is claimed atomically
+// before any network call, its remote ids are stored the moment they are
+// known, every attempt is in its ledger, and an attempt whose outcome is
+// unknown is reconciled against the channel's own posts before any retry.
+// A crash at any point loses nothing and publishes nothing twice.
+package publish
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"gorm.io/gorm"
+
+	"herald/backend/events"
+	"herald/backend/model"
+	"herald/backend/network"
+	"herald/backend/notify"
+	"herald/backend/store"
+)
+
+// Channels reads channels.
+type Channels interface {
+	Get(ctx context.Context, id int64) (model.Channel, error)
+}
+
+// Credentials hands out valid credentials.
+type Credentials interface {
+	Fresh(ctx context.Context, ch model.Channel) (network.Credential, error)
+	Renew(ctx context.Context, ch model.Channel, stale network.Credential) (network.Credential, error)
+}
+
+// ErrorReporter learns about channel errors (auth_dead disconnects).
+type ErrorReporter interface {
+	ReportError(ctx context.Context, channelID int64, err error)
+}
+
+// Deps are the engine's collaborators.
+type Deps struct {
+	DB          *gorm.DB
+	Channels    Channels
+	Credentials Credentials
+	Networks    *network.Registry
+	Health      ErrorReporter
+	Notifier    notify.Notifier
+	Emitter     events.Emitter
+	Clock       clockwork.Clock
+	Log         *slog.Logger
+	// MediaDir is where attachments were copied to.
+	MediaDir string
+	// OnOpenPost answers a click on a notification's "Open" button.
+	OnOpenPost func(postID int64)
+	Policy     Policy
+}
+
+// Policy tunes retries and catch-up.
+type Policy struct {
+	// Tolerance: a target first picked up later than this after its time
+	// was missed (Herald was closed, the machine slept, publishing paused).
+	Tolerance time.Duration
+	// Stagger spaces a channel's catch-up posts so a feed is not flooded.
+	Stagger time.Duration
+	// RetryBase and RetryCap bound the exponential backoff.
+	RetryBase, RetryCap time.Duration
+	// MaxAttempts ends retrying transient failures.
+	MaxAttempts int
+	// AttemptTimeout bounds one attempt's network work.
+	AttemptTimeout time.Duration
+	// Batch is how many targets one claim takes.
+	Batch int
+	// Workers is how many channels publish at once.
+	Workers int
+}
+
+// DefaultPolicy is what Herald ships with.
+func DefaultPolicy() Policy {
+	return Policy{Tolerance: 2 * time.Minute, Stagger: 3 * time.Minute, RetryBase: 30 * time.Second, RetryCap: 30 * time.Minute,
+		MaxAttempts: 10, AttemptTimeout: 2 * time.Minute, Batch: 200, Workers: 32}
+}
+
+// Engine publishes due targets.
+type Engine struct {
+	d       Deps
+	targets *store.Targets
+	audit   *store.Audit
+	token   string
+	paused  atomic.Bool
+	wake    chan struct{}
+
+	mu    sync.Mutex
+	locks map[int64]*sync.Mutex
+}
+
+// New returns an engine.
+func New(d Deps) *Engine {
+	if d.Policy == (Policy{}) {
+		d.Policy = DefaultPolicy()
+	}
+	now := d.Clock.Now
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return &Engine{d: d, targets: store.NewTargets(d.DB, now), audit: store.NewAudit(d.DB, now),
+		token: hex.EncodeToString(b), wake: make(chan struct{}, 1), locks: map[int64]*sync.Mutex{}}
+}
+
+// SetPaused pauses or resumes publishing at once; in-flight attempts finish.
+func (e *Engine) SetPaused(p bool) {
+	e.paused.Store(p)
+	if !p {
+		e.Wake()
+	}
+}
+
+// Paused reports whether publishing is paused.
+func (e *Engine) Paused() bool { return e.paused.Load() }
+
+// Wake makes Run look at the schedule now (a post was scheduled or moved).
+func (e *Engine) Wake() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Recover must run once at start-up, before Run: targets still claimed
+// were in flight when Herald stopped; they go back to the schedule to be
+// reconciled, never blindly retried.
+func (e *Engine) Recover(ctx context.Context) error {
+	n, err := e.targets.RecoverClaimed(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		e.d.Log.Warn("targets interrupted by a stop will be reconciled before any retry", "count", n)
+	}
+	return nil
+}
+
+// sweep is the longest Run sleeps without looking at the schedule, so a
+// clock jump (sleep, suspend) is noticed quickly.
+const sweep = 15 * time.Second
+
+// Run publishes due targets until ctx ends. It sleeps until the next due
+// time (or a Wake), so a target goes out within moments of its time.
+func (e *Engine) Run(ctx context.Context) {
+	for {
+		next := e.d.Clock.Now().Add(sweep)
+		if !e.paused.Load() {
+			e.Tick(ctx)
+			if at, ok, err := e.targets.NextDue(ctx); err == nil && ok && at.Before(next) {
+				next = at
+			}
+		}
+		wait := next.Sub(e.d.Clock.Now())
+		if wait < 0 {
+			wait = 0
+		}
+		timer := e.d.Clock.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case <-e.wake:
+			timer.Stop()
+		case <-timer.Chan():
+		}
+	}
+}
+
+// Tick applies the missed-window policy, then publishes everything due
+// now, and returns when those attempts are finished.
+func (e *Engine) Tick(ctx context.Context) {
+	if err := e.applyMissed(ctx); err != nil {
+		e.d.Log.Error("missed-window policy", "err", err)
+	}
+	for ctx.Err() == nil && !e.paused.Load() {
+		claimed, err := e.targets.ClaimDue(ctx, e.d.Clock.Now(), e.token, e.d.Policy.Batch)
+		if err != nil {
+			e.d.Log.Error("claim due targets", "err", err)
+			return
+		}
+		if len(claimed) == 0 {
+			return
+		}
+		e.dispatch(ctx, claimed)
+	}
+}
+
+// dispatch publishes claimed targets: channels in parallel, each
+// channel's targets one after another in due order.
+func (e *Engine) dispatch(ctx context.Context, claimed []store.Claimed) {
+	byChannel := map[int64][]store.Claimed{}
+	var order []int64
+	for _, c := range claimed {
+		if _, ok := byChannel[c.Target.ChannelID]; !ok {
+			order = append(order, c.Target.ChannelID)
+		}
+		byChannel[c.Target.ChannelID] = append(byChannel[c.Target.ChannelID], c)
+	}
+	sem := make(chan struct{}, max(1, e.d.Policy.Workers))
+	var wg sync.WaitGroup
+	for _, id := range order {
+		group := byChannel[id]
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			l := e.channelLock(id)
+			l.Lock()
+			defer l.Unlock()
+			for _, c := range group {
+				e.attempt(ctx, c)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func (e *Engine) channelLock(id int64) *sync.Mutex {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	l, ok := e.locks[id]
+	if !ok {
+		l = &sync.Mutex{}
+		e.locks[id] = l
+	}
+	return l
+}

@@ -1,0 +1,255 @@
+package publish
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"herald/backend/model"
+	"herald/backend/network"
+	"herald/backend/store"
+)
+
+// handoffPending marks a hand-off whose answer was lost: the network may
+// hold the post. Herald does not publish it itself until the network's
+// list of scheduled posts says one way or the other.
+const handoffPending = "?"
+
+// handoffMissingAfter is how long after its time a handed-off post may
+// take to appear before Herald calls the hand-off failed.
+const handoffMissingAfter = 30 * time.Minute
+
+type handoffRow struct {
+	ID        int64
+	PostID    int64
+	ChannelID int64
+	HandoffID string
+	DueAt     time.Time
+}
+
+// HandOff gives due-later targets of hand-off posts to the network's own
+// scheduler, so they go out even if this computer is asleep.
+func (e *Engine) HandOff(ctx context.Context) {
+	now := e.d.Clock.Now().UTC()
+	var rows []handoffRow
+	err := e.d.DB.WithContext(ctx).Raw(`SELECT t.id, t.post_id, t.channel_id, t.handoff_id, t.due_at FROM post_targets t JOIN posts p ON p.id = t.post_id
+		WHERE p.handoff = 1 AND t.status = 'scheduled' AND t.handoff_id IN ('', ?) AND t.reconcile = 0 AND t.error_class = '' AND t.due_at > ?`,
+		handoffPending, now).Scan(&rows).Error
+	if err != nil {
+		e.d.Log.Error("hand-off: list targets", "err", err)
+		return
+	}
+	for _, r := range rows {
+		if ctx.Err() != nil {
+			return
+		}
+		if err := e.handOffOne(ctx, r); err != nil {
+			e.d.Log.Warn("hand-off", "target_id", r.ID, "err", err)
+		}
+	}
+}
+
+func (e *Engine) handOffOne(ctx context.Context, r handoffRow) error {
+	ch, err := e.d.Channels.Get(ctx, r.ChannelID)
+	if err != nil || ch.Status == model.ChannelDisconnected || ch.RemovedAt != nil {
+		return err
+	}
+	n, _ := e.d.Networks.Get(ch.Network)
+	ns, ok := n.(network.NativeScheduler)
+	if !ok {
+		return nil // Herald publishes it itself
+	}
+	var tg model.PostTarget
+	if err := e.d.DB.WithContext(ctx).Preload("Media").First(&tg, r.ID).Error; err != nil {
+		return err
+	}
+	post, err := e.buildPost(store.Claimed{Target: tg})
+	if err != nil {
+		return err
+	}
+	cred, err := e.d.Credentials.Fresh(ctx, ch)
+	if err != nil {
+		return err
+	}
+	if r.HandoffID == handoffPending {
+		return e.resolvePending(ctx, ns, ch, cred, tg, post)
+	}
+	if r.DueAt.Before(e.d.Clock.Now().Add(ns.MinScheduleLead() + time.Minute)) {
+		return nil // too close to its time for the network to accept it
+	}
+	sch, err := ns.Schedule(ctx, ch.Instance, cred, post, r.DueAt)
+	if err != nil {
+		var ne *network.Error
+		if errors.As(err, &ne) && ne.Sent {
+			return e.setHandoff(ctx, tg, "", handoffPending, "post.handoff_unknown",
+				"The hand-off to the server may have worked; Herald is checking before publishing.")
+		}
+		e.d.Health.ReportError(context.WithoutCancel(ctx), ch.ID, err)
+		return err // Herald publishes it itself at its time
+	}
+	return e.setHandoff(ctx, tg, "", sch.ID, "post.handed_off",
+		fmt.Sprintf("Handed off to %s's own scheduler for %s", ch.Network, r.DueAt.UTC().Format(time.RFC3339)))
+}
+
+// resolvePending looks for a hand-off whose answer was lost.
+func (e *Engine) resolvePending(ctx context.Context, ns network.NativeScheduler, ch model.Channel, cred network.Credential, tg model.PostTarget, post network.Post) error {
+	list, err := ns.ListScheduled(ctx, ch.Instance, cred)
+	if err != nil {
+		return err
+	}
+	for _, s := range list {
+		// Servers keep the time to the millisecond at best.
+		if s.ScheduledAt.Truncate(time.Second).Equal(tg.DueAt.UTC().Truncate(time.Second)) && sameText(s.Text, post.Text) {
+			return e.setHandoff(ctx, tg, handoffPending, s.ID, "post.handed_off", "Found the handed-off post in the server's schedule")
+		}
+	}
+	return e.setHandoff(ctx, tg, handoffPending, "", "post.handoff_failed", "The server does not have the post; Herald will publish it itself")
+}
+
+func sameText(a, b string) bool {
+	return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
+}
+
+func (e *Engine) setHandoff(ctx context.Context, tg model.PostTarget, from, to, event, summary string) error {
+	return e.d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&model.PostTarget{}).Where("id = ? AND status = 'scheduled' AND handoff_id = ?", tg.ID, from).
+			Updates(map[string]any{"handoff_id": to, "updated_at": e.d.Clock.Now().UTC()})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return e.auditTarget(ctx, tx, tg, event, summary)
+	})
+}
+
+// CheckHandoffs confirms handed-off posts went out: once a post's time
+// has passed, Herald finds it on the channel and records it as published;
+// one the server never published is failed with the reason.
+func (e *Engine) CheckHandoffs(ctx context.Context) {
+	now := e.d.Clock.Now().UTC()
+	var targets []model.PostTarget
+	err := e.d.DB.WithContext(ctx).Preload("Media").Where("status = 'scheduled' AND handoff_id NOT IN ('', ?) AND due_at < ?", handoffPending, now.Add(-time.Minute)).
+		Find(&targets).Error
+	if err != nil {
+		e.d.Log.Error("check hand-offs", "err", err)
+		return
+	}
+	for _, tg := range targets {
+		if err := e.checkHandoff(ctx, tg); err != nil {
+			e.d.Log.Warn("check hand-off", "target_id", tg.ID, "err", err)
+		}
+	}
+}
+
+func (e *Engine) checkHandoff(ctx context.Context, tg model.PostTarget) error {
+	ch, err := e.d.Channels.Get(ctx, tg.ChannelID)
+	if err != nil {
+		return err
+	}
+	n, _ := e.d.Networks.Get(ch.Network)
+	rec, okRec := n.(network.Reconciler)
+	ns, okNS := n.(network.NativeScheduler)
+	if !okRec || !okNS {
+		return nil
+	}
+	post, err := e.buildPost(store.Claimed{Target: tg})
+	if err != nil {
+		return err
+	}
+	cred, err := e.d.Credentials.Fresh(ctx, ch)
+	if err != nil {
+		return err
+	}
+	found, ok, err := rec.FindPublished(ctx, ch.Instance, cred, post, tg.DueAt.Add(-5*time.Minute))
+	if err != nil {
+		return err
+	}
+	now := e.d.Clock.Now().UTC()
+	if ok {
+		return e.closeHandoff(ctx, tg, model.TargetPublished, model.OutcomeSucceeded, found, "",
+			fmt.Sprintf("Published by %s's own scheduler", ch.Network), "post.published")
+	}
+	list, err := ns.ListScheduled(ctx, ch.Instance, cred)
+	if err != nil {
+		return err
+	}
+	for _, s := range list {
+		if s.ID == tg.HandoffID {
+			return nil // the server has not fired it yet
+		}
+	}
+	if now.Sub(*tg.DueAt) < handoffMissingAfter {
+		return nil
+	}
+	return e.closeHandoff(ctx, tg, model.TargetFailed, model.OutcomeFailed, network.Published{}, "handoff_lost",
+		fmt.Sprintf("%s's scheduler did not publish the post and no longer has it (perhaps it was deleted there). Publish it again from Herald.", ch.Network), "post.failed")
+}
+
+// closeHandoff records the end of a handed-off target as an attempt.
+func (e *Engine) closeHandoff(ctx context.Context, tg model.PostTarget, status model.TargetStatus, outcome model.AttemptOutcome, found network.Published, class, message, event string) error {
+	now := e.d.Clock.Now().UTC()
+	return e.d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		updates := map[string]any{"status": status, "error_class": class, "error_message": message, "next_attempt_at": nil,
+			"attempt_count": gorm.Expr("attempt_count + 1"), "updated_at": now}
+		if status == model.TargetPublished {
+			items, _ := json.Marshal(found.ItemIDs)
+			updates["remote_id"], updates["remote_url"], updates["published_at"], updates["item_ids"] = found.RemoteID, found.URL, now, string(items)
+		}
+		res := tx.Model(&model.PostTarget{}).Where("id = ? AND status = 'scheduled' AND handoff_id = ?", tg.ID, tg.HandoffID).Updates(updates)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		if err := tx.Create(&model.Attempt{TargetID: tg.ID, Number: tg.AttemptCount + 1, StartedAt: now, FinishedAt: &now, Outcome: outcome,
+			ErrorClass: class, ErrorMessage: message, RemoteID: found.RemoteID}).Error; err != nil {
+			return err
+		}
+		if err := e.auditTarget(ctx, tx, tg, event, message); err != nil {
+			return err
+		}
+		return store.RefreshPostStatus(ctx, tx, tg.PostID, now)
+	})
+}
+
+// CancelHandoff takes a handed-off target back from the network's
+// scheduler (before the user moves or unschedules it). It needs the
+// network: offline, the change is refused rather than risk a double post.
+func (e *Engine) CancelHandoff(ctx context.Context, tg model.PostTarget) error {
+	if tg.HandoffID == "" {
+		return nil
+	}
+	if tg.HandoffID == handoffPending {
+		return errors.New("herald is still checking whether the server holds this post; try again in a minute")
+	}
+	ch, err := e.d.Channels.Get(ctx, tg.ChannelID)
+	if err != nil {
+		return err
+	}
+	n, _ := e.d.Networks.Get(ch.Network)
+	ns, ok := n.(network.NativeScheduler)
+	if !ok {
+		return nil
+	}
+	cred, err := e.d.Credentials.Fresh(ctx, ch)
+	if err != nil {
+		return err
+	}
+	if err := ns.CancelScheduled(ctx, ch.Instance, cred, tg.HandoffID); err != nil {
+		var ne *network.Error
+		if !errors.As(err, &ne) || ne.Code != "not_found" {
+			return fmt.Errorf("take the post back from %s's scheduler: %w", ch.Network, err)
+		}
+	}
+	return e.setHandoff(ctx, tg, tg.HandoffID, "", "post.handoff_cancelled", "Took the post back from "+ch.Network+"'s scheduler")
+}
+
+func (e *Engine) auditTarget(ctx context.Context, tx *gorm.DB, tg model.PostTarget, event, summary string) error {
+	ch, _ := e.d.Channels.Get(ctx, tg.ChannelID)
+	chID, postID := tg.ChannelID, tg.PostID
+	details, _ := json.Marshal(map[string]any{"targetId": tg.ID, "handoffId": tg.HandoffID})
+	return store.NewAudit(tx, e.d.Clock.Now).AppendTx(ctx, tx, &model.AuditEntry{Actor: model.ActorScheduler, Event: event, ChannelID: &chID,
+		ChannelName: label(ch), Teams: store.TeamNames(ch.Teams), PostID: &postID, Summary: summary, Details: string(details)})
+}

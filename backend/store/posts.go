@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"herald/backend/model"
+)
+
+// Posts is the post repository (the composer's and calendar's view).
+type Posts struct {
+	db  *gorm.DB
+	now func() time.Time
+}
+
+// NewPosts returns the post repository.
+func NewPosts(db *gorm.DB, now func() time.Time) *Posts { return &Posts{db: db, now: now} }
+
+// WithTx returns the repository bound to a transaction.
+func (p *Posts) WithTx(tx *gorm.DB) *Posts { return &Posts{db: tx, now: p.now} }
+
+// Get returns a post with its targets (ordered) and their media.
+func (p *Posts) Get(ctx context.Context, id int64) (model.Post, error) {
+	var post model.Post
+	err := p.db.WithContext(ctx).
+		Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("position, id") }).
+		Preload("Targets.Media", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Where("id = ?", id).Take(&post).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return post, fmt.Errorf("post %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return post, fmt.Errorf("get post %d: %w", id, err)
+	}
+	return post, nil
+}
+
+// Save inserts or updates a post and replaces its targets' content. A
+// target keeps its id, idempotency key and ledger when its channel stays;
+// targets of channels no longer selected are deleted (only drafts and
+// not-yet-attempted targets may be, the caller checks).
+func (p *Posts) Save(ctx context.Context, post *model.Post, targets []model.PostTarget) error {
+	now := p.now().UTC()
+	post.UpdatedAt = now
+	db := p.db.WithContext(ctx)
+	if post.ID == 0 {
+		post.CreatedAt = now
+		if err := db.Omit("Targets").Create(post).Error; err != nil {
+			return fmt.Errorf("create post: %w", err)
+		}
+	} else if err := db.Model(post).Select("title", "time_zone", "missed_policy", "grace_minutes", "handoff", "updated_at").Updates(post).Error; err != nil {
+		return fmt.Errorf("update post %d: %w", post.ID, err)
+	}
+	var existing []model.PostTarget
+	if err := db.Where("post_id = ?", post.ID).Find(&existing).Error; err != nil {
+		return err
+	}
+	byChannel := map[int64]model.PostTarget{}
+	for _, t := range existing {
+		byChannel[t.ChannelID] = t
+	}
+	keep := map[int64]bool{}
+	for i := range targets {
+		t := &targets[i]
+		t.PostID, t.Position, t.UpdatedAt = post.ID, i, now
+		if old, ok := byChannel[t.ChannelID]; ok {
+			t.ID, t.IdempotencyKey, t.CreatedAt = old.ID, old.IdempotencyKey, old.CreatedAt
+			if err := db.Model(&model.PostTarget{}).Where("id = ?", old.ID).Updates(map[string]any{
+				"body": t.Body, "link": t.Link, "thread": t.Thread, "first_comment": t.FirstComment, "options": t.Options,
+				"position": t.Position, "updated_at": now}).Error; err != nil {
+				return fmt.Errorf("update variant: %w", err)
+			}
+		} else {
+			t.CreatedAt = now
+			if t.Status == "" {
+				t.Status = model.TargetDraft
+			}
+			if t.ItemIDs == "" {
+				t.ItemIDs = "[]"
+			}
+			media := t.Media
+			t.Media = nil
+			if err := db.Omit("Media").Create(t).Error; err != nil {
+				return fmt.Errorf("create variant: %w", err)
+			}
+			t.Media = media
+		}
+		keep[t.ChannelID] = true
+		if err := db.Where("target_id = ?", t.ID).Delete(&model.TargetMedia{}).Error; err != nil {
+			return err
+		}
+		for j := range t.Media {
+			m := t.Media[j]
+			m.ID, m.TargetID, m.Position = 0, t.ID, j
+			if err := db.Create(&m).Error; err != nil {
+				return fmt.Errorf("attach media: %w", err)
+			}
+		}
+	}
+	for _, old := range existing {
+		if !keep[old.ChannelID] {
+			if err := db.Delete(&model.PostTarget{}, old.ID).Error; err != nil {
+				return fmt.Errorf("remove variant: %w", err)
+			}
+		}
+	}
+	return RefreshPostStatus(ctx, db, post.ID, now)
+}
+
+// Delete deletes a post with its targets, media rows and ledger.
+func (p *Posts) Delete(ctx context.Context, id int64) error {
+	res := p.db.WithContext(ctx).Delete(&model.Post{}, id)
+	if res.Error != nil {
+		return fmt.Errorf("delete post %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("post %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// ScheduleTargets sets when each target is due. Only drafts, scheduled,
+// skipped, failed or blocked targets move; claimed and published ones
+// never do.
+func (p *Posts) ScheduleTargets(ctx context.Context, postID int64, due map[int64]time.Time, slotQueued bool, at *time.Time) error {
+	now := p.now().UTC()
+	db := p.db.WithContext(ctx)
+	for targetID, when := range due {
+		w := when.UTC()
+		res := db.Model(&model.PostTarget{}).Where("id = ? AND post_id = ? AND status IN ('draft','scheduled','skipped','failed','blocked','cancelled')", targetID, postID).
+			Updates(map[string]any{"status": model.TargetScheduled, "due_at": w, "next_attempt_at": w, "error_class": "", "error_message": "",
+				"reconcile": false, "slot_queued": slotQueued, "updated_at": now})
+		if res.Error != nil {
+			return fmt.Errorf("schedule target %d: %w", targetID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("target %d is publishing or published: %w", targetID, ErrNotClaimed)
+		}
+	}
+	if err := db.Model(&model.Post{}).Where("id = ?", postID).Updates(map[string]any{"scheduled_at": at, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	return RefreshPostStatus(ctx, db, postID, now)
+}
+
+// Unschedule turns a post's scheduled (not yet attempted) targets back
+// into drafts.
+func (p *Posts) Unschedule(ctx context.Context, postID int64) error {
+	now := p.now().UTC()
+	db := p.db.WithContext(ctx)
+	if err := db.Model(&model.PostTarget{}).Where("post_id = ? AND status IN ('scheduled','blocked','skipped','failed')", postID).
+		Updates(map[string]any{"status": model.TargetDraft, "due_at": nil, "next_attempt_at": nil, "error_class": "", "error_message": "",
+			"reconcile": false, "updated_at": now}).Error; err != nil {
+		return fmt.Errorf("unschedule post %d: %w", postID, err)
+	}
+	if err := db.Model(&model.Post{}).Where("id = ?", postID).Updates(map[string]any{"scheduled_at": nil, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	return RefreshPostStatus(ctx, db, postID, now)
+}
+
+// PostFilter narrows a post search.
+type PostFilter struct {
+	Statuses   []model.PostStatus
+	ChannelIDs []int64
+	TeamID     int64
+	Text       string
+	From, To   time.Time // on the post's scheduled time
+	Limit      int
+}
+
+// Search lists posts, soonest scheduled first, drafts last.
+func (p *Posts) Search(ctx context.Context, f PostFilter) ([]model.Post, error) {
+	q := p.db.WithContext(ctx).Model(&model.Post{})
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	if len(f.ChannelIDs) > 0 {
+		q = q.Where("id IN (SELECT post_id FROM post_targets WHERE channel_id IN ?)", f.ChannelIDs)
+	}
+	if f.TeamID != 0 {
+		q = q.Where("id IN (SELECT t.post_id FROM post_targets t JOIN channel_teams ct ON ct.channel_id = t.channel_id WHERE ct.team_id = ?)", f.TeamID)
+	}
+	if s := strings.TrimSpace(f.Text); s != "" {
+		like := "%" + escapeLike(s) + "%"
+		q = q.Where("(title LIKE ? ESCAPE '\\' OR id IN (SELECT post_id FROM post_targets WHERE body LIKE ? ESCAPE '\\'))", like, like)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("scheduled_at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("scheduled_at < ?", f.To.UTC())
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 200
+	}
+	var out []model.Post
+	err := q.Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("position, id") }).
+		Order("scheduled_at IS NULL, scheduled_at, id DESC").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("search posts: %w", err)
+	}
+	return out, nil
+}
+
+// CalendarRow is one target placed on the calendar.
+type CalendarRow struct {
+	TargetID     int64
+	PostID       int64
+	ChannelID    int64
+	Title        string
+	Body         string
+	Status       string
+	PostStatus   string
+	At           time.Time
+	HandoffID    string
+	ErrorMessage string
+	RemoteURL    string
+}
+
+// Calendar returns targets whose time (published time, else due time)
+// falls in [from, to), optionally for some channels only. It is the
+// calendar's hot path, so it scans rows by hand instead of by reflection.
+func (p *Posts) Calendar(ctx context.Context, from, to time.Time, channelIDs []int64) ([]CalendarRow, error) {
+	q := `SELECT t.id, t.post_id, t.channel_id, p.title, substr(t.body, 1, 200), t.status, p.status,
+		coalesce(t.published_at, t.due_at), t.handoff_id, t.error_message, t.remote_url
+		FROM post_targets t JOIN posts p ON p.id = t.post_id
+		WHERE coalesce(t.published_at, t.due_at) >= ? AND coalesce(t.published_at, t.due_at) < ?`
+	args := []any{from.UTC(), to.UTC()}
+	if len(channelIDs) > 0 {
+		q += " AND t.channel_id IN ?"
+		args = append(args, channelIDs)
+	}
+	q += " ORDER BY coalesce(t.published_at, t.due_at), t.id"
+	rows, err := p.db.WithContext(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	defer rows.Close()
+	var out []CalendarRow
+	var at string
+	for rows.Next() {
+		var r CalendarRow
+		if err := rows.Scan(&r.TargetID, &r.PostID, &r.ChannelID, &r.Title, &r.Body, &r.Status, &r.PostStatus, &at, &r.HandoffID, &r.ErrorMessage, &r.RemoteURL); err != nil {
+			return nil, fmt.Errorf("calendar: %w", err)
+		}
+		if r.At, err = parseDBTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	return out, nil
+}
+
+// Attempts returns a target's ledger, oldest first.
+func (p *Posts) Attempts(ctx context.Context, targetIDs []int64) ([]model.Attempt, error) {
+	var out []model.Attempt
+	if len(targetIDs) == 0 {
+		return out, nil
+	}
+	err := p.db.WithContext(ctx).Where("target_id IN ?", targetIDs).Order("target_id, number").Find(&out).Error
+	return out, err
+}

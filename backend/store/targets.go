@@ -1,0 +1,285 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"herald/backend/model"
+)
+
+// Targets holds the publishing engine's queries: the database is the
+// schedule, and every state change of a target is one conditional UPDATE.
+type Targets struct {
+	db  *gorm.DB
+	now func() time.Time
+}
+
+// NewTargets returns the target repository.
+func NewTargets(db *gorm.DB, now func() time.Time) *Targets { return &Targets{db: db, now: now} }
+
+// WithTx returns the repository bound to a transaction.
+func (t *Targets) WithTx(tx *gorm.DB) *Targets { return &Targets{db: tx, now: t.now} }
+
+// ErrNotClaimed means a target was no longer in the expected state: some
+// other path (the user, a restart) moved it first.
+var ErrNotClaimed = errors.New("target is not in the expected state")
+
+// Claimed is a target taken for one attempt.
+type Claimed struct {
+	Target  model.PostTarget
+	Post    model.Post
+	Attempt model.Attempt
+}
+
+// ClaimDue atomically takes up to limit due targets (status scheduled,
+// next attempt at or before now, not handed off) and opens an attempt for
+// each. A target is claimed by exactly one caller: the UPDATE itself
+// checks the status.
+func (t *Targets) ClaimDue(ctx context.Context, now time.Time, token string, limit int) ([]Claimed, error) {
+	now = now.UTC()
+	var out []Claimed
+	err := t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var ids []int64
+		err := tx.Raw(`UPDATE post_targets SET status = 'claimed', claim_token = ?, claimed_at = ?,
+			attempt_count = attempt_count + 1, first_attempt_at = coalesce(first_attempt_at, ?), updated_at = ?
+			WHERE id IN (SELECT id FROM post_targets WHERE status = 'scheduled' AND handoff_id = ''
+			             AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)
+			RETURNING id`, token, now, now, now, now, limit).Scan(&ids).Error
+		if err != nil {
+			return fmt.Errorf("claim due targets: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		var targets []model.PostTarget
+		if err := tx.Preload("Media", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+			Where("id IN ?", ids).Order("next_attempt_at, id").Find(&targets).Error; err != nil {
+			return err
+		}
+		postIDs := make([]int64, 0, len(targets))
+		for _, tg := range targets {
+			postIDs = append(postIDs, tg.PostID)
+		}
+		var posts []model.Post
+		if err := tx.Where("id IN ?", postIDs).Find(&posts).Error; err != nil {
+			return err
+		}
+		byID := make(map[int64]model.Post, len(posts))
+		for _, p := range posts {
+			byID[p.ID] = p
+		}
+		for _, tg := range targets {
+			a := model.Attempt{TargetID: tg.ID, Number: tg.AttemptCount, StartedAt: now, Outcome: model.OutcomePending}
+			if err := tx.Create(&a).Error; err != nil {
+				return fmt.Errorf("open attempt: %w", err)
+			}
+			out = append(out, Claimed{Target: tg, Post: byID[tg.PostID], Attempt: a})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// NextDue returns when the next target falls due, if any is scheduled.
+func (t *Targets) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var next *string
+	err := t.db.WithContext(ctx).Raw(`SELECT min(next_attempt_at) FROM post_targets WHERE status = 'scheduled' AND handoff_id = '' AND next_attempt_at IS NOT NULL`).Scan(&next).Error
+	if err != nil || next == nil || *next == "" {
+		return time.Time{}, false, err
+	}
+	at, err := parseDBTime(*next)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	return at, true, nil
+}
+
+// parseDBTime reads a time as SQLite aggregates return it (text).
+func parseDBTime(s string) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unreadable time %q", s)
+}
+
+// RecordItems stores the remote ids made so far, the moment they are known.
+func (t *Targets) RecordItems(ctx context.Context, id int64, token string, items []string, url string) error {
+	b, _ := json.Marshal(items)
+	updates := map[string]any{"item_ids": string(b), "updated_at": t.now().UTC()}
+	if len(items) > 0 {
+		updates["remote_id"] = items[0]
+	}
+	if url != "" {
+		updates["remote_url"] = url
+	}
+	res := t.db.WithContext(ctx).Model(&model.PostTarget{}).Where("id = ? AND status = 'claimed' AND claim_token = ?", id, token).Updates(updates)
+	if res.Error != nil {
+		return fmt.Errorf("record published items of target %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotClaimed
+	}
+	return nil
+}
+
+// Outcome is how an attempt ended, and what becomes of its target.
+type Outcome struct {
+	Attempt model.AttemptOutcome
+	Class   string
+	Message string
+	// Target status after the attempt: published, scheduled (retry at
+	// NextAttemptAt), failed, blocked, skipped.
+	Status        model.TargetStatus
+	NextAttemptAt time.Time
+	Reconcile     bool
+	RemoteID      string
+	RemoteURL     string
+	Items         []string
+	PublishedAt   time.Time
+}
+
+// Finish closes a claimed target's attempt and moves the target on. It
+// only applies while the caller still holds the claim.
+func (t *Targets) Finish(ctx context.Context, c Claimed, token string, o Outcome) error {
+	now := t.now().UTC()
+	updates := map[string]any{
+		"status": o.Status, "error_class": o.Class, "error_message": o.Message, "reconcile": o.Reconcile,
+		"claim_token": "", "claimed_at": nil, "updated_at": now,
+	}
+	switch o.Status {
+	case model.TargetScheduled:
+		updates["next_attempt_at"] = o.NextAttemptAt.UTC()
+	case model.TargetPublished:
+		updates["next_attempt_at"] = nil
+		updates["remote_id"], updates["remote_url"] = o.RemoteID, o.RemoteURL
+		updates["published_at"] = o.PublishedAt.UTC()
+		updates["error_class"], updates["error_message"] = "", ""
+	default:
+		updates["next_attempt_at"] = nil
+	}
+	if o.Items != nil {
+		b, _ := json.Marshal(o.Items)
+		updates["item_ids"] = string(b)
+	}
+	return t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&model.PostTarget{}).Where("id = ? AND status = 'claimed' AND claim_token = ?", c.Target.ID, token).Updates(updates)
+		if res.Error != nil {
+			return fmt.Errorf("finish target %d: %w", c.Target.ID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotClaimed
+		}
+		res = tx.Model(&model.Attempt{}).Where("id = ?", c.Attempt.ID).Updates(map[string]any{
+			"outcome": o.Attempt, "error_class": o.Class, "error_message": o.Message, "remote_id": o.RemoteID, "finished_at": now,
+		})
+		if res.Error != nil {
+			return fmt.Errorf("close attempt: %w", res.Error)
+		}
+		return RefreshPostStatus(ctx, tx, c.Target.PostID, now)
+	})
+}
+
+// RecoverClaimed runs at start-up: a target still claimed was in flight
+// when Herald stopped (a crash, a kill). Its attempt's outcome is unknown,
+// so it goes back to the schedule flagged for reconciliation — never
+// straight to a blind retry.
+func (t *Targets) RecoverClaimed(ctx context.Context) (int64, error) {
+	now := t.now().UTC()
+	var n int64
+	err := t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`UPDATE attempts SET outcome = 'unknown', finished_at = ?, error_class = 'transient',
+			error_message = 'Herald stopped while this attempt was in progress'
+			WHERE outcome = 'pending'`, now).Error; err != nil {
+			return err
+		}
+		res := tx.Exec(`UPDATE post_targets SET status = 'scheduled', reconcile = 1, claim_token = '', claimed_at = NULL,
+			next_attempt_at = ?, error_class = 'transient', error_message = 'Herald stopped while publishing; checking the channel before trying again',
+			updated_at = ? WHERE status = 'claimed'`, now, now)
+		n = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("recover interrupted targets: %w", err)
+	}
+	return n, nil
+}
+
+// RefreshPostStatus derives a post's status from its targets.
+func RefreshPostStatus(ctx context.Context, tx *gorm.DB, postID int64, now time.Time) error {
+	var rows []struct {
+		Status string
+		N      int
+	}
+	if err := tx.WithContext(ctx).Raw(`SELECT status, count(*) AS n FROM post_targets WHERE post_id = ? GROUP BY status`, postID).Scan(&rows).Error; err != nil {
+		return err
+	}
+	counts := map[model.TargetStatus]int{}
+	total := 0
+	for _, r := range rows {
+		counts[model.TargetStatus(r.Status)] = r.N
+		total += r.N
+	}
+	status := DerivePostStatus(counts, total)
+	return tx.WithContext(ctx).Model(&model.Post{}).Where("id = ?", postID).Updates(map[string]any{"status": status, "updated_at": now.UTC()}).Error
+}
+
+// DerivePostStatus summarises target statuses as the post's status.
+func DerivePostStatus(c map[model.TargetStatus]int, total int) model.PostStatus {
+	switch {
+	case total == 0 || c[model.TargetDraft] == total:
+		return model.PostDraft
+	case c[model.TargetCancelled] == total:
+		return model.PostCancelled
+	case c[model.TargetClaimed] > 0:
+		return model.PostPublishing
+	case c[model.TargetScheduled]+c[model.TargetBlocked] > 0:
+		return model.PostScheduled
+	case c[model.TargetPublished] == total:
+		return model.PostPublished
+	case c[model.TargetPublished] > 0:
+		return model.PostPartial
+	case c[model.TargetDraft] > 0:
+		return model.PostDraft
+	default:
+		return model.PostFailed
+	}
+}
+
+// Unblock reschedules a channel's targets that waited for it to be
+// reconnected.
+func (t *Targets) Unblock(ctx context.Context, channelID int64, at time.Time) ([]int64, error) {
+	var postIDs []int64
+	err := t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Raw(`UPDATE post_targets SET status = 'scheduled', next_attempt_at = ?, error_class = '', error_message = '', updated_at = ?
+			WHERE channel_id = ? AND status = 'blocked' AND error_class IN ('auth_dead', 'scope_missing')
+			RETURNING post_id`, at.UTC(), at.UTC(), channelID).Scan(&postIDs).Error; err != nil {
+			return err
+		}
+		for _, id := range uniq(postIDs) {
+			if err := RefreshPostStatus(ctx, tx, id, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return uniq(postIDs), err
+}
+
+func uniq(ids []int64) []int64 {
+	seen := map[int64]bool{}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
