@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 	"gorm.io/gorm"
 
+	"herald/backend/autostart"
 	"herald/backend/config"
 	"herald/backend/connect"
 	"herald/backend/credentials"
@@ -24,20 +26,38 @@ import (
 	"herald/backend/health"
 	"herald/backend/instance"
 	"herald/backend/logging"
+	"herald/backend/media"
 	"herald/backend/network"
 	"herald/backend/network/bluesky"
 	"herald/backend/network/mastodon"
 	"herald/backend/notify"
 	"herald/backend/oauth"
+	"herald/backend/publish"
 	"herald/backend/scheduler"
 	"herald/backend/secrets"
 	"herald/backend/service"
 	"herald/backend/store"
+	"herald/backend/tray"
+)
+
+// mode is how this process runs.
+type mode int
+
+const (
+	modeWindow   mode = iota // the desktop window (and tray)
+	modeHeadless             // publishing without a window
+	modeCLI                  // one command; never publishes, never takes the lock
 )
 
 // App composes the backend and owns its lifecycle. It is the only place,
 // with package events, that talks to the Wails runtime.
 type App struct {
+	mode        mode
+	startHidden bool
+	trayOK      bool
+	tray        *tray.Tray
+	quitting    atomic.Bool
+
 	cfg     config.Config
 	log     *slog.Logger
 	logFile io.Closer
@@ -53,16 +73,21 @@ type App struct {
 	sched    *scheduler.Scheduler
 	connect  *connect.Service
 	notifier notify.Notifier
+	engine   *publish.Engine
 
-	settings *service.Settings
-	recovery *service.Recovery
-	channels *service.Channels
-	teams    *service.Teams
+	wg sync.WaitGroup // background loops owned by the app
+
+	settings   *service.Settings
+	recovery   *service.Recovery
+	channels   *service.Channels
+	teams      *service.Teams
+	posts      *service.Posts
+	publishing *service.Publishing
 }
 
 // boot does all start-up I/O before any window exists, so a bad data
 // folder or a second copy is refused with a message and an exit code.
-func boot(version string, getenv config.Env) (*App, error) {
+func boot(version string, getenv config.Env, m mode) (*App, error) {
 	started := time.Now()
 	cfg, err := config.Resolve(version, getenv)
 	if err != nil {
@@ -75,17 +100,20 @@ func boot(version string, getenv config.Env) (*App, error) {
 	if err != nil {
 		return nil, &config.DirError{Role: "log", Path: cfg.LogDir, Err: err}
 	}
-	lock, err := instance.Acquire(cfg.DataDir)
-	if err != nil {
-		if errors.Is(err, instance.ErrRunning) {
-			log.Info("second launch handed over to the running instance")
-			_ = instance.AskToShow(context.Background(), cfg.DataDir)
+	a := &App{mode: m, cfg: cfg, log: log, logFile: logFile}
+	if m != modeCLI {
+		lock, err := instance.Acquire(cfg.DataDir)
+		if err != nil {
+			if errors.Is(err, instance.ErrRunning) {
+				log.Info("second launch handed over to the running instance")
+				_ = instance.AskToShow(context.Background(), cfg.DataDir)
+			}
+			_ = logFile.Close()
+			return nil, err
 		}
-		_ = logFile.Close()
-		return nil, err
+		a.lock = lock
+		log.Info("herald starting", "version", version, "data_dir", cfg.DataDir, "portable", cfg.Portable, "mode", m)
 	}
-	a := &App{cfg: cfg, log: log, logFile: logFile, lock: lock}
-	log.Info("herald starting", "version", version, "data_dir", cfg.DataDir, "portable", cfg.Portable)
 
 	ctx := context.Background()
 	gdb, rep, err := db.Open(ctx, db.Options{Path: cfg.DBPath, BackupDir: cfg.BackupDir, Log: log})
@@ -103,11 +131,21 @@ func boot(version string, getenv config.Env) (*App, error) {
 	}
 	keyring := secrets.New(secrets.OSKeyring{}, scope, secrets.DefaultTimeout)
 	a.settings = service.NewSettings(cfg, a.db, keyring, started, time.Now)
+	if exe, err := os.Executable(); err == nil {
+		entry := autostart.Entry{Exe: exe}
+		if cfg.Portable {
+			entry.DataDir = cfg.DataDir
+		}
+		a.settings.UseLoginItem(entry)
+	}
 	a.recovery = service.NewRecovery(cfg, a.problem, a.requestRelaunch, time.Now)
 	if a.db != nil {
 		if err := a.compose(keyring); err != nil {
 			a.close()
 			return nil, err
+		}
+		if m == modeWindow {
+			a.setupTray()
 		}
 	}
 	return a, nil
@@ -132,17 +170,42 @@ func (a *App) compose(keyring *secrets.Store) error {
 	teams := store.NewTeams(a.db, now)
 	settings := store.NewSettings(a.db, now)
 	creds := credentials.New(keyring, reg, channels, now, a.log)
-	a.notifier = notify.NewSystem(a.log)
+	a.notifier = notify.Discard{}
+	if a.mode != modeCLI {
+		a.notifier = notify.NewSystem(a.log)
+	}
 	emitter := &a.emitter
 	monitor := health.New(health.Deps{
 		Channels: channels, Timeline: timeline, Audit: audit, Credentials: creds, Networks: reg,
 		Notifier: a.notifier, Emitter: emitter, ReminderDays: settings.ReminderDays, Now: now, Log: a.log,
 		OnReconnect: a.openReconnect,
 	})
+	a.engine = publish.New(publish.Deps{
+		DB: a.db, Channels: channels, Credentials: creds, Networks: reg, Health: monitor, Notifier: a.notifier,
+		Emitter: emitter, Clock: clockwork.NewRealClock(), Log: a.log, MediaDir: a.cfg.MediaDir, OnOpenPost: a.openPost,
+	})
+	if a.mode != modeCLI {
+		// Only the process holding the lock may touch in-flight targets.
+		if err := a.engine.Recover(context.Background()); err != nil {
+			return err
+		}
+	}
+	a.engine.SetPaused(service.LoadPaused(context.Background(), a.db, now))
+	targets := store.NewTargets(a.db, now)
 	a.connect = connect.New(connect.Deps{
 		DB: a.db, Channels: channels, Health: timeline, Audit: audit, Credentials: creds, Networks: reg,
 		Opener: oauth.SystemOpener{}, Emitter: emitter, Now: now, Log: a.log,
+		Reauthorized: func(ctx context.Context, channelID int64) {
+			if ids, err := targets.Unblock(ctx, channelID, now()); err != nil {
+				a.log.Error("resume posts waiting for a reconnect", "channel_id", channelID, "err", err)
+			} else if len(ids) > 0 {
+				a.log.Info("posts waiting for a reconnect resume", "channel_id", channelID, "posts", len(ids))
+				a.engine.Wake()
+			}
+		},
 	})
+	a.posts = service.NewPosts(service.PostsDeps{DB: a.db, Networks: reg, Engine: a.engine, Media: media.NewLibrary(a.cfg.MediaDir), Emitter: emitter, Now: now})
+	a.publishing = service.NewPublishing(a.db, a.engine, emitter, now)
 	a.channels = service.NewChannels(service.ChannelsDeps{
 		DB: a.db, Channels: channels, Teams: teams, Timeline: timeline, Audit: audit, Networks: reg,
 		Connect: a.connect, Health: monitor, ReminderDays: settings.ReminderDays, Emitter: emitter, Now: now,
@@ -161,6 +224,9 @@ func (a *App) compose(keyring *secrets.Store) error {
 		{"channel-health", a.cfg.HealthInterval, time.Minute, monitor.CheckAll},
 		{"token-refresh", 5 * time.Minute, 20 * time.Second, func(ctx context.Context) { monitor.RefreshDue(ctx, credentials.RefreshAhead) }},
 		{"reauth-reminders", 6 * time.Hour, 2 * time.Minute, monitor.Remind},
+		{"publish-sweep", 30 * time.Second, 30 * time.Second, func(context.Context) { a.engine.Wake() }},
+		{"handoff", time.Minute, 10 * time.Second, a.engine.HandOff},
+		{"handoff-check", 2 * time.Minute, 30 * time.Second, a.engine.CheckHandoffs},
 	}
 	if a.cfg.HealthInterval < time.Minute {
 		jobs[0].delay = a.cfg.HealthInterval
@@ -178,11 +244,13 @@ func (a *App) compose(keyring *secrets.Store) error {
 // generate` only reflects on their methods.
 func newBindingsApp() *App {
 	return &App{
-		log:      slog.New(slog.DiscardHandler),
-		settings: &service.Settings{},
-		recovery: &service.Recovery{},
-		channels: &service.Channels{},
-		teams:    &service.Teams{},
+		log:        slog.New(slog.DiscardHandler),
+		settings:   &service.Settings{},
+		recovery:   &service.Recovery{},
+		channels:   &service.Channels{},
+		teams:      &service.Teams{},
+		posts:      &service.Posts{},
+		publishing: &service.Publishing{},
 	}
 }
 
@@ -192,7 +260,7 @@ func (a *App) bindings() []any {
 	if a.channels == nil {
 		return []any{a.settings, a.recovery}
 	}
-	return []any{a.settings, a.recovery, a.channels, a.teams}
+	return []any{a.settings, a.recovery, a.channels, a.teams, a.posts, a.publishing}
 }
 
 func (a *App) startup(ctx context.Context) {
@@ -201,15 +269,114 @@ func (a *App) startup(ctx context.Context) {
 	bg, stop := context.WithCancel(context.Background())
 	a.stop = stop
 	if a.lock != nil {
-		a.lock.Listen(bg, a.log, a.showWindow)
+		a.lock.Listen(bg, a.log, a.onMessage)
 	}
-	if a.sched != nil {
-		a.sched.Start()
+	if a.trayOK && a.publishing != nil {
+		a.tray.Start()
+		a.emitter.Also(events.PauseChanged, func() { a.tray.Refresh() })
+		a.emitter.Also(events.PostsChanged, func() { a.tray.Refresh() })
+	}
+	a.startBackground(bg)
+}
+
+// onMessage answers a later process: a second launch, or the command line
+// after scheduling a post.
+func (a *App) onMessage(msg string) {
+	switch msg {
+	case instance.MsgShow:
+		a.showWindow()
+	case instance.MsgWake:
+		if a.engine != nil {
+			a.engine.Wake()
+		}
+		a.emitter.Emit(events.PostsChanged, nil)
 	}
 }
 
-func (a *App) domReady(context.Context) {
+// setupTray decides, before the window exists, whether Herald can live in
+// the tray: then closing the window hides it and publishing goes on.
+func (a *App) setupTray() {
+	if a.publishing == nil {
+		return
+	}
+	ok, why := tray.Probe(os.Getenv)
+	if !ok {
+		a.log.Info("no system tray; closing the window quits Herald", "why", why)
+		return
+	}
+	a.trayOK = true
+	a.tray = tray.New(a.log, icon, tray.Actions{
+		Open: a.showWindow,
+		SetPaused: func(p bool) error {
+			_, err := a.publishing.SetPaused(p)
+			return err
+		},
+		Quit: func() {
+			a.quitting.Store(true)
+			if a.wailsCtx != nil {
+				runtime.Quit(a.wailsCtx)
+			}
+		},
+		Status: a.trayStatus,
+	})
+}
+
+func (a *App) trayStatus() (bool, string) {
+	st, err := a.publishing.Status()
+	if err != nil || st.NextDueAt == "" {
+		return st.Paused, ""
+	}
+	at, err := time.Parse(time.RFC3339, st.NextDueAt)
+	if err != nil {
+		return st.Paused, ""
+	}
+	title := st.NextTitle
+	if r := []rune(title); len(r) > 30 {
+		title = string(r[:30]) + "…"
+	}
+	return st.Paused, fmt.Sprintf("Next: “%s” at %s", title, at.Local().Format("Mon 15:04"))
+}
+
+// beforeClose runs on quit (tray, signal) and, without a tray, when the
+// window is closed: then closing stops publishing, so Herald asks first.
+func (a *App) beforeClose(ctx context.Context) bool {
+	if a.trayOK || a.quitting.Load() || a.publishing == nil {
+		return false
+	}
+	st, err := a.publishing.Status()
+	if err != nil || st.Scheduled == 0 || st.Paused {
+		return false
+	}
+	answer, err := runtime.MessageDialog(ctx, runtime.MessageDialogOptions{
+		Type:          runtime.QuestionDialog,
+		Title:         "Quit Herald?",
+		Message:       fmt.Sprintf("%d scheduled post(s) will not be published while Herald is closed. They follow their missed-time setting when Herald starts again.", st.Scheduled),
+		Buttons:       []string{"Quit", "Keep running"},
+		DefaultButton: "Keep running",
+	})
+	return err == nil && answer != "Quit" && answer != "Yes"
+}
+
+// startBackground starts the scheduler and the publishing loop; they stop
+// when ctx ends (shutdown), and stopBackground waits for them.
+func (a *App) startBackground(ctx context.Context) {
+	if a.sched != nil {
+		a.sched.Start()
+	}
+	if a.engine != nil {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			a.engine.Run(ctx)
+		}()
+	}
+}
+
+func (a *App) domReady(ctx context.Context) {
 	a.log.Info("window ready")
+	if a.startHidden && a.trayOK {
+		runtime.WindowHide(ctx)
+	}
 }
 
 func (a *App) shutdown(context.Context) {
@@ -222,10 +389,20 @@ func (a *App) shutdown(context.Context) {
 	if a.connect != nil {
 		a.connect.Close()
 	}
+	if a.tray != nil {
+		a.tray.Stop()
+	}
 	a.emitter.Detach()
 	if a.stop != nil {
 		a.stop()
 	}
+	a.wg.Wait()
+}
+
+// openPost answers a click on a post notification's Open button.
+func (a *App) openPost(postID int64) {
+	a.showWindow()
+	a.emitter.Emit(events.Navigate, Navigate{Path: fmt.Sprintf("/posts/%d", postID)})
 }
 
 // Navigate is the payload of events.Navigate.

@@ -39,46 +39,63 @@ const (
 	exitDataDir   = 4
 )
 
+const usage = `Herald — a local-first social media manager
+
+Usage:
+  herald                      open the window (keeps publishing from the tray when closed)
+  herald --hidden             start in the tray without showing the window
+  herald --headless           publish without a window, for an always-on machine
+  herald channels             list the connected channels
+  herald queue                show what is scheduled
+  herald schedule --file F    create a post from a JSON file and schedule it
+                              (--at 2026-12-01T09:00 --zone Europe/Berlin, --queue, --now, or --draft)
+  herald --version            print the version
+
+HERALD_DATA_DIR=/folder keeps all of Herald's files in one folder.
+`
+
 func main() {
-	os.Exit(run(os.Args[1:], os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) int {
 	if generatingBindings {
 		// `wails generate` passes its own flags and only reads the bindings.
 		return runWindow(newBindingsApp())
 	}
+	args = devArgs(args)
+	if len(args) > 0 && !isFlag(args[0]) {
+		return runCommand(args[0], args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("herald", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	showVersion := fs.Bool("version", false, "print the version and exit")
-	if err := fs.Parse(devArgs(args)); err != nil {
+	headless := fs.Bool("headless", false, "publish without a window")
+	hidden := fs.Bool("hidden", false, "start in the tray")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
 		return exitUsage
 	}
 	if *showVersion {
-		fmt.Fprintln(stderr, "Herald", version)
+		fmt.Fprintln(stdout, "Herald", version)
 		return exitOK
 	}
-
+	if *headless {
+		return runHeadless(stderr)
+	}
 	if err := checkDisplay(os.Getenv); err != nil {
-		fmt.Fprintln(stderr, "herald:", err)
+		fmt.Fprintln(stderr, "herald:", err, "(or run herald --headless to publish without a window)")
 		return exitNoDisplay
 	}
-	app, err := boot(version, os.Getenv)
-	if err != nil {
-		var de *config.DirError
-		switch {
-		case errors.As(err, &de):
-			fmt.Fprintln(stderr, "herald:", err)
-			return exitDataDir
-		case errors.Is(err, instance.ErrRunning):
-			fmt.Fprintln(stderr, "herald:", err, "- its window was asked to come to the front.")
-			return exitOK
-		default:
-			fmt.Fprintln(stderr, "herald:", err)
-			return exitFailure
-		}
+	app, code := bootOrExplain(modeWindow, stderr)
+	if app == nil {
+		return code
 	}
-	code := runWindow(app)
+	app.startHidden = *hidden
+	code = runWindow(app)
 	app.close()
 	if code == exitOK && app.relaunchRequested() {
 		if err := relaunch(args); err != nil {
@@ -89,22 +106,48 @@ func run(args []string, stderr io.Writer) int {
 	return code
 }
 
+func isFlag(s string) bool { return len(s) > 0 && s[0] == '-' }
+
+// bootOrExplain boots Herald and turns a start-up refusal into a message
+// and an exit code.
+func bootOrExplain(m mode, stderr io.Writer) (*App, int) {
+	app, err := boot(version, os.Getenv, m)
+	if err == nil {
+		return app, exitOK
+	}
+	var de *config.DirError
+	switch {
+	case errors.As(err, &de):
+		fmt.Fprintln(stderr, "herald:", err)
+		return nil, exitDataDir
+	case errors.Is(err, instance.ErrRunning):
+		fmt.Fprintln(stderr, "herald:", err, "- its window was asked to come to the front.")
+		return nil, exitOK
+	default:
+		fmt.Fprintln(stderr, "herald:", err)
+		return nil, exitFailure
+	}
+}
+
 func runWindow(app *App) int {
 	err := wails.Run(&options.App{
-		Title:            "Herald",
-		Width:            1200,
-		Height:           800,
-		MinWidth:         900,
-		MinHeight:        600,
-		BackgroundColour: &options.RGBA{R: 248, G: 249, B: 250, A: 255},
-		AssetServer:      &assetserver.Options{Assets: assets},
-		OnStartup:        app.startup,
-		OnDomReady:       app.domReady,
-		OnShutdown:       app.shutdown,
-		Bind:             app.bindings(),
-		ErrorFormatter:   apperr.Format,
-		Logger:           app.wailsLogger(),
-		LogLevel:         logger.INFO,
+		Title:             "Herald",
+		Width:             1200,
+		Height:            800,
+		MinWidth:          900,
+		MinHeight:         600,
+		BackgroundColour:  &options.RGBA{R: 248, G: 249, B: 250, A: 255},
+		AssetServer:       &assetserver.Options{Assets: assets},
+		OnStartup:         app.startup,
+		OnDomReady:        app.domReady,
+		OnBeforeClose:     app.beforeClose,
+		OnShutdown:        app.shutdown,
+		Bind:              app.bindings(),
+		ErrorFormatter:    apperr.Format,
+		Logger:            app.wailsLogger(),
+		LogLevel:          logger.INFO,
+		StartHidden:       app.startHidden && app.trayOK,
+		HideWindowOnClose: app.trayOK,
 		Linux: &linux.Options{
 			Icon:             icon,
 			ProgramName:      "herald",

@@ -66,6 +66,9 @@ type Deps struct {
 	Log         *slog.Logger
 	// AuthTimeout bounds the wait for the browser (oauth.DefaultTimeout).
 	AuthTimeout time.Duration
+	// Reauthorized runs after a channel got a fresh credential (refresh,
+	// reconnect, restore): posts waiting for it can go out.
+	Reauthorized func(ctx context.Context, channelID int64)
 }
 
 // Service runs connect sessions. Close stops every flow in progress.

@@ -199,6 +199,9 @@ func (s *Service) refresh(ctx context.Context, sess *session, c candidate) (Chan
 		return ChannelRef{}, err
 	}
 	s.revokeOld(ctx, sess, ch, old, oldErr, a.Credential)
+	if s.d.Reauthorized != nil {
+		s.d.Reauthorized(ctx, ch.ID)
+	}
 	s.d.Log.Info("channel connection refreshed", "channel_id", ch.ID, "network", d.ID)
 	return ChannelRef{ID: ch.ID, Handle: a.Handle, DisplayName: a.DisplayName}, nil
 }

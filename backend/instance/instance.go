@@ -39,10 +39,16 @@ func Acquire(dataDir string) (*Lock, error) {
 	return &Lock{fl: fl, sock: filepath.Join(dataDir, "herald.sock")}, nil
 }
 
-// Listen accepts "show" requests from later launches and calls onShow for
-// each, until ctx ends. A missing socket only loses the window focus, so
-// failures are logged, not returned.
-func (l *Lock) Listen(ctx context.Context, log *slog.Logger, onShow func()) {
+// Messages a later process can send to the running one.
+const (
+	MsgShow = "show" // a second launch: bring the window to the front
+	MsgWake = "wake" // the command line scheduled a post: look at the schedule now
+)
+
+// Listen accepts messages from later processes and calls handle for each,
+// until ctx ends. A missing socket only loses the window focus and a few
+// seconds of latency, so failures are logged, not returned.
+func (l *Lock) Listen(ctx context.Context, log *slog.Logger, handle func(msg string)) {
 	_ = os.Remove(l.sock) // left by a crash; we hold the lock, so it is ours
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "unix", l.sock)
@@ -65,8 +71,9 @@ func (l *Lock) Listen(ctx context.Context, log *slog.Logger, onShow func()) {
 			_ = c.SetReadDeadline(time.Now().Add(time.Second))
 			n, _ := c.Read(buf)
 			_ = c.Close()
-			if string(buf[:n]) == "show" {
-				onShow()
+			switch msg := string(buf[:n]); msg {
+			case MsgShow, MsgWake:
+				handle(msg)
 			}
 		}
 	}()
@@ -82,13 +89,16 @@ func (l *Lock) Release() error {
 }
 
 // AskToShow asks the Herald holding dataDir to show its window.
-func AskToShow(ctx context.Context, dataDir string) error {
+func AskToShow(ctx context.Context, dataDir string) error { return Send(ctx, dataDir, MsgShow) }
+
+// Send delivers msg to the Herald holding dataDir.
+func Send(ctx context.Context, dataDir, msg string) error {
 	d := net.Dialer{Timeout: time.Second}
 	c, err := d.DialContext(ctx, "unix", filepath.Join(dataDir, "herald.sock"))
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	_, err = c.Write([]byte("show"))
+	_, err = c.Write([]byte(msg))
 	return err
 }

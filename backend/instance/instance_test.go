@@ -37,7 +37,11 @@ func TestASecondLaunchAsksTheFirstToShow(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	shown := make(chan struct{}, 1)
-	l.Listen(ctx, slog.Default(), func() { shown <- struct{}{} })
+	l.Listen(ctx, slog.Default(), func(msg string) {
+		if msg == MsgShow {
+			shown <- struct{}{}
+		}
+	})
 	if err := AskToShow(context.Background(), dir); err != nil {
 		t.Fatal(err)
 	}

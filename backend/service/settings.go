@@ -30,6 +30,7 @@ type Settings struct {
 	keyring   KeyringProber
 	startedAt time.Time
 	now       func() time.Time
+	login     LoginItem
 }
 
 // NewSettings builds the Settings service. gdb may be nil (recovery mode).
@@ -37,9 +38,20 @@ func NewSettings(cfg config.Config, gdb *gorm.DB, keyring KeyringProber, started
 	return &Settings{cfg: cfg, db: gdb, keyring: keyring, startedAt: startedAt, now: now}
 }
 
+// LoginItem starts Herald at login (autostart.Entry).
+type LoginItem interface {
+	Enabled() (bool, error)
+	Enable() error
+	Disable() error
+}
+
+// UseLoginItem sets how "start at login" is managed.
+func (s *Settings) UseLoginItem(li LoginItem) { s.login = li }
+
 // Preferences are the user's settings.
 type Preferences struct {
-	ReminderDays int `json:"reminderDays"`
+	ReminderDays  int  `json:"reminderDays"`
+	LaunchAtLogin bool `json:"launchAtLogin"`
 }
 
 // Preferences returns the user's settings.
@@ -47,7 +59,39 @@ func (s *Settings) Preferences() (Preferences, error) {
 	if s.db == nil {
 		return Preferences{}, errNoDatabase
 	}
-	return Preferences{ReminderDays: store.NewSettings(s.db, s.now).ReminderDays(context.Background())}, nil
+	p := Preferences{ReminderDays: store.NewSettings(s.db, s.now).ReminderDays(context.Background())}
+	if s.login != nil {
+		p.LaunchAtLogin, _ = s.login.Enabled()
+	}
+	return p, nil
+}
+
+// SetLaunchAtLogin starts Herald (hidden, in the tray) when you log in.
+func (s *Settings) SetLaunchAtLogin(on bool) (Preferences, error) {
+	if s.db == nil {
+		return Preferences{}, errNoDatabase
+	}
+	if s.login == nil {
+		return Preferences{}, &apperr.Error{Code: apperr.CodeUnavailable, Message: "Herald cannot manage login items on this system."}
+	}
+	var err error
+	if on {
+		err = s.login.Enable()
+	} else {
+		err = s.login.Disable()
+	}
+	if err != nil {
+		return Preferences{}, &apperr.Error{Code: apperr.CodeUnavailable, Message: "Herald could not change the login item: " + err.Error(), Err: err}
+	}
+	summary := "Herald no longer starts at login"
+	if on {
+		summary = "Herald starts at login, in the tray"
+	}
+	if err := store.NewAudit(s.db, s.now).Append(context.Background(), &model.AuditEntry{Actor: model.ActorUser, Event: "settings.changed",
+		Summary: summary, Details: fmt.Sprintf(`{"setting":"launch_at_login","to":%v}`, on)}); err != nil {
+		return Preferences{}, err
+	}
+	return s.Preferences()
 }
 
 // SetReminderDays sets after how many days Herald reminds the user to
@@ -73,7 +117,7 @@ func (s *Settings) SetReminderDays(days int) (Preferences, error) {
 	if err != nil {
 		return Preferences{}, err
 	}
-	return Preferences{ReminderDays: days}, nil
+	return s.Preferences()
 }
 
 func daysText(d int) string {

@@ -1,0 +1,147 @@
+// Package tray puts Herald in the system tray so it keeps publishing with
+// its window closed: open, pause/resume, the next post due, quit.
+//
+// On Linux the tray speaks StatusNotifierItem over D-Bus. It is only
+// started when a session bus exists: the tray library crashes at shutdown
+// without one (see docs/ARCHITECTURE.md).
+package tray
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"fyne.io/systray"
+	"github.com/godbus/dbus/v5"
+)
+
+// Actions are what the menu does.
+type Actions struct {
+	Open      func()
+	SetPaused func(paused bool) error
+	Quit      func()
+	// Status reports whether publishing is paused and a line about the
+	// next post due ("Next: “Sale” at 09:00").
+	Status func() (paused bool, next string)
+}
+
+// Tray is the running tray icon.
+type Tray struct {
+	log     *slog.Logger
+	actions Actions
+	icon    []byte
+
+	start, end func()
+	started    bool
+
+	mu    sync.Mutex
+	pause *systray.MenuItem
+	next  *systray.MenuItem
+	quit  chan struct{}
+}
+
+// Probe says whether a tray can be shown: on Linux a session bus with a
+// StatusNotifierWatcher (a desktop panel that shows tray icons).
+func Probe(getenv func(string) string) (ok bool, why string) {
+	if runtime.GOOS != "linux" {
+		return true, ""
+	}
+	if getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		dir := getenv("XDG_RUNTIME_DIR")
+		if dir == "" {
+			return false, "no D-Bus session"
+		}
+		if _, err := os.Stat(filepath.Join(dir, "bus")); err != nil {
+			return false, "no D-Bus session"
+		}
+	}
+	conn, err := dbus.SessionBus()
+	if err != nil {
+		return false, "no D-Bus session: " + err.Error()
+	}
+	var has bool
+	if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has); err != nil || !has {
+		return false, "the desktop shows no tray icons (no StatusNotifierWatcher)"
+	}
+	return true, ""
+}
+
+// New prepares the tray; call Start once the window loop runs.
+func New(log *slog.Logger, icon []byte, a Actions) *Tray {
+	t := &Tray{log: log, actions: a, icon: icon, quit: make(chan struct{})}
+	t.start, t.end = systray.RunWithExternalLoop(t.onReady, func() {})
+	return t
+}
+
+// Start shows the icon.
+func (t *Tray) Start() {
+	t.started = true
+	t.start()
+}
+
+// Stop removes the icon. It is a no-op if Start never ran (calling the
+// library's end without a bus crashes the process).
+func (t *Tray) Stop() {
+	if !t.started {
+		return
+	}
+	close(t.quit)
+	t.end()
+}
+
+func (t *Tray) onReady() {
+	systray.SetIcon(t.icon)
+	systray.SetTitle("Herald")
+	systray.SetTooltip("Herald — publishing from this computer")
+	open := systray.AddMenuItem("Open Herald", "Show the Herald window")
+	t.mu.Lock()
+	t.pause = systray.AddMenuItem("Pause all publishing", "Stop publishing until you resume")
+	t.next = systray.AddMenuItem("No post scheduled", "")
+	t.next.Disable()
+	t.mu.Unlock()
+	systray.AddSeparator()
+	quit := systray.AddMenuItem("Quit Herald", "Stop Herald; scheduled posts wait until it runs again")
+	t.Refresh()
+	go func() {
+		for {
+			select {
+			case <-t.quit:
+				return
+			case <-open.ClickedCh:
+				t.actions.Open()
+			case <-t.pause.ClickedCh:
+				paused, _ := t.actions.Status()
+				if err := t.actions.SetPaused(!paused); err != nil {
+					t.log.Error("tray: pause", "err", err)
+				}
+				t.Refresh()
+			case <-quit.ClickedCh:
+				t.actions.Quit()
+			}
+		}
+	}()
+}
+
+// Refresh updates the pause item and the next-post line.
+func (t *Tray) Refresh() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.pause == nil {
+		return
+	}
+	paused, next := t.actions.Status()
+	if paused {
+		t.pause.SetTitle("Resume publishing")
+		systray.SetTooltip("Herald — publishing is paused")
+	} else {
+		t.pause.SetTitle("Pause all publishing")
+		systray.SetTooltip("Herald — publishing from this computer")
+	}
+	if next == "" {
+		next = "No post scheduled"
+	}
+	t.next.SetTitle(fmt.Sprint(next))
+}

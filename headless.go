@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// runHeadless publishes without a window until SIGINT or SIGTERM: the
+// same engine, schedule and health checks as the desktop app.
+func runHeadless(stderr io.Writer) int {
+	app, code := bootOrExplain(modeHeadless, stderr)
+	if app == nil {
+		return code
+	}
+	defer app.close()
+	if app.db == nil {
+		fmt.Fprintln(stderr, "herald:", app.problem)
+		fmt.Fprintln(stderr, "herald: start Herald with its window to restore a backup, or fix the database file first.")
+		return exitFailure
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	bg, cancel := context.WithCancel(ctx)
+	app.stop = cancel
+	if app.lock != nil {
+		app.lock.Listen(bg, app.log, app.onMessage)
+	}
+	app.startBackground(bg)
+	status := "publishing"
+	if app.engine.Paused() {
+		status = "paused (resume it in the app or the tray)"
+	}
+	fmt.Fprintf(stderr, "herald: running headless with %s; %s. Stop with Ctrl+C.\n", app.cfg.DataDir, status)
+	<-ctx.Done()
+	fmt.Fprintln(stderr, "herald: stopping; waiting for posts being published to finish…")
+	app.shutdown(context.Background())
+	return exitOK
+}
