@@ -94,7 +94,7 @@ lint: lint-go lint-frontend
 lint-go: frontend/dist/index.html
 	go vet ./...
 	$(LINT) run ./...
-	$(LINT) run --build-tags gotosocial,keyring,dbus,e2e ./...
+	$(LINT) run --build-tags gotosocial,keyring,dbus,e2e,chaos ./...
 
 lint-frontend: npm bindings
 	cd frontend && npm run typecheck && npm run lint
@@ -104,6 +104,7 @@ test-frontend: npm bindings
 
 test-go: frontend/dist/index.html
 	go test -race -count=1 ./...
+	go test -tags chaos -count=1 -v -run TestKilled ./test/chaos/ 2>&1 | grep -E '^(---|ok|FAIL|PASS)|targets:|failed:|exists|ended as'
 
 ## test-peers: network clients against real servers (GoToSocial)
 test-peers: $(GTS) frontend/dist/index.html

@@ -31,7 +31,13 @@ type Result struct {
 func (e *Engine) attempt(ctx context.Context, c store.Claimed) {
 	ctx, cancel := context.WithTimeout(ctx, e.d.Policy.AttemptTimeout)
 	defer cancel()
-	o := e.try(ctx, c)
+	o, checked := e.try(ctx, c)
+	if c.Target.Reconcile && !checked && o.Status != model.TargetPublished {
+		// The attempt ended before it could look at the channel (a dead
+		// channel, a keyring error): the earlier unknown outcome stays
+		// unknown, so the next attempt must still look first.
+		o.Reconcile = true
+	}
 	// Recording the outcome must survive the attempt's own deadline.
 	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer rcancel()
@@ -42,8 +48,15 @@ func (e *Engine) attempt(ctx context.Context, c store.Claimed) {
 	e.record(rctx, c, o)
 }
 
-// try makes the network calls of one attempt and says how it ended.
-func (e *Engine) try(ctx context.Context, c store.Claimed) store.Outcome {
+// try makes the network calls of one attempt and says how it ended, and
+// whether it looked at the channel for an earlier attempt's post.
+func (e *Engine) try(ctx context.Context, c store.Claimed) (store.Outcome, bool) {
+	var checked bool
+	o := e.tryInner(ctx, c, &checked)
+	return o, checked
+}
+
+func (e *Engine) tryInner(ctx context.Context, c store.Claimed, checked *bool) store.Outcome {
 	ch, err := e.d.Channels.Get(ctx, c.Target.ChannelID)
 	if err != nil {
 		return e.failNow("missing_channel", "The channel no longer exists.")
@@ -86,7 +99,7 @@ func (e *Engine) try(ctx context.Context, c store.Claimed) store.Outcome {
 	}
 
 	final := c.Target.AttemptCount > e.d.Policy.MaxAttempts
-	if c.Target.Reconcile && len(post.Done) == 0 {
+	if c.Target.Reconcile {
 		if rec, ok := n.(network.Reconciler); ok {
 			since := c.Target.CreatedAt
 			if c.Target.FirstAttemptAt != nil {
@@ -94,16 +107,17 @@ func (e *Engine) try(ctx context.Context, c store.Claimed) store.Outcome {
 			}
 			found, ok, err := rec.FindPublished(ctx, ch.Instance, cred, post, since)
 			if err != nil {
-				o := e.classify(ctx, c, ch, err, nil)
+				o := e.classify(ctx, c, ch, err, post.Done)
 				o.Reconcile = true
 				return o
 			}
+			*checked = true
 			if ok && len(found.ItemIDs) >= post.Items() {
 				e.d.Log.Info("an interrupted attempt had published; not publishing again", "target_id", c.Target.ID)
 				return e.published(ctx, n, ch, cred, c, found, "Found on the channel after an interrupted attempt; not published again.")
 			}
-			if ok {
-				// Part of a thread made it: continue after what exists.
+			if ok && len(found.ItemIDs) > len(post.Done) {
+				// More of a thread made it than was recorded: continue after it.
 				post.Done = append([]string(nil), found.ItemIDs...)
 				items = append([]string(nil), found.ItemIDs...)
 			}
