@@ -227,6 +227,7 @@ func (a *App) compose(keyring *secrets.Store) error {
 		{"publish-sweep", 30 * time.Second, 30 * time.Second, func(context.Context) { a.engine.Wake() }},
 		{"handoff", time.Minute, 10 * time.Second, a.engine.HandOff},
 		{"handoff-check", 2 * time.Minute, 30 * time.Second, a.engine.CheckHandoffs},
+		{"read-back", time.Minute, 45 * time.Second, a.engine.Verify},
 	}
 	if a.cfg.HealthInterval < time.Minute {
 		jobs[0].delay = a.cfg.HealthInterval

@@ -78,6 +78,9 @@ func Open(ctx context.Context, o Options) (*gorm.DB, Report, error) {
 		Logger:                 logger.Discard,
 		NowFunc:                func() time.Time { return o.Now().UTC() },
 		SkipDefaultTransaction: true,
+		// Statements are prepared once per connection and reused: parsing SQL
+		// costs more than running it for the engine's small updates.
+		PrepareStmt: true,
 		TranslateError:         true,
 	})
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"gorm.io/gorm"
+
 	"herald/backend/events"
 	"herald/backend/logging"
 	"herald/backend/model"
@@ -27,38 +29,43 @@ type Result struct {
 	RemoteURL string `json:"remoteUrl"`
 }
 
-// attempt runs one claimed target to the end of its attempt.
-func (e *Engine) attempt(ctx context.Context, c store.Claimed) {
+// attempt runs one claimed target to the end of its attempt. ch is the
+// target's channel as the dispatcher read it (chErr if it could not).
+func (e *Engine) attempt(ctx context.Context, c store.Claimed, ch model.Channel, chErr error) store.Outcome {
 	ctx, cancel := context.WithTimeout(ctx, e.d.Policy.AttemptTimeout)
 	defer cancel()
-	o, checked := e.try(ctx, c)
+	o, checked := e.try(ctx, c, ch, chErr)
 	if c.Target.Reconcile && !checked && o.Status != model.TargetPublished {
 		// The attempt ended before it could look at the channel (a dead
 		// channel, a keyring error): the earlier unknown outcome stays
 		// unknown, so the next attempt must still look first.
 		o.Reconcile = true
 	}
-	// Recording the outcome must survive the attempt's own deadline.
+	// Recording the outcome must survive the attempt's own deadline. The
+	// target, its attempt, the post's status and the audit line commit
+	// together.
 	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer rcancel()
-	if err := e.targets.Finish(rctx, c, e.token, o); err != nil {
+	entry := e.auditEntry(c, ch, o)
+	err := e.writes.do(rctx, func(tx *gorm.DB) error { return e.targets.FinishIn(rctx, tx, c, e.token, o, entry) })
+	if err != nil {
 		e.d.Log.Error("record attempt outcome", "target_id", c.Target.ID, "err", err)
-		return
+		return o
 	}
-	e.record(rctx, c, o)
+	e.announce(rctx, c, ch, o)
+	return o
 }
 
 // try makes the network calls of one attempt and says how it ended, and
 // whether it looked at the channel for an earlier attempt's post.
-func (e *Engine) try(ctx context.Context, c store.Claimed) (store.Outcome, bool) {
+func (e *Engine) try(ctx context.Context, c store.Claimed, ch model.Channel, chErr error) (store.Outcome, bool) {
 	var checked bool
-	o := e.tryInner(ctx, c, &checked)
+	o := e.tryInner(ctx, c, ch, chErr, &checked)
 	return o, checked
 }
 
-func (e *Engine) tryInner(ctx context.Context, c store.Claimed, checked *bool) store.Outcome {
-	ch, err := e.d.Channels.Get(ctx, c.Target.ChannelID)
-	if err != nil {
+func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel, chErr error, checked *bool) store.Outcome {
+	if chErr != nil {
 		return e.failNow("missing_channel", "The channel no longer exists.")
 	}
 	if ch.RemovedAt != nil {
@@ -93,7 +100,11 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, checked *bool) s
 		snapshot := append([]string(nil), items...)
 		itemsMu.Unlock()
 		// Stored at once: a crash after this line still knows the post exists.
-		if err := e.targets.RecordItems(context.WithoutCancel(ctx), c.Target.ID, e.token, snapshot, lastURL); err != nil {
+		wctx := context.WithoutCancel(ctx)
+		err := e.writes.do(wctx, func(tx *gorm.DB) error {
+			return e.targets.WithTx(tx).RecordItems(wctx, c.Target.ID, e.token, snapshot, lastURL)
+		})
+		if err != nil {
 			e.d.Log.Error("record remote id", "target_id", c.Target.ID, "err", err)
 		}
 	}
@@ -152,24 +163,11 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, checked *bool) s
 }
 
 // published builds the outcome of a success, after reading the post back.
-func (e *Engine) published(ctx context.Context, n network.Network, ch model.Channel, cred network.Credential, c store.Claimed, res network.Published, note string) store.Outcome {
-	o := store.Outcome{Attempt: model.OutcomeSucceeded, Status: model.TargetPublished, RemoteID: res.RemoteID, RemoteURL: res.URL,
+func (e *Engine) published(_ context.Context, _ network.Network, _ model.Channel, _ network.Credential, c store.Claimed, res network.Published, note string) store.Outcome {
+	// Reading the post back happens in Verify, off the publishing path, so
+	// a burst of due posts is not slowed by a second request per post.
+	return store.Outcome{Attempt: model.OutcomeSucceeded, Status: model.TargetPublished, RemoteID: res.RemoteID, RemoteURL: res.URL,
 		Items: res.ItemIDs, PublishedAt: e.d.Clock.Now(), Message: note}
-	if v, ok := n.(network.Verifier); ok {
-		if _, err := v.Lookup(ctx, ch.Instance, cred, res.RemoteID); err != nil {
-			var ne *network.Error
-			if errors.As(err, &ne) && ne.Code == "not_found" {
-				o.Class = "unverified"
-				o.Message = "Published, but the post could not be read back from " + ch.Network + "; check it there."
-			}
-			e.d.Log.Warn("read-back after publishing failed", "target_id", c.Target.ID, "err", err)
-		} else {
-			if err := e.d.DB.Model(&model.PostTarget{}).Where("id = ?", c.Target.ID).Update("verified_at", e.d.Clock.Now().UTC()).Error; err != nil {
-				e.d.Log.Warn("record verification", "err", err)
-			}
-		}
-	}
-	return o
 }
 
 // classify turns a failed attempt into what happens next.
@@ -266,10 +264,8 @@ func orDefault(s, d string) string {
 	return s
 }
 
-// record writes the attempt to the audit log, tells the window, and
-// notifies when the post has reached its end.
-func (e *Engine) record(ctx context.Context, c store.Claimed, o store.Outcome) {
-	ch, _ := e.d.Channels.Get(ctx, c.Target.ChannelID)
+// auditEntry is the audit line of an attempt's end.
+func (e *Engine) auditEntry(c store.Claimed, ch model.Channel, o store.Outcome) *model.AuditEntry {
 	title := postTitle(c.Post, c.Target)
 	var event, summary string
 	switch o.Status {
@@ -286,14 +282,15 @@ func (e *Engine) record(ctx context.Context, c store.Claimed, o store.Outcome) {
 	details, _ := json.Marshal(map[string]any{"targetId": c.Target.ID, "attempt": c.Target.AttemptCount, "outcome": o.Attempt,
 		"class": o.Class, "remoteId": o.RemoteID, "remoteUrl": o.RemoteURL})
 	chID, postID := c.Target.ChannelID, c.Post.ID
-	entry := &model.AuditEntry{Actor: model.ActorScheduler, Event: event, ChannelID: &chID, ChannelName: label(ch),
+	return &model.AuditEntry{Actor: model.ActorScheduler, Event: event, ChannelID: &chID, ChannelName: label(ch),
 		Teams: store.TeamNames(ch.Teams), PostID: &postID, Summary: summary, Details: string(details)}
-	if err := e.audit.Append(ctx, entry); err != nil {
-		e.d.Log.Error("audit attempt", "err", err)
-	}
-	e.d.Emitter.Emit(events.PublishResult, Result{PostID: postID, TargetID: c.Target.ID, ChannelID: chID, Status: string(o.Status),
+}
+
+// announce tells the window and notifies when the post reached its end.
+func (e *Engine) announce(ctx context.Context, c store.Claimed, ch model.Channel, o store.Outcome) {
+	e.d.Emitter.Emit(events.PublishResult, Result{PostID: c.Post.ID, TargetID: c.Target.ID, ChannelID: c.Target.ChannelID, Status: string(o.Status),
 		Class: o.Class, Message: o.Message, RemoteURL: o.RemoteURL})
-	e.d.Emitter.Emit(events.PostsChanged, postID)
+	e.d.Emitter.Emit(events.PostsChanged, c.Post.ID)
 	e.notifyIfDone(ctx, c.Post, c.Target, ch, o)
 }
 

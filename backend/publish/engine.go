@@ -81,7 +81,7 @@ type Policy struct {
 // DefaultPolicy is what Herald ships with.
 func DefaultPolicy() Policy {
 	return Policy{Tolerance: 2 * time.Minute, Stagger: 3 * time.Minute, RetryBase: 30 * time.Second, RetryCap: 30 * time.Minute,
-		MaxAttempts: 10, AttemptTimeout: 2 * time.Minute, Batch: 200, Workers: 32}
+		MaxAttempts: 10, AttemptTimeout: 2 * time.Minute, Batch: 2000, Workers: 64}
 }
 
 // Engine publishes due targets.
@@ -95,6 +95,9 @@ type Engine struct {
 
 	mu    sync.Mutex
 	locks map[int64]*sync.Mutex
+	// writes group-commits the engine's own writes: SQLite has one writer
+	// at a time, and one commit for many targets keeps up with a burst.
+	writes *groupCommit
 }
 
 // New returns an engine.
@@ -106,7 +109,7 @@ func New(d Deps) *Engine {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return &Engine{d: d, targets: store.NewTargets(d.DB, now), audit: store.NewAudit(d.DB, now),
-		token: hex.EncodeToString(b), wake: make(chan struct{}, 1), locks: map[int64]*sync.Mutex{}}
+		token: hex.EncodeToString(b), wake: make(chan struct{}, 1), locks: map[int64]*sync.Mutex{}, writes: &groupCommit{db: d.DB}}
 }
 
 // SetPaused pauses or resumes publishing at once; in-flight attempts finish.
@@ -180,7 +183,12 @@ func (e *Engine) Tick(ctx context.Context) {
 		e.d.Log.Error("missed-window policy", "err", err)
 	}
 	for ctx.Err() == nil && !e.paused.Load() {
-		claimed, err := e.targets.ClaimDue(ctx, e.d.Clock.Now(), e.token, e.d.Policy.Batch)
+		var claimed []store.Claimed
+		err := e.writes.do(ctx, func(tx *gorm.DB) error {
+			var err error
+			claimed, err = e.targets.WithTx(tx).ClaimDue(ctx, e.d.Clock.Now(), e.token, e.d.Policy.Batch)
+			return err
+		})
 		if err != nil {
 			e.d.Log.Error("claim due targets", "err", err)
 			return
@@ -215,8 +223,12 @@ func (e *Engine) dispatch(ctx context.Context, claimed []store.Claimed) {
 			l := e.channelLock(id)
 			l.Lock()
 			defer l.Unlock()
+			ch, err := e.d.Channels.Get(ctx, id)
 			for _, c := range group {
-				e.attempt(ctx, c)
+				o := e.attempt(ctx, c, ch, err)
+				if o.Status == model.TargetBlocked {
+					ch, err = e.d.Channels.Get(ctx, id) // it may have just been disconnected
+				}
 			}
 		}()
 	}

@@ -243,6 +243,7 @@ func TestDueTargetIsPublishedOnceAndRecorded(t *testing.T) {
 	r := newRig(t)
 	tg := r.schedule(t, "hello", t0, model.MissedPublishLate, "second", "third")
 	r.e.Tick(context.Background())
+	r.e.Verify(context.Background())
 	got := r.target(t, tg.ID)
 	if got.Status != model.TargetPublished || got.RemoteID != "r1" || got.RemoteURL == "" || got.ItemIDs != `["r1","r2","r3"]` || got.VerifiedAt == nil {
 		t.Fatalf("target = %+v", got)
@@ -513,5 +514,19 @@ func TestGivingUpOnAnUnknownOutcomeChecksTheChannelFirst(t *testing.T) {
 	got2 := r2.runUntil(t, tg2.ID)
 	if got2.Status != model.TargetFailed || !strings.Contains(got2.ErrorMessage, "Gave up after 2 attempts") {
 		t.Fatalf("final = %+v", got2)
+	}
+}
+
+func TestAPostMissingOnReadBackIsFlagged(t *testing.T) {
+	r := newRig(t)
+	tg := r.schedule(t, "vanishes", t0, model.MissedPublishLate)
+	r.e.Tick(context.Background())
+	r.net.mu.Lock()
+	r.net.posts = nil // deleted on the network before Herald read it back
+	r.net.mu.Unlock()
+	r.e.Verify(context.Background())
+	got := r.target(t, tg.ID)
+	if got.Status != model.TargetPublished || got.VerifiedAt != nil || got.ErrorClass != "unverified" || got.ErrorMessage == "" {
+		t.Fatalf("target = %+v", got)
 	}
 }
