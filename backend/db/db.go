@@ -80,8 +80,8 @@ func Open(ctx context.Context, o Options) (*gorm.DB, Report, error) {
 		SkipDefaultTransaction: true,
 		// Statements are prepared once per connection and reused: parsing SQL
 		// costs more than running it for the engine's small updates.
-		PrepareStmt: true,
-		TranslateError:         true,
+		PrepareStmt:    true,
+		TranslateError: true,
 	})
 	if err != nil {
 		if isCorruption(err) {
