@@ -16,6 +16,7 @@ import (
 
 	"herald/backend/apperr"
 	"herald/backend/instance"
+	"herald/backend/schedule"
 	"herald/backend/service"
 )
 
@@ -201,6 +202,12 @@ func cmdSchedule(app *App, args []string, stdout, stderr io.Writer) error {
 	}
 	if pf.Zone == "" {
 		pf.Zone = localZone()
+	}
+	if pf.At != "" && !*draft && !*now && !*queue {
+		// Check the time before anything is saved.
+		if _, err := schedule.Resolve(pf.At, pf.Zone); err != nil {
+			return apperr.Invalid("at", "%v", err)
+		}
 	}
 	ids, err := resolveChannels(app, pf.Channels)
 	if err != nil {

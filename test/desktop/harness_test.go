@@ -61,8 +61,14 @@ type proc struct {
 // start launches Herald with a throwaway home and data folder.
 func start(t *testing.T, bin string, env ...string) *proc {
 	t.Helper()
+	return startArgs(t, bin, nil, env...)
+}
+
+// startArgs is start with command-line arguments.
+func startArgs(t *testing.T, bin string, args []string, env ...string) *proc {
+	t.Helper()
 	p := &proc{out: &bytes.Buffer{}, done: make(chan struct{}), home: t.TempDir(), data: filepath.Join(t.TempDir(), "data")}
-	p.cmd = exec.Command(bin)
+	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = append(os.Environ(), "HOME="+p.home, "HERALD_DATA_DIR="+p.data, "XDG_CONFIG_HOME="+p.home+"/.config",
 		"XDG_CACHE_HOME="+p.home+"/.cache", "XDG_DATA_HOME="+p.home+"/.local/share")
 	p.cmd.Env = append(p.cmd.Env, env...)
@@ -92,15 +98,25 @@ func (p *proc) exited(within time.Duration) (int, bool) {
 }
 
 // waitWindow waits for a visible X window titled Herald and returns its id.
+// It polls instead of using xdotool's --sync, which fails outright when
+// another window disappears while it searches.
 func waitWindow(t *testing.T, p *proc) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Herald$").Output()
-	if err != nil {
-		t.Fatalf("no Herald window appeared: %v\napp output:\n%s", err, p.out)
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		out, err := exec.CommandContext(ctx, "xdotool", "search", "--onlyvisible", "--name", "^Herald$").Output()
+		cancel()
+		if ids := strings.Fields(string(out)); err == nil && len(ids) > 0 {
+			return ids[0]
+		}
+		if _, done := p.exited(0); done {
+			t.Fatalf("Herald exited before its window appeared:\n%s", p.out)
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
-	return strings.Fields(string(out))[0]
+	t.Fatalf("no Herald window appeared within 90 s\napp output:\n%s", p.out)
+	return ""
 }
 
 // screenshot saves the whole X screen and returns its mean and standard
