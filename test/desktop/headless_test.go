@@ -45,7 +45,7 @@ func TestHeadlessModeAndTheCommandLine(t *testing.T) {
 
 	cli := func(args ...string) (string, int) {
 		cmd := exec.Command(bin, args...)
-		cmd.Env = append(p.cmd.Env, "DISPLAY=")
+		cmd.Env = append(append([]string(nil), p.cmd.Env...), "DISPLAY=")
 		out, err := cmd.CombinedOutput()
 		code := 0
 		if ee, ok := err.(*exec.ExitError); ok { //nolint:errorlint // exit status only
