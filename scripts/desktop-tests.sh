@@ -22,7 +22,7 @@ go test -tags keyring -count=1 ./backend/secrets/
 go test -tags dbus -count=1 ./backend/notify/
 
 echo "== desktop smoke test (window under Xvfb)"
-go test -tags e2e -count=1 -v ./test/desktop/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)' | tee "$HERALD_ARTIFACTS/desktop-tests.log" | grep -E '^(---|ok|FAIL|PASS|\s+\S+_test\.go)' || true
+go test -tags e2e -count=1 -v -timeout 10m ./test/desktop/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)' | tee "$HERALD_ARTIFACTS/desktop-tests.log" | grep -E '^(---|ok|FAIL|PASS|\s+\S+_test\.go)' || true
 grep -q '^ok' "$HERALD_ARTIFACTS/desktop-tests.log" || { cat "$HERALD_ARTIFACTS/desktop-tests.log"; exit 1; }
 
 echo "== Playwright in Chromium against the real Go bindings"
@@ -41,3 +41,7 @@ HERALD_E2E_URL="http://127.0.0.1:$port/" HERALD_E2E_DATA_DIR=$data \
 HERALD_E2E_SCHEMA_VERSION=$(go run ./scripts/schemaversion) HERALD_E2E_ARTIFACTS=$HERALD_ARTIFACTS \
   node --test --test-reporter=spec frontend/e2e/ 2>&1 | tee "$HERALD_ARTIFACTS/e2e.log"
 rm -rf "$data" "$HOME_E2E"
+
+echo "== end to end against a real GoToSocial: connect, revoke, reconnect; compose and publish"
+go test -tags e2e -count=1 -v -timeout 20m ./test/e2e/ 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)' | tee "$HERALD_ARTIFACTS/e2e-gotosocial.log" | grep -E '^(---|ok|FAIL|PASS)|_test\.go|✔|✖|# (pass|fail)' || true
+grep -q '^ok' "$HERALD_ARTIFACTS/e2e-gotosocial.log" || { tail -100 "$HERALD_ARTIFACTS/e2e-gotosocial.log"; exit 1; }

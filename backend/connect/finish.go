@@ -61,7 +61,7 @@ func (s *Service) Finish(ctx context.Context, id string, remoteIDs []string, tea
 		picked = append(picked, c)
 	}
 
-	var res Result
+	res := Result{Connected: []ChannelRef{}, Refreshed: []ChannelRef{}}
 	for _, c := range picked {
 		if c.existing != nil {
 			ref, err := s.refresh(ctx, sess, c)

@@ -1,0 +1,108 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"herald/test/gts"
+)
+
+// TestComposeScheduleAndPublishToGoToSocial connects a GoToSocial account
+// through the UI, composes a post with an image and alt text, schedules it
+// a minute ahead in the composer, and checks on the server that it went out
+// at its time, exactly once, with its image and alt text.
+func TestComposeScheduleAndPublishToGoToSocial(t *testing.T) {
+	server := gts.Start(t)
+	_, email, password := server.User()
+	app := startHerald(t)
+	connectOut := app.playwright(t, "channels.e2e.mjs", "HERALD_E2E_PHASE=connect", "HERALD_E2E_GTS_URL="+server.URL(),
+		"HERALD_E2E_GTS_EMAIL="+email, "HERALD_E2E_GTS_PASSWORD="+password)
+	channelID := channelIDFrom(t, connectOut)
+
+	img := filepath.Join(t.TempDir(), "shop-window.png")
+	writePNG(t, img)
+	text := fmt.Sprintf("Spring sale starts Sunday 🌷 (e2e %d)", time.Now().UnixNano())
+	alt := "A shop window full of tulips"
+	out := app.playwright(t, "publish.e2e.mjs", "HERALD_E2E_PUBLISH=1", "HERALD_E2E_IMAGE="+img, "HERALD_E2E_TEXT="+text,
+		"HERALD_E2E_ALT="+alt, "HERALD_E2E_CHANNEL_ID="+strconv.FormatInt(channelID, 10))
+	dueAt := valueFrom(t, out, "DUE_AT")
+	due, err := time.Parse(time.RFC3339, dueAt)
+	if err != nil {
+		t.Fatalf("DUE_AT=%q: %v", dueAt, err)
+	}
+
+	g := app.openDB(t)
+	cred := app.credential(t, g, channelID)
+	var account struct{ ID string }
+	server.API(t, cred.AccessToken, "GET", "/api/v1/accounts/verify_credentials", nil, &account)
+	var statuses []struct {
+		ID               string    `json:"id"`
+		Text             string    `json:"text"`
+		CreatedAt        time.Time `json:"created_at"`
+		Visibility       string    `json:"visibility"`
+		MediaAttachments []struct {
+			Description string `json:"description"`
+			Type        string `json:"type"`
+		} `json:"media_attachments"`
+	}
+	server.API(t, cred.AccessToken, "GET", "/api/v1/accounts/"+account.ID+"/statuses?limit=40", nil, &statuses)
+	matches := 0
+	for _, s := range statuses {
+		if !strings.Contains(s.Text, text) {
+			continue
+		}
+		matches++
+		if late := s.CreatedAt.Sub(due); late < -time.Second || late > 15*time.Second {
+			t.Errorf("the post went out at %s, %s after its time %s", s.CreatedAt, late, due)
+		}
+		if len(s.MediaAttachments) != 1 || s.MediaAttachments[0].Description != alt || s.MediaAttachments[0].Type != "image" {
+			t.Errorf("the post's media = %+v, want one image with alt text %q", s.MediaAttachments, alt)
+		}
+		t.Logf("published %s at %s (%s after its time), visibility %s", s.ID, s.CreatedAt, s.CreatedAt.Sub(due), s.Visibility)
+	}
+	if matches != 1 {
+		t.Fatalf("the post exists %d times on GoToSocial, want exactly 1", matches)
+	}
+	if n := countAudit(t, g, "post.published", channelID); n != 1 {
+		t.Errorf("%d post.published audit entries, want 1", n)
+	}
+}
+
+func valueFrom(t *testing.T, out, key string) string {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), key+"="); ok {
+			return v
+		}
+	}
+	t.Fatalf("the script printed no %s:\n%s", key, out)
+	return ""
+}
+
+func writePNG(t *testing.T, path string) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 120, 80))
+	for x := 0; x < 120; x++ {
+		for y := 0; y < 80; y++ {
+			img.Set(x, y, color.RGBA{R: uint8(200 + x/2), G: uint8(60 + y), B: 120, A: 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
