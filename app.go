@@ -83,6 +83,7 @@ type App struct {
 	teams      *service.Teams
 	posts      *service.Posts
 	publishing *service.Publishing
+	audit      *service.Audit
 }
 
 // boot does all start-up I/O before any window exists, so a bad data
@@ -206,6 +207,11 @@ func (a *App) compose(keyring *secrets.Store) error {
 	})
 	a.posts = service.NewPosts(service.PostsDeps{DB: a.db, Networks: reg, Engine: a.engine, Media: media.NewLibrary(a.cfg.MediaDir), Emitter: emitter, Now: now})
 	a.publishing = service.NewPublishing(a.db, a.engine, emitter, now)
+	var chooser service.FileChooser
+	if a.mode == modeWindow {
+		chooser = saveDialog{a}
+	}
+	a.audit = service.NewAudit(a.db, chooser, now)
 	a.channels = service.NewChannels(service.ChannelsDeps{
 		DB: a.db, Channels: channels, Teams: teams, Timeline: timeline, Audit: audit, Networks: reg,
 		Connect: a.connect, Health: monitor, ReminderDays: settings.ReminderDays, Emitter: emitter, Now: now,
@@ -252,6 +258,7 @@ func newBindingsApp() *App {
 		teams:      &service.Teams{},
 		posts:      &service.Posts{},
 		publishing: &service.Publishing{},
+		audit:      &service.Audit{},
 	}
 }
 
@@ -261,7 +268,7 @@ func (a *App) bindings() []any {
 	if a.channels == nil {
 		return []any{a.settings, a.recovery}
 	}
-	return []any{a.settings, a.recovery, a.channels, a.teams, a.posts, a.publishing}
+	return []any{a.settings, a.recovery, a.channels, a.teams, a.posts, a.publishing, a.audit}
 }
 
 func (a *App) startup(ctx context.Context) {
@@ -466,6 +473,17 @@ func relaunch(args []string) error {
 	cmd := exec.CommandContext(context.Background(), exe, args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return cmd.Start()
+}
+
+// saveDialog is the window's save-file dialog (the Wails runtime stays here).
+type saveDialog struct{ a *App }
+
+func (d saveDialog) SaveFile(title, defaultName string) (string, error) {
+	if d.a.wailsCtx == nil {
+		return "", errors.New("no window to show a dialog in")
+	}
+	return runtime.SaveFileDialog(d.a.wailsCtx, runtime.SaveDialogOptions{Title: title, DefaultFilename: defaultName,
+		Filters: []runtime.FileFilter{{DisplayName: "CSV files (*.csv)", Pattern: "*.csv"}}})
 }
 
 // wailsLogger sends Wails' own log lines to Herald's log file.
