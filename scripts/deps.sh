@@ -6,7 +6,7 @@ set -euo pipefail
 mode=${1:-run}
 
 RUN_PKGS=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
-TEST_PKGS=(xvfb xauth xdotool imagemagick dbus dbus-x11 gnome-keyring libnotify-bin chromium fonts-liberation curl)
+TEST_PKGS=(xvfb xauth xdotool imagemagick dbus dbus-x11 gnome-keyring libnotify-bin chromium fonts-liberation fonts-noto-color-emoji curl)
 
 need_cmd() {
   command -v "$1" >/dev/null 2>&1 || { echo "deps: $1 is required: $2" >&2; exit 1; }

@@ -198,8 +198,9 @@ type rulesCache struct {
 }
 
 type rulesEntry struct {
-	rules network.Rules
-	at    time.Time
+	rules  network.Rules
+	at     time.Time
+	failed bool // the server did not answer: defaults, retried after a minute
 }
 
 func (s *Posts) rulesFor(ctx context.Context, ch model.Channel) (network.Rules, string) {
@@ -220,17 +221,23 @@ func (s *Posts) rulesFor(ctx context.Context, ch model.Channel) (network.Rules, 
 	s.rules.mu.Lock()
 	e, hit := s.rules.entries[key]
 	s.rules.mu.Unlock()
-	if hit && s.now().Sub(e.at) < time.Hour {
+	if hit && (s.now().Sub(e.at) < time.Hour && !e.failed || e.failed && s.now().Sub(e.at) < time.Minute) {
 		return e.rules, name
 	}
 	rctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	r, err := rp.Rules(rctx, ch.Instance)
 	if err != nil {
+		// Offline: keep what we had (or the defaults) and do not ask again
+		// for a minute, so typing never waits on an unreachable server.
+		keep := d.Rules
 		if hit {
-			return e.rules, name
+			keep = e.rules
 		}
-		return d.Rules, name
+		s.rules.mu.Lock()
+		s.rules.entries[key] = rulesEntry{rules: keep, at: s.now(), failed: true}
+		s.rules.mu.Unlock()
+		return keep, name
 	}
 	s.rules.mu.Lock()
 	s.rules.entries[key] = rulesEntry{rules: r, at: s.now()}
@@ -630,7 +637,9 @@ func (s *Posts) targetAction(targetID int64, action string) (PostView, error) {
 				Updates(map[string]any{"status": model.TargetScheduled, "next_attempt_at": now, "due_at": now, "error_class": "", "error_message": "", "updated_at": now})
 			summary = fmt.Sprintf("Asked to publish %s to %s again now", titleOfPost(p), displayName(ch))
 		default:
-			res = tx.Model(&model.PostTarget{}).Where("id = ? AND status IN ('blocked','scheduled') AND handoff_id = ''", targetID).
+			// A skipped target can be skipped again: that dismisses it from
+			// "needs attention".
+			res = tx.Model(&model.PostTarget{}).Where("id = ? AND status IN ('blocked','scheduled','skipped','failed') AND handoff_id = ''", targetID).
 				Updates(map[string]any{"status": model.TargetSkipped, "next_attempt_at": nil, "error_class": "skipped_by_user",
 					"error_message": "Skipped by you; not published.", "updated_at": now})
 			summary = fmt.Sprintf("Skipped %s on %s", titleOfPost(p), displayName(ch))

@@ -131,13 +131,14 @@ type PostSummary struct {
 
 // TargetBrief is a variant's status in a list.
 type TargetBrief struct {
-	ID        int64  `json:"id"`
-	ChannelID int64  `json:"channelId"`
-	Status    string `json:"status"`
-	DueAt     string `json:"dueAt"`
-	Message   string `json:"message"`
-	HandedOff bool   `json:"handedOff"`
-	RemoteURL string `json:"remoteUrl"`
+	ID         int64  `json:"id"`
+	ChannelID  int64  `json:"channelId"`
+	Status     string `json:"status"`
+	DueAt      string `json:"dueAt"`
+	ErrorClass string `json:"errorClass"`
+	Message    string `json:"message"`
+	HandedOff  bool   `json:"handedOff"`
+	RemoteURL  string `json:"remoteUrl"`
 }
 
 // PostQuery filters the queue list.
@@ -167,7 +168,7 @@ func (s *Posts) List(q PostQuery) ([]PostSummary, error) {
 		}
 		for _, t := range p.Targets {
 			ps.Targets = append(ps.Targets, TargetBrief{ID: t.ID, ChannelID: t.ChannelID, Status: string(t.Status), DueAt: stampPtr(t.DueAt),
-				Message: t.ErrorMessage, HandedOff: t.HandoffID != "" && t.HandoffID != "?", RemoteURL: t.RemoteURL})
+				ErrorClass: t.ErrorClass, Message: t.ErrorMessage, HandedOff: t.HandoffID != "" && t.HandoffID != "?", RemoteURL: t.RemoteURL})
 		}
 		out = append(out, ps)
 	}

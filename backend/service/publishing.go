@@ -75,7 +75,8 @@ func (s *Publishing) Status() (PublishingStatus, error) {
 	if err := s.db.WithContext(ctx).Model(&model.PostTarget{}).Where("status = 'scheduled'").Count(&st.Scheduled).Error; err != nil {
 		return st, err
 	}
-	err = s.db.WithContext(ctx).Model(&model.PostTarget{}).Where("status IN ('failed','blocked') AND error_class != 'skipped_by_user'").Count(&st.NeedsAction).Error
+	err = s.db.WithContext(ctx).Model(&model.PostTarget{}).
+		Where("status IN ('failed','blocked') OR (status = 'skipped' AND error_class = 'missed_window')").Count(&st.NeedsAction).Error
 	return st, err
 }
 

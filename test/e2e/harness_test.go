@@ -126,7 +126,7 @@ func (h *herald) playwright(t *testing.T, script string, env ...string) string {
 	if artifacts == "" {
 		artifacts = filepath.Join(h.repo, "artifacts")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", "--test", "--test-reporter=spec", filepath.Join("e2e", script))
 	cmd.Dir = filepath.Join(h.repo, "frontend")
