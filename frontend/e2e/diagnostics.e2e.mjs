@@ -7,81 +7,40 @@
 //   HERALD_E2E_ARTIFACTS       where screenshots go (default: ../artifacts from frontend/, the repo's artifacts/)
 //   HERALD_E2E_CHROMIUM        the browser (default: /usr/bin/chromium)
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { appUrl, artifactsDir, at, byTestId, launchBrowser, screenshotOnFailure, WAIT, waitForBackend } from './lib.mjs';
 
-const appUrl = process.env.HERALD_E2E_URL ?? '';
 const expectedSchema = process.env.HERALD_E2E_SCHEMA_VERSION ?? '';
 const expectedDataDir = process.env.HERALD_E2E_DATA_DIR ?? '';
-const frontendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const artifactsDir = path.resolve(process.env.HERALD_E2E_ARTIFACTS || path.join(frontendDir, '..', 'artifacts'));
 const skip = appUrl ? false : 'HERALD_E2E_URL is not set; start Herald with -devserver and point this at it';
 
-const WAIT = 30_000; // first load of a dev server, and the keyring check (up to 10 s), can be slow
 const KEYRING_WAIT = 40_000;
 
-/** The app URL with a route, e.g. at('/settings/diagnostics'). */
-const at = (route) => {
-  const url = new URL(appUrl);
-  url.hash = `#${route}`;
-  return url.toString();
-};
-
-let profileDir;
-let context;
+let browser;
 let page;
-const pageErrors = [];
 
 before(async () => {
   if (skip) {
     return;
   }
-  await mkdir(artifactsDir, { recursive: true });
-  profileDir = await mkdtemp(path.join(tmpdir(), 'herald-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.HERALD_E2E_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1200, height: 800 },
-  });
-  context.setDefaultTimeout(WAIT);
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  browser = await launchBrowser();
+  page = browser.page;
 });
 
 after(async () => {
-  await context?.close();
-  if (profileDir) {
-    await rm(profileDir, { recursive: true, force: true });
-  }
+  await browser?.close();
 });
 
 afterEach(async (t) => {
-  // A picture of the page when a test fails, to see why.
-  if (page && t.passed === false) {
-    const name = t.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-    await page.screenshot({ path: path.join(artifactsDir, `e2e-failed-${name}.png`) }).catch(() => {});
-  }
+  await screenshotOnFailure(page, t);
 });
 
-const testId = (id) => page.locator(`[data-testid="${id}"]`);
+const testId = (id) => page.locator(byTestId(id));
 
 test('Diagnostics shows the schema version, data folder and keyring status', { skip }, async () => {
   await page.goto(at('/settings/diagnostics'));
-  await page.waitForFunction(() => typeof window.go === 'object' && window.go !== null, null, { timeout: WAIT });
+  await waitForBackend(page);
 
   const schema = testId('diag-schema-version');
   await schema.waitFor({ state: 'visible' });
@@ -138,18 +97,18 @@ test('Back up now takes a backup and the last backup updates', { skip }, async (
 });
 
 test('A view that is not built yet says so', { skip }, async () => {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calendar' }).click();
-  await page.waitForURL(/#\/calendar$/);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inbox' }).click();
+  await page.waitForURL(/#\/inbox$/);
   const empty = testId('not-built');
   await empty.waitFor({ state: 'visible' });
-  assert.match((await empty.textContent()) ?? '', /Calendar is not built yet/);
+  assert.match((await empty.textContent()) ?? '', /Inbox is not built yet/);
   assert.equal(
-    await page.getByRole('link', { name: 'Calendar' }).getAttribute('aria-current'),
+    await page.getByRole('link', { name: 'Inbox' }).getAttribute('aria-current'),
     'page',
-    'the nav marks Calendar as current',
+    'the nav marks Inbox as current',
   );
 });
 
 test('The page raised no uncaught errors', { skip }, () => {
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(browser.pageErrors, []);
 });

@@ -1,16 +1,24 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Diagnostics, KeyringStatus, StartupProblem } from './api/types';
+import type { ChannelView, Diagnostics, KeyringStatus, NetworkInfo, Preferences, StartupProblem } from './api/types';
 import { App } from './App';
 import { mockedBinding } from './test/bindings';
 import { VIEWS } from './navigation';
-import { diagnosticsFixture, keyringFixture, problemFixture } from './test/fixtures';
+import { diagnosticsFixture, keyringFixture, mastodonNetwork, preferencesFixture, problemFixture } from './test/fixtures';
 import { renderWithProviders } from './test/render';
 import * as Recovery from './wailsjs/go/service/Recovery';
+import * as Channels from './wailsjs/go/service/Channels';
 import * as Settings from './wailsjs/go/service/Settings';
 
 vi.mock('./wailsjs/go/service/Recovery', () => ({ Problem: vi.fn(), RestoreLatestBackup: vi.fn() }));
-vi.mock('./wailsjs/go/service/Settings', () => ({ Diagnostics: vi.fn(), KeyringStatus: vi.fn(), BackupNow: vi.fn() }));
+vi.mock('./wailsjs/go/service/Settings', () => ({
+  Diagnostics: vi.fn(),
+  KeyringStatus: vi.fn(),
+  BackupNow: vi.fn(),
+  Preferences: vi.fn(),
+  SetReminderDays: vi.fn(),
+}));
+vi.mock('./wailsjs/go/service/Channels', () => ({ List: vi.fn(), Networks: vi.fn() }));
 
 const problem = mockedBinding<StartupProblem>(Recovery.Problem);
 
@@ -18,17 +26,21 @@ beforeEach(() => {
   problem.mockResolvedValue(problemFixture());
   mockedBinding<Diagnostics>(Settings.Diagnostics).mockResolvedValue(diagnosticsFixture());
   mockedBinding<KeyringStatus>(Settings.KeyringStatus).mockResolvedValue(keyringFixture());
+  mockedBinding<Preferences>(Settings.Preferences).mockResolvedValue(preferencesFixture());
+  mockedBinding<ChannelView[]>(Channels.List).mockResolvedValue([]);
+  mockedBinding<NetworkInfo[]>(Channels.Networks).mockResolvedValue([mastodonNetwork()]);
 });
 
 const nav = async () => screen.findByRole('navigation', { name: 'Main' });
 
 describe('Navigation', () => {
-  it('lists the seven views as links and marks the current one', async () => {
+  it('lists the eight views as links and marks the current one', async () => {
     renderWithProviders(<App />, '/calendar');
     const links = within(await nav()).getAllByRole('link');
     expect(links.map((link) => link.textContent)).toEqual([
       'Channels',
       'Compose',
+      'Queue',
       'Calendar',
       'Inbox',
       'Measure',
@@ -37,7 +49,7 @@ describe('Navigation', () => {
     ]);
     expect(within(await nav()).getByRole('link', { name: 'Calendar' })).toHaveAttribute('aria-current', 'page');
     expect(within(await nav()).getByRole('link', { name: 'Channels' })).not.toHaveAttribute('aria-current');
-    expect(within(await nav()).getByRole('link', { name: 'Settings' })).toHaveAttribute('href', '/settings/diagnostics');
+    expect(within(await nav()).getByRole('link', { name: 'Settings' })).toHaveAttribute('href', '/settings/general');
   });
 
   it('opens Channels at the start', async () => {
@@ -60,13 +72,13 @@ describe('Navigation', () => {
     renderWithProviders(<App />, '/channels');
     await nav();
 
-    fireEvent.keyDown(window, { key: '3', code: 'Digit3', ctrlKey: true });
+    fireEvent.keyDown(window, { key: '4', code: 'Digit4', ctrlKey: true });
     expect(await screen.findByRole('heading', { level: 1, name: 'Calendar' })).toBeInTheDocument();
     expect(within(await nav()).getByRole('link', { name: 'Calendar' })).toHaveAttribute('aria-current', 'page');
 
-    fireEvent.keyDown(window, { key: '7', code: 'Digit7', metaKey: true });
+    fireEvent.keyDown(window, { key: '8', code: 'Digit8', metaKey: true });
     expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
-    expect(await screen.findByTestId('diag-version')).toBeInTheDocument();
+    expect(await screen.findByTestId('reminder-days')).toBeInTheDocument();
 
     // No modifier, or a digit past the last view: nothing happens.
     fireEvent.keyDown(window, { key: '1', code: 'Digit1' });
@@ -77,14 +89,14 @@ describe('Navigation', () => {
   it('switches views with the keyboard shortcut typed by a user', async () => {
     const { user } = renderWithProviders(<App />, '/channels');
     await nav();
-    await user.keyboard('{Control>}5{/Control}');
+    await user.keyboard('{Control>}6{/Control}');
     expect(await screen.findByRole('heading', { level: 1, name: 'Measure' })).toBeInTheDocument();
   });
 
   it('shows the shortcut in each link', async () => {
     renderWithProviders(<App />, '/channels');
     const link = within(await nav()).getByRole('link', { name: 'Inbox' });
-    expect(link).toHaveAttribute('aria-keyshortcuts', 'Control+4');
+    expect(link).toHaveAttribute('aria-keyshortcuts', 'Control+5');
   });
 });
 

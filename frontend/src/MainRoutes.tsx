@@ -1,21 +1,45 @@
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { AppLayout } from './components/AppLayout';
-import { VIEWS } from './navigation';
+import { CHANNELS_PATH, VIEWS } from './navigation';
+import { CalendarView } from './views/calendar/CalendarView';
+import { ChannelsView } from './views/channels/ChannelsView';
+import { ComposeView } from './views/compose/ComposeView';
 import { NotBuiltView } from './views/NotBuiltView';
 import { NotFoundView } from './views/NotFoundView';
+import { PostPage } from './views/posts/PostPage';
+import { QueueTimesPanel } from './views/queue/QueueTimesPanel';
+import { QueueView } from './views/queue/QueueView';
+import { PublishingStatusProvider } from './views/queue/usePublishingStatus';
 import { DiagnosticsPanel } from './views/settings/DiagnosticsPanel';
+import { GeneralPanel } from './views/settings/GeneralPanel';
 import { SettingsView } from './views/settings/SettingsView';
+import { TeamsPanel } from './views/settings/TeamsPanel';
 
 export function MainRoutes() {
   return (
     <Routes>
-      <Route element={<AppLayout />}>
-        <Route index element={<Navigate to="/channels" replace />} />
+      <Route
+        element={
+          <PublishingStatusProvider>
+            <AppLayout />
+          </PublishingStatusProvider>
+        }
+      >
+        <Route index element={<Navigate to={CHANNELS_PATH} replace />} />
+        <Route path={CHANNELS_PATH} element={<ChannelsView />} />
+        <Route path="/compose" element={<ComposeView />} />
+        <Route path="/compose/:postId" element={<ComposeView />} />
+        <Route path="/queue" element={<QueueView />} />
+        <Route path="/calendar" element={<CalendarView />} />
+        <Route path="/posts/:postId" element={<PostPage />} />
         {VIEWS.filter((view) => view.planned).map((view) => (
           <Route key={view.path} path={view.path} element={<NotBuiltView view={view} />} />
         ))}
         <Route path="/settings" element={<SettingsView />}>
-          <Route index element={<Navigate to="diagnostics" replace />} />
+          <Route index element={<Navigate to="general" replace />} />
+          <Route path="general" element={<GeneralPanel />} />
+          <Route path="teams" element={<TeamsPanel />} />
+          <Route path="queue" element={<QueueTimesPanel />} />
           <Route path="diagnostics" element={<DiagnosticsPanel />} />
         </Route>
         <Route path="*" element={<NotFoundView />} />

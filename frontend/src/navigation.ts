@@ -6,6 +6,7 @@ import {
   IconListDetails,
   IconPencil,
   IconSettings,
+  IconStack2,
   type TablerIcon,
 } from '@tabler/icons-react';
 
@@ -20,28 +21,31 @@ export interface View {
   planned?: string;
 }
 
-/** Every view, in nav order; Ctrl/Cmd+1…7 follow this order. */
+/** Every view, in nav order; Ctrl/Cmd+1…8 follow this order. */
 export const VIEWS: readonly View[] = [
   {
     path: '/channels',
     label: 'Channels',
     icon: IconBroadcast,
     description: 'The social accounts Herald publishes to.',
-    planned: 'Connect your social accounts, see at a glance whether each one still works, and reconnect it when a sign-in expires.',
   },
   {
     path: '/compose',
     label: 'Compose',
     icon: IconPencil,
     description: 'Write a post once and tailor it to each channel.',
-    planned: 'Write a post, adjust it per channel with previews and character counts, and keep it as a draft or schedule it.',
+  },
+  {
+    path: '/queue',
+    label: 'Queue',
+    icon: IconStack2,
+    description: 'Every post: what goes out next, drafts, and what needs you.',
   },
   {
     path: '/calendar',
     label: 'Calendar',
     icon: IconCalendarEvent,
     description: 'See what goes out, where and when.',
-    planned: 'Your drafts, scheduled and published posts per channel on a month or week calendar, with drag-to-reschedule.',
   },
   {
     path: '/inbox',
@@ -73,5 +77,10 @@ export const VIEWS: readonly View[] = [
 ];
 
 export const VIEW_PATHS: readonly string[] = VIEWS.map((view) => view.path);
+
+export const CHANNELS_PATH = '/channels';
+
+/** Where the Settings link goes: its first tab. */
+export const SETTINGS_PATH = '/settings/general';
 
 export const DIAGNOSTICS_PATH = '/settings/diagnostics';

@@ -1,10 +1,7 @@
-import { ClipboardSetText, Quit } from '../wailsjs/runtime/runtime';
+import { BrowserOpenURL, ClipboardSetText, Quit } from '../wailsjs/runtime/runtime';
 import { AppError } from './errors';
 import { hasBackend } from './call';
-
-function hasRuntime(): boolean {
-  return typeof window !== 'undefined' && 'runtime' in window;
-}
+import { hasRuntime } from './runtime';
 
 /**
  * Copies text. The desktop webview may not offer navigator.clipboard (its
@@ -37,4 +34,16 @@ export function quitApp(): boolean {
   }
   Quit();
   return true;
+}
+
+/**
+ * Opens a web page in the system browser. The desktop webview would
+ * otherwise open it inside Herald's own window.
+ */
+export function openExternal(url: string): void {
+  if (hasRuntime()) {
+    BrowserOpenURL(url);
+    return;
+  }
+  window.open(url, '_blank', 'noopener,noreferrer');
 }

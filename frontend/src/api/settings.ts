@@ -1,6 +1,6 @@
 import * as Settings from '../wailsjs/go/service/Settings';
 import { call } from './call';
-import type { BackupInfo, Diagnostics, KeyringStatus } from './types';
+import type { BackupInfo, Diagnostics, KeyringStatus, Preferences } from './types';
 
 export const getDiagnostics = (): Promise<Diagnostics> => call(() => Settings.Diagnostics());
 
@@ -8,3 +8,11 @@ export const getDiagnostics = (): Promise<Diagnostics> => call(() => Settings.Di
 export const getKeyringStatus = (): Promise<KeyringStatus> => call(() => Settings.KeyringStatus());
 
 export const backupNow = (): Promise<BackupInfo> => call(() => Settings.BackupNow());
+
+export const getPreferences = (): Promise<Preferences> => call(() => Settings.Preferences());
+
+/** 0 turns the re-authorization reminder off; otherwise 7–365 days. */
+export const setReminderDays = (days: number): Promise<Preferences> => call(() => Settings.SetReminderDays(days));
+
+/** Starts Herald in the tray when the user logs in (or stops doing so). */
+export const setLaunchAtLogin = (on: boolean): Promise<Preferences> => call(() => Settings.SetLaunchAtLogin(on));

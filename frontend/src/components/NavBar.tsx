@@ -1,15 +1,26 @@
-import { AppShell, NavLink, Stack, Tooltip } from '@mantine/core';
+import { AppShell, Badge, NavLink, Stack, Tooltip } from '@mantine/core';
 import { Link, useLocation } from 'react-router-dom';
+import { needsAction, useChannelList } from '../hooks/useChannelList';
 import { ariaShortcut, shortcutLabel } from '../lib/platform';
-import { DIAGNOSTICS_PATH, type View, VIEWS } from '../navigation';
+import { CHANNELS_PATH, SETTINGS_PATH, type View, VIEWS } from '../navigation';
 
 function isActive(pathname: string, view: View): boolean {
   return pathname === view.path || pathname.startsWith(`${view.path}/`);
 }
 
-function NavItem({ view, shortcut, active }: { view: View; shortcut: string; active: boolean }) {
+interface NavItemProps {
+  view: View;
+  shortcut: string;
+  active: boolean;
+  /** How many things in the view need the user; a badge when more than 0. */
+  count?: number;
+  /** What the count is, for screen readers: "2 channels need action". */
+  countLabel?: string;
+}
+
+function NavItem({ view, shortcut, active, count = 0, countLabel }: NavItemProps) {
   const Icon = view.icon;
-  const to = view.path === '/settings' ? DIAGNOSTICS_PATH : view.path;
+  const to = view.path === '/settings' ? SETTINGS_PATH : view.path;
   return (
     <Tooltip
       label={`${view.label}  ·  ${shortcutLabel(shortcut)}`}
@@ -23,6 +34,14 @@ function NavItem({ view, shortcut, active }: { view: View; shortcut: string; act
         label={view.label}
         leftSection={<Icon size={19} stroke={1.7} aria-hidden />}
         active={active}
+        aria-label={count > 0 && countLabel ? `${view.label}, ${countLabel}` : undefined}
+        rightSection={
+          count > 0 ? (
+            <Badge size="sm" circle color="red" variant="filled" aria-hidden data-testid={`nav-badge-${view.path.slice(1)}`}>
+              {count}
+            </Badge>
+          ) : undefined
+        }
         aria-current={active ? 'page' : undefined}
         aria-keyshortcuts={ariaShortcut(shortcut)}
         variant="light"
@@ -33,11 +52,23 @@ function NavItem({ view, shortcut, active }: { view: View; shortcut: string; act
   );
 }
 
+function channelsNeedAction(count: number): string {
+  return `${count} ${count === 1 ? 'channel needs' : 'channels need'} action`;
+}
+
 /** The seven views, Settings kept apart at the bottom. */
 export function NavBar() {
   const { pathname } = useLocation();
+  const channels = useChannelList();
+  const attention = channels.data?.filter(needsAction).length ?? 0;
   const items = VIEWS.map((view, index) => (
-    <NavItem key={view.path} view={view} shortcut={String(index + 1)} active={isActive(pathname, view)} />
+    <NavItem
+      key={view.path}
+      view={view}
+      shortcut={String(index + 1)}
+      active={isActive(pathname, view)}
+      {...(view.path === CHANNELS_PATH ? { count: attention, countLabel: channelsNeedAction(attention) } : {})}
+    />
   ));
   const settings = items.pop();
   return (

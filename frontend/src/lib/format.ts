@@ -39,6 +39,13 @@ export function formatDateTime(date: Date): string {
   return dateTimeFormat.format(date);
 }
 
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** The day in the user's time zone and locale, e.g. "27 Nov 2025". */
+export function formatDate(date: Date): string {
+  return dateFormat.format(date);
+}
+
 const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 const STEPS: readonly [Intl.RelativeTimeFormatUnit, number][] = [

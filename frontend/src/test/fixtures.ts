@@ -1,4 +1,15 @@
-import type { BackupInfo, Diagnostics, KeyringStatus, StartupProblem } from '../api/types';
+import type {
+  AccountView,
+  BackupInfo,
+  ChannelView,
+  Diagnostics,
+  KeyringStatus,
+  NetworkInfo,
+  Preferences,
+  Snapshot,
+  StartupProblem,
+  TeamView,
+} from '../api/types';
 
 export const backupFixture = (over: Partial<BackupInfo> = {}): BackupInfo => ({
   path: '/home/ana/.local/share/herald/backups/herald-20250601T101500.000Z-auto.db',
@@ -41,5 +52,105 @@ export const problemFixture = (over: Partial<StartupProblem> = {}): StartupProbl
   hint: '',
   databasePath: '/home/ana/.local/share/herald/herald.db',
   restored: false,
+  ...over,
+});
+
+export const mastodonNetwork = (over: Partial<NetworkInfo> = {}): NetworkInfo => ({
+  id: 'mastodon',
+  name: 'Mastodon',
+  auth: 'oauth_loopback',
+  needsInstance: true,
+  defaultInstance: '',
+  instanceLabel: 'Server',
+  identifierLabel: '',
+  secretLabel: '',
+  connectHelp: "You'll sign in on your server's own page in your browser. Herald registers itself with your server and never sees your password.",
+  notListedHelp:
+    "One sign-in connects one account: the one signed in on your server's page. To add another account, sign out on the server's page first, or use a private browser window.",
+  capabilities: ['publish', 'media', 'alt_text', 'threads', 'post_metrics', 'revoke'],
+  limitations: [{ capability: 'post_metrics', text: 'Mastodon reports no impressions or reach: only favourites, boosts and replies.' }],
+  ...over,
+});
+
+export const blueskyNetwork = (over: Partial<NetworkInfo> = {}): NetworkInfo => ({
+  id: 'bluesky',
+  name: 'Bluesky',
+  auth: 'app_password',
+  needsInstance: false,
+  defaultInstance: 'https://bsky.social',
+  instanceLabel: 'Hosting provider (advanced)',
+  identifierLabel: 'Handle',
+  secretLabel: 'App password',
+  connectHelp:
+    'Herald signs in to Bluesky with an app password, not your main password. To make one, open Bluesky → Settings → Privacy and security → App passwords (https://bsky.app/settings/app-passwords), add one named “Herald” and paste it here.',
+  notListedHelp: 'One Bluesky sign-in is one account.',
+  capabilities: ['publish', 'media', 'refresh', 'revoke'],
+  limitations: [{ capability: 'native_schedule', text: 'Bluesky cannot schedule posts itself: Herald must be running when a post is due.' }],
+  ...over,
+});
+
+export const channelFixture = (over: Partial<ChannelView> = {}): ChannelView => ({
+  id: 12,
+  network: 'mastodon',
+  networkName: 'Mastodon',
+  auth: 'oauth_loopback',
+  instance: 'https://mastodon.social',
+  remoteId: '109876543210',
+  kind: 'account',
+  handle: 'shop@mastodon.social',
+  displayName: 'Shop',
+  avatarUrl: '',
+  profileUrl: 'https://mastodon.social/@shop',
+  status: 'connected',
+  statusReason: '',
+  statusChangedAt: '2025-05-01T09:00:00Z',
+  tokenExpiresAt: '',
+  connectedAt: '2025-05-01T09:00:00Z',
+  refreshedAt: '',
+  lastAuthorizedAt: '2025-05-01T09:00:00Z',
+  checkedAt: '2025-06-01T11:30:00Z',
+  lastCheckClass: '',
+  lastCheckMessage: '',
+  reminderDue: false,
+  reminderReason: '',
+  teams: [],
+  ...over,
+});
+
+export const accountFixture = (over: Partial<AccountView> = {}): AccountView => ({
+  remoteId: '109876543210',
+  kind: 'account',
+  handle: 'shop@mastodon.social',
+  displayName: 'Shop',
+  avatarUrl: '',
+  profileUrl: 'https://mastodon.social/@shop',
+  reason: '',
+  channelId: 0,
+  removed: false,
+  ...over,
+});
+
+export const snapshotFixture = (over: Partial<Snapshot> = {}): Snapshot => ({
+  id: 'sess-1',
+  network: 'mastodon',
+  networkName: 'Mastodon',
+  instance: 'https://mastodon.social',
+  stage: 'starting',
+  error: null,
+  authUrl: '',
+  browserOpened: false,
+  refreshChannelId: 0,
+  new: [],
+  existing: [],
+  unavailable: [],
+  notListedHelp: mastodonNetwork().notListedHelp,
+  ...over,
+});
+
+export const teamFixture = (over: Partial<TeamView> = {}): TeamView => ({ id: 1, name: 'Shop', channels: 0, ...over });
+
+export const preferencesFixture = (over: Partial<Preferences> = {}): Preferences => ({
+  reminderDays: 90,
+  launchAtLogin: false,
   ...over,
 });

@@ -24,6 +24,11 @@ class ResizeObserverStub {
 }
 window.ResizeObserver = ResizeObserverStub;
 window.HTMLElement.prototype.scrollIntoView = () => undefined;
+// Textarea autosize listens for web fonts loading.
+Object.defineProperty(document, 'fonts', {
+  value: { addEventListener: () => undefined, removeEventListener: () => undefined, ready: Promise.resolve() },
+  configurable: true,
+});
 
 // The bindings themselves are mocked per test; this only tells api/call.ts
 // that a backend is present, as it is in the desktop app.

@@ -1,15 +1,20 @@
 import { Tabs } from '@mantine/core';
-import { IconStethoscope } from '@tabler/icons-react';
+import { IconAdjustments, IconClockHour9, IconStethoscope, IconUsersGroup } from '@tabler/icons-react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { PageHeader } from '../../components/PageHeader';
 
-const TABS = [{ value: 'diagnostics', label: 'Diagnostics', icon: IconStethoscope }] as const;
+const TABS = [
+  { value: 'general', label: 'General', icon: IconAdjustments },
+  { value: 'teams', label: 'Teams', icon: IconUsersGroup },
+  { value: 'queue', label: 'Queue', icon: IconClockHour9 },
+  { value: 'diagnostics', label: 'Diagnostics', icon: IconStethoscope },
+] as const;
 
 /** Settings, one tab per route: #/settings/<tab>. */
 export function SettingsView() {
   const navigate = useNavigate();
   const { pathname } = useLocation();
-  const active = pathname.split('/')[2] ?? 'diagnostics';
+  const active = pathname.split('/')[2] ?? 'general';
   return (
     <>
       <PageHeader title="Settings" description="How Herald is set up on this computer." />

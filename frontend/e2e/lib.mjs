@@ -1,0 +1,78 @@
+// Helpers shared by the end-to-end scripts: the app URL, the browser, screenshots.
+//   HERALD_E2E_URL        the app, e.g. http://127.0.0.1:34115/ (the tests skip without it)
+//   HERALD_E2E_ARTIFACTS  where screenshots go (default: ../artifacts from frontend/, the repo's artifacts/)
+//   HERALD_E2E_CHROMIUM   the browser (default: /usr/bin/chromium)
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const appUrl = process.env.HERALD_E2E_URL ?? '';
+export const frontendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const artifactsDir = path.resolve(process.env.HERALD_E2E_ARTIFACTS || path.join(frontendDir, '..', 'artifacts'));
+
+/** First load of a dev server, and the keyring check (up to 10 s), can be slow. */
+export const WAIT = 30_000;
+
+/** The app URL with a route, e.g. at('/settings/diagnostics'). */
+export const at = (route) => {
+  const url = new URL(appUrl);
+  url.hash = `#${route}`;
+  return url.toString();
+};
+
+/** A CSS selector for a data-testid. */
+export const byTestId = (id) => `[data-testid="${id}"]`;
+
+/**
+ * Starts headless Chromium with a throwaway profile. Returns the context,
+ * its first page, the uncaught errors that page raised, and close().
+ */
+export async function launchBrowser() {
+  await mkdir(artifactsDir, { recursive: true });
+  const profileDir = await mkdtemp(path.join(tmpdir(), 'herald-e2e-chromium-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.HERALD_E2E_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1200, height: 800 },
+  });
+  context.setDefaultTimeout(WAIT);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  return {
+    context,
+    page,
+    pageErrors,
+    async close() {
+      await context.close();
+      await rm(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the Wails runtime has injected the Go bindings into the page. */
+export async function waitForBackend(page) {
+  await page.waitForFunction(() => typeof window.go === 'object' && window.go !== null, null, { timeout: WAIT });
+}
+
+export const screenshot = (page, name) => page.screenshot({ path: path.join(artifactsDir, name) });
+
+/** For afterEach: a picture of the page when a test fails, to see why. */
+export async function screenshotOnFailure(page, t) {
+  if (page && t.passed === false) {
+    const name = t.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    await screenshot(page, `e2e-failed-${name}.png`).catch(() => {});
+  }
+}

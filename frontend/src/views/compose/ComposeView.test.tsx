@@ -1,0 +1,317 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DraftInput, MediaView, PostView, ScheduleResult, Validation } from '../../api/posts';
+import type { ChannelView, NetworkInfo } from '../../api/types';
+import { ChannelListProvider } from '../../hooks/useChannelList';
+import { mockedBinding } from '../../test/bindings';
+import { blueskyNetwork, channelFixture, mastodonNetwork } from '../../test/fixtures';
+import { checkFixture, countFixture, mediaFixture, postFixture, targetFixture, validationFixture } from '../../test/postFixtures';
+import { renderWithProviders } from '../../test/render';
+import * as Channels from '../../wailsjs/go/service/Channels';
+import * as Posts from '../../wailsjs/go/service/Posts';
+import { PostPage } from '../posts/PostPage';
+import { computerZone } from '../posts/zones';
+import { ComposeView } from './ComposeView';
+
+vi.mock('../../wailsjs/go/service/Channels', () => ({ List: vi.fn(), Networks: vi.fn() }));
+vi.mock('../../wailsjs/go/service/Posts', () => ({
+  Validate: vi.fn(),
+  SaveDraft: vi.fn(),
+  Schedule: vi.fn(),
+  AddToQueue: vi.fn(),
+  PublishNow: vi.fn(),
+  ImportMediaData: vi.fn(),
+  MediaPreview: vi.fn(),
+  Get: vi.fn(),
+}));
+
+const MASTODON_CAPS = ['publish', 'media', 'alt_text', 'threads', 'first_comment', 'content_warning', 'visibility', 'native_schedule'];
+
+const mastodon = channelFixture({ id: 12, displayName: 'Shop' });
+const bluesky = channelFixture({ id: 13, network: 'bluesky', networkName: 'Bluesky', handle: 'shop.bsky.social', displayName: 'Shop Sky' });
+const plain = channelFixture({ id: 14, network: 'plain', networkName: 'Plain', handle: 'shop@plain', displayName: 'Shop Plain' });
+
+const networks: NetworkInfo[] = [
+  mastodonNetwork({ capabilities: MASTODON_CAPS }),
+  blueskyNetwork({ capabilities: ['publish', 'media', 'alt_text', 'threads', 'first_comment'] }),
+  mastodonNetwork({ id: 'plain', name: 'Plain', capabilities: ['publish'], limitations: [] }),
+];
+
+const validate = mockedBinding<Validation>(Posts.Validate);
+const saveDraft = mockedBinding<PostView>(Posts.SaveDraft);
+const schedule = mockedBinding<ScheduleResult>(Posts.Schedule);
+const addToQueue = mockedBinding<PostView>(Posts.AddToQueue);
+const importMedia = mockedBinding<MediaView>(Posts.ImportMediaData);
+const preview = mockedBinding<string>(Posts.MediaPreview);
+const getPost = mockedBinding<PostView>(Posts.Get);
+
+/** A Validate that counts the text like the backend, with a 500-character limit. */
+function validateLikeBackend(input: DraftInput): Promise<Validation> {
+  const checks = input.variants.map((v) => {
+    const chars = [...v.text].length;
+    const tooLong = chars > 500;
+    const missingAlt = v.media.filter((m) => !m.altText).map((m, i) => ({
+      field: `media[${i}].alt`,
+      severity: 'warning',
+      code: 'alt_missing',
+      message: `${m.name} has no description; add alt text so people who use screen readers know what it shows.`,
+    }));
+    return checkFixture(v.channelId, v.channelId === 13 ? 'Bluesky' : 'Mastodon on mastodon.social', {
+      text: countFixture({ chars, max: v.channelId === 13 ? 300 : 500, remaining: (v.channelId === 13 ? 300 : 500) - chars, bytes: chars, maxBytes: v.channelId === 13 ? 3000 : 0 }),
+      issues: [
+        ...(tooLong
+          ? [{ field: 'text', severity: 'error', code: 'too_long', message: `This post is ${chars} characters; Mastodon on mastodon.social allows 500.` }]
+          : []),
+        ...missingAlt,
+      ],
+      ok: !tooLong,
+    });
+  });
+  return Promise.resolve(validationFixture(checks, input.variants.length === 0 ? ['Choose at least one channel to post to.'] : []));
+}
+
+beforeEach(() => {
+  mockedBinding<ChannelView[]>(Channels.List).mockResolvedValue([mastodon, bluesky, plain]);
+  mockedBinding<NetworkInfo[]>(Channels.Networks).mockResolvedValue(networks);
+  validate.mockImplementation((input) => validateLikeBackend(input));
+  saveDraft.mockResolvedValue(postFixture({ id: 7, status: 'draft' }));
+  getPost.mockResolvedValue(postFixture({ id: 7 }));
+  preview.mockResolvedValue('data:image/png;base64,iVBORw0KGgo=');
+});
+
+function renderCompose(route = '/compose') {
+  return renderWithProviders(
+    <ChannelListProvider>
+      <Routes>
+        <Route path="/compose" element={<ComposeView />} />
+        <Route path="/compose/:postId" element={<ComposeView />} />
+        <Route path="/posts/:postId" element={<PostPage />} />
+        <Route path="/settings/queue" element={<p>Queue settings</p>} />
+      </Routes>
+    </ChannelListProvider>,
+    route,
+  );
+}
+
+const lastValidated = (): DraftInput => validate.mock.calls.at(-1)?.[0] as unknown as DraftInput;
+
+describe('Compose', () => {
+  it('counts live with Validate, shows its errors by the field and blocks Schedule until they are fixed', async () => {
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-12'));
+    const text = screen.getByTestId('compose-text');
+    await user.type(text, 'Hello world');
+
+    await waitFor(() => {
+      expect(screen.getByTestId('char-count')).toHaveTextContent('11/500 · 489 left');
+    });
+    expect(lastValidated().variants).toEqual([expect.objectContaining({ channelId: 12, text: 'Hello world' })]);
+    await waitFor(() => {
+      expect(screen.getByTestId('compose-schedule')).toBeEnabled();
+    });
+
+    fireEvent.change(text, { target: { value: 'x'.repeat(512) } });
+    const issue = await screen.findByText(
+      (_, el) => el?.getAttribute('data-testid') === 'issue' && /This post is 512 characters; Mastodon on mastodon.social allows 500./.test(el.textContent),
+    );
+    expect(issue).toHaveAttribute('data-severity', 'error');
+    expect(issue).toHaveAttribute('data-field', 'text');
+    expect(screen.getByTestId('char-count')).toHaveTextContent('512/500 · 12 over');
+    expect(screen.getByTestId('compose-schedule')).toBeDisabled();
+    expect(screen.getByTestId('compose-blockers')).toHaveTextContent('Shop (Mastodon): This post is 512 characters');
+    // A draft can still be saved.
+    expect(screen.getByTestId('compose-save-draft')).toBeEnabled();
+  });
+
+  it('shows a byte counter for Bluesky and each network only the controls it supports', async () => {
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-13'));
+    await user.type(screen.getByTestId('compose-text'), 'Hi');
+    expect(await screen.findByTestId('byte-count')).toHaveTextContent('2/3000 bytes');
+    // Bluesky: threads and a first comment, but no content warning, visibility or hand-off.
+    expect(screen.getByTestId('compose-add-follow-up')).toBeInTheDocument();
+    expect(screen.getByTestId('compose-first-comment')).toBeInTheDocument();
+    expect(screen.queryByTestId('compose-cw')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('compose-visibility')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('compose-handoff')).not.toBeInTheDocument();
+
+    // Only Mastodon: every control, and the hand-off to its scheduler.
+    await user.click(screen.getByTestId('compose-channel-13'));
+    await user.click(screen.getByTestId('compose-channel-12'));
+    expect(await screen.findByTestId('compose-cw')).toBeInTheDocument();
+    expect(screen.getByTestId('compose-visibility')).toBeInTheDocument();
+    expect(screen.getByTestId('compose-handoff')).toBeInTheDocument();
+
+    // A network without threads or media: none of those controls on its own tab.
+    await user.click(screen.getByTestId('compose-channel-14'));
+    expect(screen.queryByTestId('compose-handoff')).not.toBeInTheDocument();
+    await user.click(screen.getByTestId('compose-tab-14'));
+    expect(screen.queryByTestId('compose-variant-14-add-follow-up')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('compose-variant-14-attach')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('compose-variant-14-cw')).not.toBeInTheDocument();
+  });
+
+  it('leaves out of a variant what its network cannot publish, and says why', async () => {
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-12'));
+    await user.click(screen.getByTestId('compose-channel-14'));
+    await user.type(screen.getByTestId('compose-text'), 'Main');
+    await user.click(screen.getByTestId('compose-add-follow-up'));
+    await user.type(screen.getByTestId('compose-thread-0'), 'More');
+    expect(await screen.findByTestId('compose-notes')).toHaveTextContent('Threads: not published to Shop Plain (Plain)');
+    await waitFor(() => {
+      expect(lastValidated().variants.map((v) => v.thread)).toEqual([['More'], []]);
+    });
+  });
+
+  it('customises one channel and marks its tab', async () => {
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-12'));
+    await user.click(screen.getByTestId('compose-channel-13'));
+    await user.type(screen.getByTestId('compose-text'), 'Shared');
+    await user.click(screen.getByTestId('compose-tab-13'));
+    const own = screen.getByTestId('compose-variant-13-text');
+    expect(own).toHaveValue('Shared');
+    await user.type(own, ' for Bluesky');
+    expect(screen.getByTestId('compose-tab-13')).toHaveAttribute('data-customised', 'true');
+    expect(screen.getByTestId('compose-tab-12')).toHaveAttribute('data-customised', 'false');
+    await waitFor(() => {
+      expect(lastValidated().variants.map((v) => v.text)).toEqual(['Shared', 'Shared for Bluesky']);
+    });
+    await user.click(screen.getByTestId('compose-reset-variant'));
+    expect(screen.getByTestId('compose-tab-13')).toHaveAttribute('data-customised', 'false');
+  });
+
+  it('imports a picked file with ImportMediaData, previews it and keeps its alt text', async () => {
+    importMedia.mockResolvedValue(mediaFixture({ name: 'cat.png', path: 'ab/cat.png' }));
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-12'));
+    const file = new File(['png-bytes'], 'cat.png', { type: 'image/png' });
+    await user.upload(screen.getByTestId('compose-file-input'), file);
+
+    await waitFor(() => {
+      expect(importMedia).toHaveBeenCalledWith('cat.png', btoa('png-bytes'));
+    });
+    const thumb = await screen.findByTestId('compose-media-0');
+    await waitFor(() => {
+      expect(thumb.querySelector('img')).toHaveAttribute('src', 'data:image/png;base64,iVBORw0KGgo=');
+    });
+    expect(preview).toHaveBeenCalledWith('ab/cat.png');
+    expect(await within(thumb).findByText(/cat.png has no description/)).toBeInTheDocument();
+
+    await user.type(screen.getByTestId('compose-alt-0'), 'A grey cat asleep');
+    expect(screen.getByTestId('compose-alt-count-0')).toHaveTextContent('17 characters');
+    await waitFor(() => {
+      expect(within(thumb).queryByText(/has no description/)).not.toBeInTheDocument();
+    });
+    await user.click(screen.getByTestId('compose-save-draft'));
+    await waitFor(() => {
+      expect(saveDraft).toHaveBeenCalled();
+    });
+    const saved = saveDraft.mock.calls[0]?.[0] as unknown as DraftInput;
+    expect(saved.variants[0]?.media).toEqual([expect.objectContaining({ path: 'ab/cat.png', altText: 'A grey cat asleep' })]);
+    expect(await screen.findByText('Draft saved')).toBeInTheDocument();
+  });
+
+  it('schedules in the chosen zone, shows the daylight-saving note and opens the post', async () => {
+    const note = '02:30 does not exist on 29 Mar 2026 in Europe/Berlin (the clocks skip forward); Herald will publish at 03:30 CEST.';
+    schedule.mockResolvedValue({ post: postFixture({ id: 7 }), note });
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-12'));
+    await user.type(screen.getByTestId('compose-text'), 'Spring sale starts today');
+    expect(screen.getByTestId('compose-summary').textContent).toMatch(new RegExp(`^\\d{2}:\\d{2} ${computerZone()}.* · in \\d+ minutes$`));
+    const button = screen.getByTestId('compose-schedule');
+    await waitFor(() => {
+      expect(button).toBeEnabled();
+    });
+    await user.click(button);
+
+    await waitFor(() => {
+      expect(schedule).toHaveBeenCalledWith(7, expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/), computerZone());
+    });
+    expect(saveDraft).toHaveBeenCalledTimes(1);
+    expect(await screen.findByTestId('schedule-note')).toHaveTextContent(note);
+    expect(await screen.findByTestId('post-target-12')).toHaveAttribute('data-status', 'scheduled');
+  });
+
+  it('shows why Add to queue failed, with the way forward', async () => {
+    addToQueue.mockRejectedValue({
+      code: 'invalid_input',
+      field: 'queue',
+      message: 'Shop has no queue times.',
+      hint: 'Add posting times for it under Settings → Queue, or pick a time.',
+    });
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-12'));
+    await user.type(screen.getByTestId('compose-text'), 'Queued');
+    await user.click(screen.getByTestId('compose-mode-queue'));
+    const button = screen.getByTestId('compose-add-to-queue');
+    await waitFor(() => {
+      expect(button).toBeEnabled();
+    });
+    await user.click(button);
+    const alert = await screen.findByTestId('compose-action-error');
+    expect(alert).toHaveTextContent('Shop has no queue times.');
+    expect(alert).toHaveTextContent('Add posting times for it under Settings → Queue, or pick a time.');
+    expect(within(alert).getByRole('link', { name: 'Open Settings → Queue' })).toHaveAttribute('href', '/settings/queue');
+    // The post was saved as a draft first, and stays in the composer.
+    expect(addToQueue).toHaveBeenCalledWith(7);
+    expect(screen.getByTestId('composer')).toHaveAttribute('data-post-id', '7');
+  });
+
+  it('saves with Ctrl+S and runs the main action with Ctrl+Enter', async () => {
+    schedule.mockResolvedValue({ post: postFixture({ id: 7 }), note: '' });
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-12'));
+    await user.type(screen.getByTestId('compose-text'), 'Keys');
+    await user.keyboard('{Control>}s{/Control}');
+    await waitFor(() => {
+      expect(saveDraft).toHaveBeenCalledTimes(1);
+    });
+    await waitFor(() => {
+      expect(screen.getByTestId('compose-schedule')).toBeEnabled();
+    });
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    await waitFor(() => {
+      expect(schedule).toHaveBeenCalled();
+    });
+  });
+
+  it('opens a saved post for editing with its customised variants', async () => {
+    getPost.mockResolvedValue(
+      postFixture({
+        id: 9,
+        status: 'draft',
+        targets: [
+          targetFixture({ channelId: 12, status: 'draft', variant: { channelId: 12, text: 'Hello', thread: [], firstComment: '', media: [], options: {} } }),
+          targetFixture({ id: 102, channelId: 13, status: 'draft', variant: { channelId: 13, text: 'Hello sky', thread: [], firstComment: '', media: [], options: {} } }),
+        ],
+      }),
+    );
+    renderCompose('/compose/9');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Edit post' })).toBeInTheDocument();
+    expect(await screen.findByTestId('compose-text')).toHaveValue('Hello');
+    expect(screen.getByTestId('compose-tab-13')).toHaveAttribute('data-customised', 'true');
+    expect(screen.getByTestId('compose-channel-12')).toHaveAttribute('aria-checked', 'true');
+  });
+
+  it('asks before leaving with unsaved changes', async () => {
+    const { user } = renderWithProviders(
+      <ChannelListProvider>
+        <a href="/queue">Queue link</a>
+        <Routes>
+          <Route path="/compose" element={<ComposeView />} />
+          <Route path="/queue" element={<p>The queue</p>} />
+        </Routes>
+      </ChannelListProvider>,
+      '/compose',
+    );
+    await user.click(await screen.findByTestId('compose-channel-12'));
+    await user.type(screen.getByTestId('compose-text'), 'Unsaved');
+    await user.click(screen.getByText('Queue link'));
+    const dialog = await screen.findByRole('dialog', { name: 'Leave without saving?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Keep editing' }));
+    expect(screen.getByTestId('compose-text')).toHaveValue('Unsaved');
+  });
+});

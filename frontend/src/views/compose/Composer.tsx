@@ -1,0 +1,499 @@
+import { Badge, Box, Button, Card, Grid, Group, Modal, Select, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { IconArrowBackUp, IconPhotoPlus } from '@tabler/icons-react';
+import { type DragEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { type AppError, toAppError } from '../../api/errors';
+import { addToQueue, importMediaData, type MediaView, publishNow, saveDraft, schedulePost } from '../../api/posts';
+import type { ChannelView, NetworkInfo } from '../../api/types';
+import { notifyError, notifySuccess } from '../../lib/notify';
+import { ChannelAvatar } from '../channels/ChannelAvatar';
+import { capabilityText, channelName } from '../channels/channelText';
+import type { PostPageState } from '../posts/PostPage';
+import { describeWhen, type When, whenLocal } from '../posts/WhenFields';
+import { blockersOf, checksFor } from './checks';
+import { ChannelPicker } from './ChannelPicker';
+import {
+  type ComposerState,
+  capsLookup,
+  contentFor,
+  droppedFeatures,
+  edit,
+  emptyComposer,
+  fingerprint,
+  inheritingChannels,
+  isCustomised,
+  resetToBase,
+  type Slot,
+  toDraftInput,
+  toggleChannel,
+  toggleChannels,
+} from './composerState';
+import { NetworkPreview } from './NetworkPreview';
+import { readAsBase64 } from './readFile';
+import { type Mode, SchedulePanel } from './SchedulePanel';
+import { useUnsavedGuard } from './useUnsavedGuard';
+import { useValidation } from './useValidation';
+import { VariantEditor } from './VariantEditor';
+
+interface ComposerProps {
+  initial: ComposerState;
+  initialWhen: When;
+  channels: ChannelView[];
+  networks: NetworkInfo[];
+  /** The post being edited is already scheduled: saving keeps its time. */
+  scheduled?: boolean;
+}
+
+/** Limitations worth showing beside a variant: what the network can and cannot publish. */
+const EDITOR_CAPABILITIES = ['publish', 'media', 'alt_text', 'threads', 'first_comment', 'content_warning', 'visibility'];
+
+/** Writes one post for several channels, checks it live, and saves, schedules, queues or publishes it. */
+export function Composer({ initial, initialWhen, channels, networks, scheduled = false }: ComposerProps) {
+  const navigate = useNavigate();
+  const capsOf = useMemo(() => capsLookup(channels, networks), [channels, networks]);
+  const channelById = useMemo(() => new Map(channels.map((c) => [c.id, c])), [channels]);
+  const networkOf = (channelId: number) => networks.find((n) => n.id === channelById.get(channelId)?.network);
+  const nameOf = (channelId: number) => {
+    const channel = channelById.get(channelId);
+    return channel ? `${channelName(channel)} (${channel.networkName})` : 'A removed channel';
+  };
+
+  const [state, setState] = useState(initial);
+  const [saved, setSaved] = useState(() => fingerprint(initial.id ? initial : emptyComposer(initial.timeZone), capsOf));
+  const [tab, setTab] = useState<string>('base');
+  const [previewId, setPreviewId] = useState<number | undefined>(undefined);
+  const [mode, setMode] = useState<Mode>('schedule');
+  const [when, setWhen] = useState<When>(initialWhen);
+  const [whenError, setWhenError] = useState<string | undefined>(undefined);
+  const [importing, setImporting] = useState(0);
+  const [busy, setBusy] = useState<'save' | 'primary' | undefined>(undefined);
+  const [actionError, setActionError] = useState<AppError | undefined>(undefined);
+  const [dragging, setDragging] = useState(false);
+
+  const handoffAvailable = state.channelIds.length > 0 && state.channelIds.every((id) => capsOf(id).includes('native_schedule'));
+  const input = useMemo(
+    () => toDraftInput({ ...state, handoff: state.handoff && handoffAvailable }, capsOf),
+    [state, capsOf, handoffAvailable],
+  );
+  const live = useValidation(input);
+  const current = fingerprint(state, capsOf);
+  const dirty = current !== saved;
+  const guard = useUnsavedGuard(dirty);
+
+  const slot: Slot = tab !== 'base' && state.channelIds.includes(Number(tab)) ? Number(tab) : 'base';
+  const slotCaps: readonly string[] =
+    slot === 'base' ? [...new Set(state.channelIds.flatMap((id) => capsOf(id)))] : capsOf(slot);
+  const slotContent = slot === 'base' ? state.base : contentFor(state, slot, capsOf);
+  const checks = checksFor(live.validation, slot === 'base' ? inheritingChannels(state) : [slot]);
+
+  const blockers = [
+    ...(live.error ? [`Herald could not check the post: ${live.error.message}`] : []),
+    ...blockersOf(live.validation, nameOf),
+  ];
+  const whenSummary = describeWhen(when, new Date());
+  const whenBlocked = mode === 'schedule' && (!whenLocal(when) || (whenSummary?.problem !== undefined && !whenSummary.problem.startsWith('The clocks skip')));
+  const primaryDisabled =
+    busy !== undefined ||
+    importing > 0 ||
+    state.channelIds.length === 0 ||
+    !live.validation?.ok ||
+    live.error !== undefined ||
+    whenBlocked;
+
+  const notes = (): string[] => {
+    if (slot === 'base') {
+      if (state.channelIds.length === 0) {
+        return ['Choose channels above to see the options their networks offer.'];
+      }
+      return droppedFeatures(state, capsOf).map(({ capability, channelIds }) => {
+        const who = channelIds.map(nameOf).join(', ');
+        const limitation = channelIds.map((id) => networkOf(id)?.limitations.find((l) => l.capability === capability)?.text).find(Boolean);
+        return `${capabilityText(capability)}: not published to ${who}${limitation ? ` (${limitation})` : ', whose network does not support it'}.`;
+      });
+    }
+    const network = networkOf(slot);
+    return (network?.limitations ?? []).filter((l) => EDITOR_CAPABILITIES.includes(l.capability)).map((l) => l.text);
+  };
+
+  const change = (patch: Parameters<typeof edit>[2]) => {
+    setState((s) => edit(s, slot, patch, capsOf));
+  };
+
+  const importFiles = async (target: Slot, caps: readonly string[], files: File[]) => {
+    if (!caps.includes('media')) {
+      notifyError('Attachments are not possible here', {
+        code: 'media',
+        message: state.channelIds.length === 0 ? 'Choose the channels to post to first.' : "The selected channels' networks do not accept attachments.",
+      });
+      return;
+    }
+    setImporting((n) => n + files.length);
+    const results = await Promise.allSettled(files.map((file) => readAsBase64(file).then((data) => importMediaData(file.name, data))));
+    setImporting((n) => n - files.length);
+    const added: MediaView[] = [];
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') {
+        added.push({ ...result.value, altText: result.value.altText ?? '' });
+      } else {
+        notifyError(`Could not attach ${files[i]?.name ?? 'a file'}`, result.reason);
+      }
+    });
+    if (added.length > 0) {
+      setState((s) => {
+        const content = target === 'base' ? s.base : contentFor(s, target, capsOf);
+        return edit(s, target, { media: [...content.media, ...added] }, capsOf);
+      });
+    }
+  };
+
+  /** Saves the post (created on the first save); resolves to its id. */
+  const persist = async (): Promise<number> => {
+    const sent = current;
+    const post = await saveDraft(input);
+    setState((s) => ({ ...s, id: post.id }));
+    setSaved(sent);
+    return post.id;
+  };
+
+  const showError = (err: unknown) => {
+    const error = toAppError(err);
+    if (error.field === 'when' || error.field === 'timeZone') {
+      setWhenError(error.hint ? `${error.message} ${error.hint}` : error.message);
+    } else {
+      setActionError(error);
+    }
+  };
+
+  const onSave = async () => {
+    if (busy || state.channelIds.length === 0) {
+      return;
+    }
+    setBusy('save');
+    setActionError(undefined);
+    try {
+      await persist();
+      if (scheduled) {
+        notifySuccess('Changes saved', 'The post keeps its time.');
+      } else {
+        notifySuccess('Draft saved', 'It is kept on this computer; publish or schedule it when you are ready.');
+      }
+    } catch (err) {
+      showError(err);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const onPrimary = async () => {
+    if (primaryDisabled) {
+      return;
+    }
+    setBusy('primary');
+    setActionError(undefined);
+    setWhenError(undefined);
+    try {
+      const id = await persist();
+      let state: PostPageState = {};
+      if (mode === 'schedule') {
+        const local = whenLocal(when) ?? '';
+        const result = await schedulePost(id, local, when.zone);
+        notifySuccess('Scheduled', result.note || `Herald publishes it at ${when.time} ${when.zone}.`);
+        state = result.note ? { note: result.note } : {};
+      } else if (mode === 'queue') {
+        await addToQueue(id);
+        notifySuccess('Added to the queue', "Each variant goes out at its channel's next free posting time.");
+      } else {
+        await publishNow(id);
+        notifySuccess('Publishing now', 'Herald is publishing the post; follow it on this page.');
+      }
+      void navigate(`/posts/${id}`, { state });
+    } catch (err) {
+      showError(err);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  // Ctrl/Cmd+Enter runs the main action, Ctrl/Cmd+S saves the draft.
+  const keys = useRef({ onPrimary, onSave });
+  useEffect(() => {
+    keys.current = { onPrimary, onSave };
+  });
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) {
+        return;
+      }
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        void keys.current.onPrimary();
+      } else if (event.key.toLowerCase() === 's' && !event.shiftKey) {
+        event.preventDefault();
+        void keys.current.onSave();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+    };
+  }, []);
+
+  const onDragOver = (event: DragEvent) => {
+    if (event.dataTransfer.types.includes('Files')) {
+      event.preventDefault();
+      setDragging(true);
+    }
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    const files = [...event.dataTransfer.files];
+    if (files.length > 0) {
+      void importFiles(slot, slotCaps, files);
+    }
+  };
+
+  const previewChannelId =
+    slot !== 'base' ? slot : previewId !== undefined && state.channelIds.includes(previewId) ? previewId : state.channelIds[0];
+  const previewChannel = previewChannelId === undefined ? undefined : channelById.get(previewChannelId);
+
+  return (
+    <Stack gap="lg" data-testid="composer" data-post-id={state.id} data-dirty={dirty}>
+      <Card component="section" aria-label="Post to">
+        <Title order={2} fz="md" mb="sm">
+          Post to
+        </Title>
+        <ChannelPicker
+          channels={channels}
+          selected={state.channelIds}
+          onToggle={(id) => {
+            setState((s) => toggleChannel(s, id));
+          }}
+          onToggleMany={(ids) => {
+            setState((s) => toggleChannels(s, ids));
+          }}
+        />
+      </Card>
+
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <Card
+            component="section"
+            aria-label="Post"
+            onDragOver={onDragOver}
+            onDragLeave={() => {
+              setDragging(false);
+            }}
+            onDrop={onDrop}
+            style={dragging ? { outline: '2px dashed var(--mantine-primary-color-filled)', outlineOffset: 2 } : undefined}
+            data-testid="compose-dropzone"
+          >
+            <Stack gap="md">
+              <TextInput
+                label="Title"
+                description="Only shown in Herald, to find the post again."
+                placeholder="Optional, e.g. Spring sale"
+                value={state.title}
+                onChange={(event) => {
+                  const title = event.currentTarget.value;
+                  setState((s) => ({ ...s, title }));
+                }}
+                data-testid="compose-title"
+              />
+              <Tabs
+                value={slot === 'base' ? 'base' : String(slot)}
+                onChange={(value) => {
+                  setTab(value ?? 'base');
+                }}
+                keepMounted={false}
+              >
+                <Tabs.List>
+                  <Tabs.Tab value="base" data-testid="compose-tab-base">
+                    Same text everywhere
+                  </Tabs.Tab>
+                  {state.channelIds.map((id) => {
+                    const channel = channelById.get(id);
+                    const name = channel ? channelName(channel) : 'Removed channel';
+                    return (
+                      <Tabs.Tab
+                        key={id}
+                        value={String(id)}
+                        leftSection={<ChannelAvatar src={channel?.avatarUrl ?? ''} name={name} size={18} />}
+                        rightSection={
+                          isCustomised(state, id) ? (
+                            <Badge size="xs" variant="light" tt="none">
+                              Customised
+                            </Badge>
+                          ) : undefined
+                        }
+                        data-testid={`compose-tab-${id}`}
+                        data-customised={isCustomised(state, id)}
+                      >
+                        {name}
+                      </Tabs.Tab>
+                    );
+                  })}
+                </Tabs.List>
+              </Tabs>
+
+              {slot !== 'base' && (
+                <Group justify="space-between" wrap="nowrap" align="flex-start">
+                  <Text size="sm" c="dimmed" style={{ flex: 1 }}>
+                    {isCustomised(state, slot)
+                      ? `${nameOf(slot)} has its own version; changes to the shared text no longer reach it.`
+                      : `Follows the shared text. Editing here gives ${nameOf(slot)} its own version.`}
+                  </Text>
+                  {isCustomised(state, slot) && (
+                    <Button
+                      size="compact-sm"
+                      variant="subtle"
+                      leftSection={<IconArrowBackUp size={14} />}
+                      style={{ flexShrink: 0 }}
+                      onClick={() => {
+                        setState((s) => resetToBase(s, slot));
+                      }}
+                      data-testid="compose-reset-variant"
+                    >
+                      Use the shared text again
+                    </Button>
+                  )}
+                </Group>
+              )}
+
+              <VariantEditor
+                key={String(slot)}
+                content={slotContent}
+                onChange={change}
+                caps={slotCaps}
+                checks={checks}
+                testId={slot === 'base' ? 'compose' : `compose-variant-${slot}`}
+                notes={notes()}
+                importing={importing}
+                onFiles={(files) => {
+                  void importFiles(slot, slotCaps, files);
+                }}
+                placeholder={slot === 'base' ? 'What do you want to say?' : `What ${nameOf(slot)} should say`}
+              />
+              {dragging && (
+                <Group gap={6} justify="center">
+                  <IconPhotoPlus size={18} aria-hidden />
+                  <Text size="sm">Drop to attach</Text>
+                </Group>
+              )}
+            </Stack>
+          </Card>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <Card component="section" aria-label="Preview">
+            <Stack gap="sm">
+              <Group justify="space-between" wrap="nowrap">
+                <Title order={2} fz="md">
+                  Preview
+                </Title>
+                {slot === 'base' && state.channelIds.length > 1 && (
+                  <Select
+                    aria-label="Preview on"
+                    size="xs"
+                    data={state.channelIds.map((id) => ({ value: String(id), label: nameOf(id) }))}
+                    value={previewChannelId === undefined ? null : String(previewChannelId)}
+                    onChange={(value) => {
+                      setPreviewId(value ? Number(value) : undefined);
+                    }}
+                    allowDeselect={false}
+                    comboboxProps={{ withinPortal: false }}
+                    w={220}
+                  />
+                )}
+              </Group>
+              {previewChannel && previewChannelId !== undefined ? (
+                <NetworkPreview channel={previewChannel} content={contentFor(state, previewChannelId, capsOf)} />
+              ) : (
+                <Box py="lg">
+                  <Text size="sm" c="dimmed" ta="center">
+                    Choose a channel to see how the post will look there.
+                  </Text>
+                </Box>
+              )}
+            </Stack>
+          </Card>
+        </Grid.Col>
+      </Grid>
+
+      <SchedulePanel
+        mode={mode}
+        onMode={(next) => {
+          setMode(next);
+          setActionError(undefined);
+        }}
+        when={when}
+        onWhen={(next) => {
+          setWhen(next);
+          setWhenError(undefined);
+          setState((s) => (s.timeZone === next.zone ? s : { ...s, timeZone: next.zone }));
+        }}
+        whenError={whenError}
+        missedPolicy={state.missedPolicy}
+        graceMinutes={state.graceMinutes}
+        onPolicy={(missedPolicy, graceMinutes) => {
+          setState((s) => ({ ...s, missedPolicy, graceMinutes }));
+        }}
+        handoff={{
+          available: handoffAvailable,
+          on: state.handoff,
+          notes: [
+            ...new Set(
+              state.channelIds.flatMap((id) => networkOf(id)?.limitations.filter((l) => l.capability === 'native_schedule').map((l) => l.text) ?? []),
+            ),
+          ],
+        }}
+        onHandoff={(handoff) => {
+          setState((s) => ({ ...s, handoff }));
+        }}
+        channelCount={state.channelIds.length}
+        blockers={blockers}
+        busy={busy}
+        primaryDisabled={primaryDisabled}
+        onPrimary={() => void onPrimary()}
+        onSave={() => void onSave()}
+        saveLabel={scheduled ? 'Save changes' : 'Save draft'}
+        actionError={actionError}
+      />
+
+      <Modal opened={guard.pending !== undefined} onClose={guard.stay} title="Leave without saving?" centered>
+        <Stack gap="md">
+          <Text size="sm">Your changes to this post are not saved. Save it as a draft to keep them.</Text>
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={guard.stay}>
+              Keep editing
+            </Button>
+            <Button variant="light" color="red" onClick={guard.leave} data-testid="guard-leave">
+              Leave without saving
+            </Button>
+            {state.channelIds.length > 0 && (
+              <Button
+                loading={busy === 'save'}
+                onClick={() => {
+                  setBusy('save');
+                  persist().then(
+                    () => {
+                      setBusy(undefined);
+                      notifySuccess('Draft saved', 'It is kept on this computer.');
+                      guard.leave();
+                    },
+                    (err: unknown) => {
+                      setBusy(undefined);
+                      guard.stay();
+                      showError(err);
+                    },
+                  );
+                }}
+              >
+                Save draft and leave
+              </Button>
+            )}
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}

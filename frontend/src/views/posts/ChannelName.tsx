@@ -1,0 +1,36 @@
+import { Group, Text } from '@mantine/core';
+import type { ChannelView } from '../../api/types';
+import { ChannelAvatar } from '../channels/ChannelAvatar';
+import { channelName, formatHandle } from '../channels/channelText';
+
+/** The channel of a variant, or what stands for it once the channel was removed. */
+export function channelTitle(channel: ChannelView | undefined): string {
+  return channel ? channelName(channel) : 'A removed channel';
+}
+
+interface ChannelNameProps {
+  channel: ChannelView | undefined;
+  size?: number;
+  /** Shows the network and handle under the name. */
+  withHandle?: boolean;
+}
+
+/** Avatar and name of a channel. */
+export function ChannelName({ channel, size = 24, withHandle = false }: ChannelNameProps) {
+  const name = channelTitle(channel);
+  return (
+    <Group gap={8} wrap="nowrap" miw={0}>
+      <ChannelAvatar src={channel?.avatarUrl ?? ''} name={name} size={size} />
+      <div style={{ minWidth: 0 }}>
+        <Text size="sm" fw={500} truncate>
+          {name}
+        </Text>
+        {withHandle && channel && (
+          <Text size="xs" c="dimmed" truncate>
+            {channel.networkName} · {formatHandle(channel.handle)}
+          </Text>
+        )}
+      </div>
+    </Group>
+  );
+}

@@ -1,0 +1,144 @@
+import { Badge, Button, Card, EmptyState, Skeleton, Stack, Tabs, Text } from '@mantine/core';
+import { IconAlertTriangle, IconCalendarTime, IconCircleCheck, IconFileText, IconPencil } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { PageHeader } from '../../components/PageHeader';
+import { useChannelList } from '../../hooks/useChannelList';
+import { AttentionRow } from './AttentionRow';
+import { type Filters, NO_FILTERS, PostFilters } from './PostFilters';
+import { PostRow } from './PostRow';
+import { isQueueTab, LIST_LIMIT, QUEUE_TABS, type QueueTab } from './queueTabs';
+import { usePostList } from './usePostList';
+import { usePublishing } from './usePublishingStatus';
+
+const ICONS = { scheduled: IconCalendarTime, drafts: IconFileText, attention: IconAlertTriangle, published: IconCircleCheck } as const;
+
+const EMPTY: Record<QueueTab, { title: string; description: string }> = {
+  scheduled: { title: 'Nothing scheduled', description: 'Posts you schedule or add to the queue wait here until they go out.' },
+  drafts: { title: 'No drafts', description: 'Posts you save without scheduling them are kept here, on this computer.' },
+  attention: { title: 'Nothing needs your attention', description: 'Posts that failed, missed their time or wait for a channel to be reconnected show up here.' },
+  published: { title: 'Nothing published yet', description: 'Posts Herald published are listed here with links to them.' },
+};
+
+function ListSkeleton() {
+  return (
+    <Stack gap="sm" aria-hidden data-testid="queue-loading">
+      {[0, 1, 2].map((i) => (
+        <Skeleton key={i} h={76} />
+      ))}
+    </Stack>
+  );
+}
+
+function TabList({ tab, filters }: { tab: QueueTab; filters: Filters }) {
+  const list = usePostList(tab, filters);
+  const channels = useChannelList().data ?? [];
+  const filtered = filters.text.trim() !== '' || filters.channelIds.length > 0 || filters.teamId !== 0;
+
+  if (list.error) {
+    return <ErrorPanel title="Herald could not list the posts" error={list.error} onRetry={list.reload} />;
+  }
+  if (!list.data) {
+    return <ListSkeleton />;
+  }
+  const count = tab === 'attention' ? list.data.details.length : list.data.posts.length;
+  if (count === 0) {
+    const Icon = ICONS[tab];
+    return (
+      <Card py={48} data-testid="queue-empty">
+        <EmptyState
+          icon={<Icon size={28} stroke={1.6} aria-hidden />}
+          title={filtered ? 'No posts match the filters' : EMPTY[tab].title}
+          description={filtered ? 'Clear the search or choose other channels.' : EMPTY[tab].description}
+          maw={480}
+          mx="auto"
+        >
+          {!filtered && tab !== 'attention' && (
+            <EmptyState.Actions>
+              <Button component={Link} to="/compose" leftSection={<IconPencil size={16} />} variant="light">
+                Write a post
+              </Button>
+            </EmptyState.Actions>
+          )}
+        </EmptyState>
+      </Card>
+    );
+  }
+  return (
+    <Stack gap="sm" data-testid="queue-list" aria-busy={list.loading}>
+      {tab === 'attention'
+        ? list.data.details.map((post) => <AttentionRow key={post.id} post={post} channels={channels} onChanged={list.reload} />)
+        : list.data.posts.map((post) => <PostRow key={post.id} post={post} channels={channels} onChanged={list.reload} />)}
+      {list.data.posts.length >= LIST_LIMIT && (
+        <Text size="sm" c="dimmed" ta="center">
+          Showing the first {LIST_LIMIT} posts; search or filter to find others.
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+/** #/queue: scheduled posts, drafts, what needs attention and what went out. */
+export function QueueView() {
+  const [params, setParams] = useSearchParams();
+  const requested = params.get('tab');
+  const tab: QueueTab = isQueueTab(requested) ? requested : 'scheduled';
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const channels = useChannelList();
+  const needs = usePublishing().status.data?.needsAction ?? 0;
+
+  return (
+    <>
+      <PageHeader
+        title="Queue"
+        description="Every post: what goes out next, drafts, and what needs you."
+        actions={
+          <Button component={Link} to="/compose" leftSection={<IconPencil size={16} />}>
+            New post
+          </Button>
+        }
+      />
+      <Stack gap="md">
+        <PostFilters value={filters} onChange={setFilters} channels={channels.data ?? []} />
+        <Tabs
+          value={tab}
+          onChange={(value) => {
+            if (value) {
+              setParams({ tab: value }, { replace: true });
+            }
+          }}
+          keepMounted={false}
+        >
+          <Tabs.List mb="md">
+            {QUEUE_TABS.map(({ value, label }) => {
+              const Icon = ICONS[value];
+              return (
+                <Tabs.Tab
+                  key={value}
+                  value={value}
+                  leftSection={<Icon size={16} stroke={1.7} />}
+                  rightSection={
+                    value === 'attention' && needs > 0 ? (
+                      <Badge size="xs" color="red" circle aria-label={`${needs} need attention`}>
+                        {needs}
+                      </Badge>
+                    ) : undefined
+                  }
+                  data-testid={`queue-tab-${value}`}
+                >
+                  {label}
+                </Tabs.Tab>
+              );
+            })}
+          </Tabs.List>
+          {QUEUE_TABS.map(({ value }) => (
+            <Tabs.Panel key={value} value={value}>
+              {value === tab && <TabList tab={tab} filters={filters} />}
+            </Tabs.Panel>
+          ))}
+        </Tabs>
+      </Stack>
+    </>
+  );
+}
