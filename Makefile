@@ -121,8 +121,9 @@ else
 endif
 
 ## bench: benchmarks, results in docs/benchmarks.md
-bench: frontend/dist/index.html
-	go test -run '^$$' -bench . -benchmem ./...
+bench: build
+	go test -run '^$$' -bench . -benchmem ./backend/...
+	HERALD_BIN=$(CURDIR)/$(APP) go test -run '^$$' -bench . -benchtime 3x ./test/bench/
 
 clean:
 	rm -rf build/bin frontend/dist $(ARTIFACTS) bin

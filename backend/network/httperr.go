@@ -60,7 +60,9 @@ func TransportError(networkID, op string, err error) *Error {
 	var urlErr *url.Error
 	switch {
 	case errors.Is(err, context.Canceled):
-		e.Message, e.Sent = "cancelled", false
+		// Cancelled mid-request (Herald is shutting down): the request may
+		// already be on the wire, so its outcome is unknown.
+		e.Message = "cancelled"
 	case errors.As(err, &dnsErr):
 		e.Message, e.Sent = "the server name could not be found ("+dnsErr.Name+")", false
 		if dnsErr.IsNotFound {
