@@ -81,7 +81,7 @@ type Policy struct {
 // DefaultPolicy is what Herald ships with.
 func DefaultPolicy() Policy {
 	return Policy{Tolerance: 2 * time.Minute, Stagger: 3 * time.Minute, RetryBase: 30 * time.Second, RetryCap: 30 * time.Minute,
-		MaxAttempts: 10, AttemptTimeout: 2 * time.Minute, Batch: 2000, Workers: 64}
+		MaxAttempts: 10, AttemptTimeout: 2 * time.Minute, Batch: 100, Workers: 64}
 }
 
 // Engine publishes due targets.
@@ -177,11 +177,15 @@ func (e *Engine) Run(ctx context.Context) {
 }
 
 // Tick applies the missed-window policy, then publishes everything due
-// now, and returns when those attempts are finished.
+// now, and returns when those attempts are finished. Claiming and
+// publishing overlap: each batch is handed to its channels' queues at
+// once, so the first posts go out while later ones are still claimed.
 func (e *Engine) Tick(ctx context.Context) {
 	if err := e.applyMissed(ctx); err != nil {
 		e.d.Log.Error("missed-window policy", "err", err)
 	}
+	d := &dispatcher{e: e, ctx: ctx, queues: map[int64]*channelQueue{}, sem: make(chan struct{}, max(1, e.d.Policy.Workers))}
+	defer d.wg.Wait()
 	for ctx.Err() == nil && !e.paused.Load() {
 		var claimed []store.Claimed
 		err := e.writes.do(ctx, func(tx *gorm.DB) error {
@@ -196,43 +200,70 @@ func (e *Engine) Tick(ctx context.Context) {
 		if len(claimed) == 0 {
 			return
 		}
-		e.dispatch(ctx, claimed)
+		for _, c := range claimed {
+			d.add(c)
+		}
 	}
 }
 
-// dispatch publishes claimed targets: channels in parallel, each
-// channel's targets one after another in due order.
-func (e *Engine) dispatch(ctx context.Context, claimed []store.Claimed) {
-	byChannel := map[int64][]store.Claimed{}
-	var order []int64
-	for _, c := range claimed {
-		if _, ok := byChannel[c.Target.ChannelID]; !ok {
-			order = append(order, c.Target.ChannelID)
+// dispatcher runs claimed targets: channels in parallel (up to Workers at
+// a time), each channel's targets one after another in due order.
+type dispatcher struct {
+	e      *Engine
+	ctx    context.Context
+	sem    chan struct{}
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	queues map[int64]*channelQueue
+}
+
+type channelQueue struct {
+	items   []store.Claimed
+	running bool
+}
+
+func (d *dispatcher) add(c store.Claimed) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	id := c.Target.ChannelID
+	q, ok := d.queues[id]
+	if !ok {
+		q = &channelQueue{}
+		d.queues[id] = q
+	}
+	q.items = append(q.items, c)
+	if q.running {
+		return
+	}
+	q.running = true
+	d.wg.Add(1)
+	go d.drain(id, q)
+}
+
+// drain publishes a channel's queue until it is empty.
+func (d *dispatcher) drain(id int64, q *channelQueue) {
+	defer d.wg.Done()
+	d.sem <- struct{}{}
+	defer func() { <-d.sem }()
+	l := d.e.channelLock(id)
+	l.Lock()
+	defer l.Unlock()
+	ch, err := d.e.d.Channels.Get(d.ctx, id)
+	for {
+		d.mu.Lock()
+		if len(q.items) == 0 {
+			q.running = false
+			d.mu.Unlock()
+			return
 		}
-		byChannel[c.Target.ChannelID] = append(byChannel[c.Target.ChannelID], c)
+		c := q.items[0]
+		q.items = q.items[1:]
+		d.mu.Unlock()
+		o := d.e.attempt(d.ctx, c, ch, err)
+		if o.Status == model.TargetBlocked {
+			ch, err = d.e.d.Channels.Get(d.ctx, id) // it may have just been disconnected
+		}
 	}
-	sem := make(chan struct{}, max(1, e.d.Policy.Workers))
-	var wg sync.WaitGroup
-	for _, id := range order {
-		group := byChannel[id]
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			l := e.channelLock(id)
-			l.Lock()
-			defer l.Unlock()
-			ch, err := e.d.Channels.Get(ctx, id)
-			for _, c := range group {
-				o := e.attempt(ctx, c, ch, err)
-				if o.Status == model.TargetBlocked {
-					ch, err = e.d.Channels.Get(ctx, id) // it may have just been disconnected
-				}
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 func (e *Engine) channelLock(id int64) *sync.Mutex {

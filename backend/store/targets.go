@@ -73,12 +73,20 @@ func (t *Targets) ClaimDue(ctx context.Context, now time.Time, token string, lim
 		for _, p := range posts {
 			byID[p.ID] = p
 		}
+		// One statement opens every attempt of the batch.
+		var attempts []model.Attempt
+		if err := tx.Raw(`INSERT INTO attempts (target_id, number, started_at, outcome)
+			SELECT id, attempt_count, ?, 'pending' FROM post_targets WHERE id IN ?
+			RETURNING id, target_id, number, started_at, outcome`, now, ids).Scan(&attempts).Error; err != nil {
+			return fmt.Errorf("open attempts: %w", err)
+		}
+		byTarget := make(map[int64]model.Attempt, len(attempts))
+		for _, a := range attempts {
+			a.StartedAt = now
+			byTarget[a.TargetID] = a
+		}
 		for _, tg := range targets {
-			a := model.Attempt{TargetID: tg.ID, Number: tg.AttemptCount, StartedAt: now, Outcome: model.OutcomePending}
-			if err := tx.Create(&a).Error; err != nil {
-				return fmt.Errorf("open attempt: %w", err)
-			}
-			out = append(out, Claimed{Target: tg, Post: byID[tg.PostID], Attempt: a})
+			out = append(out, Claimed{Target: tg, Post: byID[tg.PostID], Attempt: byTarget[tg.ID]})
 		}
 		return nil
 	})
