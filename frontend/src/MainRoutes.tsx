@@ -1,6 +1,7 @@
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { AppLayout } from './components/AppLayout';
 import { CHANNELS_PATH, VIEWS } from './navigation';
+import { AuditView } from './views/audit/AuditView';
 import { CalendarView } from './views/calendar/CalendarView';
 import { ChannelsView } from './views/channels/ChannelsView';
 import { ComposeView } from './views/compose/ComposeView';
@@ -32,6 +33,7 @@ export function MainRoutes() {
         <Route path="/queue" element={<QueueView />} />
         <Route path="/calendar" element={<CalendarView />} />
         <Route path="/posts/:postId" element={<PostPage />} />
+        <Route path="/audit" element={<AuditView />} />
         {VIEWS.filter((view) => view.planned).map((view) => (
           <Route key={view.path} path={view.path} element={<NotBuiltView view={view} />} />
         ))}

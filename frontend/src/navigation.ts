@@ -65,8 +65,7 @@ export const VIEWS: readonly View[] = [
     path: '/audit',
     label: 'Audit log',
     icon: IconListDetails,
-    description: 'Everything Herald did on your behalf, and when.',
-    planned: 'A record of every action Herald takes for you, such as posts published and channels connected, with its time and outcome.',
+    description: 'Everything Herald did, and who or what asked for it.',
   },
   {
     path: '/settings',
