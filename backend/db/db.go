@@ -41,9 +41,11 @@ var sqliteHeader = []byte("SQLite format 3\x00")
 // dsn turns on what Herald depends on: foreign keys, a busy timeout so
 // concurrent writers wait instead of failing, WAL so readers never block the
 // writer, and BEGIN IMMEDIATE so a write transaction takes its lock up front
-// (a deferred one can deadlock when it upgrades from read to write).
+// (a deferred one can deadlock when it upgrades from read to write). A 16 MB
+// page cache and memory-mapped reads keep the calendar's month query off
+// read() calls once the database outgrows SQLite's 2 MB default.
 func dsn(path string) string {
-	return path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	return path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-16000)&_pragma=mmap_size(268435456)&_txlock=immediate"
 }
 
 // Open opens (creating if needed) and migrates the database at o.Path.

@@ -43,12 +43,15 @@ func (noHealth) ReportError(context.Context, int64, error) {}
 // in the same second; how late does each go out? Reports p50 and p99
 // lateness (publish time minus due time).
 func BenchmarkThousandDueTogether(b *testing.B) {
+	// The worst of the runs is reported.
+	var p50, p99, worst time.Duration
 	for i := 0; i < b.N; i++ {
-		p50, p99, max := thousandDue(b)
-		b.ReportMetric(float64(p50.Milliseconds()), "p50-ms")
-		b.ReportMetric(float64(p99.Milliseconds()), "p99-ms")
-		b.ReportMetric(float64(max.Milliseconds()), "max-ms")
+		a, c, m := thousandDue(b)
+		p50, p99, worst = max(p50, a), max(p99, c), max(worst, m)
 	}
+	b.ReportMetric(float64(p50.Milliseconds()), "p50-ms")
+	b.ReportMetric(float64(p99.Milliseconds()), "p99-ms")
+	b.ReportMetric(float64(worst.Milliseconds()), "max-ms")
 }
 
 func thousandDue(b *testing.B) (p50, p99, maxLate time.Duration) {
