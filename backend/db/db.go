@@ -6,6 +6,7 @@ package db
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -96,7 +97,7 @@ func Open(ctx context.Context, o Options) (*gorm.DB, Report, error) {
 		return nil, Report{}, err
 	}
 
-	if err := quickCheck(ctx, g); err != nil {
+	if err := quickCheck(ctx, o.Path); err != nil {
 		if isCorruption(err) || errors.Is(err, errIntegrity) {
 			return fail(corrupt(err))
 		}
@@ -164,13 +165,33 @@ func checkHeader(path string) error {
 
 var errIntegrity = errors.New("integrity check failed")
 
-func quickCheck(ctx context.Context, g *gorm.DB) error {
-	var rows []string
-	if err := g.WithContext(ctx).Raw(`PRAGMA quick_check`).Scan(&rows).Error; err != nil {
+// quickCheck reads every page once to find damage early. It runs on its
+// own short-lived handle with SQLite's small default cache and no memory
+// map, so checking a big database does not leave it all resident.
+func quickCheck(ctx context.Context, path string) error {
+	check, err := sql.Open(sqlite.DriverName, path+"?_pragma=busy_timeout(10000)&_pragma=query_only(1)")
+	if err != nil {
 		return err
 	}
-	if len(rows) == 1 && rows[0] == "ok" {
+	defer check.Close()
+	rows, err := check.QueryContext(ctx, `PRAGMA quick_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return err
+		}
+		lines = append(lines, line)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(lines) == 1 && lines[0] == "ok" {
 		return nil
 	}
-	return fmt.Errorf("%w: %v", errIntegrity, rows)
+	return fmt.Errorf("%w: %v", errIntegrity, lines)
 }
