@@ -30,7 +30,7 @@ run: build
 	./$(APP)
 
 ## build: the production binary in build/bin/herald
-build: deps tools npm bindings frontend
+build: deps $(WAILS) npm bindings frontend
 	$(WAILS) build -tags "$(TAGS)" -m -nosyncgomod -skipbindings -s -ldflags "$(LDFLAGS)" -o herald
 
 deps:
@@ -79,7 +79,7 @@ frontend/dist/index.html: $(FRONTEND_SRC) frontend/node_modules/.installed front
 	cd frontend && npm run build
 
 ## dev: live-reloading development window (Go and front end)
-dev: deps tools npm bindings
+dev: deps $(WAILS) npm bindings
 	$(WAILS) dev -tags "$(TAGS)" -m
 
 $(DEVAPP): $(GO_SRC) frontend/dist/index.html
