@@ -418,16 +418,23 @@ func (s *Posts) PublishNow(postID int64) (PostView, error) {
 	return s.scheduleAt(postID, s.now().UTC(), p.TimeZone, "post.publish_now", "now")
 }
 
-func (s *Posts) scheduleAt(postID int64, at time.Time, zone, event, when string) (PostView, error) {
-	ctx := context.Background()
+// readyToSchedule loads a post about to get a new time: every variant must
+// validate, and variants handed to a network's scheduler are taken back.
+func (s *Posts) readyToSchedule(ctx context.Context, postID int64) (model.Post, error) {
 	p, err := s.posts.Get(ctx, postID)
 	if err != nil {
-		return PostView{}, s.notFound(err)
+		return p, s.notFound(err)
 	}
 	if err := s.checkPublishable(ctx, p); err != nil {
-		return PostView{}, err
+		return p, err
 	}
-	if err := s.takeBackHandoffs(ctx, p); err != nil {
+	return p, s.takeBackHandoffs(ctx, p)
+}
+
+func (s *Posts) scheduleAt(postID int64, at time.Time, zone, event, when string) (PostView, error) {
+	ctx := context.Background()
+	p, err := s.readyToSchedule(ctx, postID)
+	if err != nil {
 		return PostView{}, err
 	}
 	due := map[int64]time.Time{}
@@ -501,14 +508,8 @@ func (s *Posts) takeBackHandoffs(ctx context.Context, p model.Post) error {
 // AddToQueue puts each variant in its channel's next free queue slot.
 func (s *Posts) AddToQueue(postID int64) (PostView, error) {
 	ctx := context.Background()
-	p, err := s.posts.Get(ctx, postID)
+	p, err := s.readyToSchedule(ctx, postID)
 	if err != nil {
-		return PostView{}, s.notFound(err)
-	}
-	if err := s.checkPublishable(ctx, p); err != nil {
-		return PostView{}, err
-	}
-	if err := s.takeBackHandoffs(ctx, p); err != nil {
 		return PostView{}, err
 	}
 	due := map[int64]time.Time{}
