@@ -82,29 +82,37 @@ func snapshot(t *testing.T, g *gorm.DB) map[string][]map[string]string {
 	}
 	out := map[string][]map[string]string{}
 	for _, table := range tables {
-		rows, err := g.Raw(fmt.Sprintf(`SELECT * FROM %q ORDER BY rowid`, table)).Rows()
-		if err != nil {
+		out[table] = tableRows(t, g, table)
+	}
+	return out
+}
+
+func tableRows(t *testing.T, g *gorm.DB, table string) []map[string]string {
+	t.Helper()
+	rows, err := g.Raw(fmt.Sprintf(`SELECT * FROM %q ORDER BY rowid`, table)).Rows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []map[string]string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			row := map[string]string{}
-			for i, c := range cols {
-				row[c] = fmt.Sprint(vals[i])
-			}
-			out[table] = append(out[table], row)
+		row := map[string]string{}
+		for i, c := range cols {
+			row[c] = fmt.Sprint(vals[i])
 		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
+		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
