@@ -91,7 +91,8 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel
 	items := append([]string(nil), post.Done...)
 	var itemsMu sync.Mutex
 	var lastURL string
-	post.Progress = func(_ int, id, url string) {
+	total := post.Items()
+	post.Progress = func(index int, id, url string) {
 		itemsMu.Lock()
 		items = append(items, id)
 		if len(items) == 1 {
@@ -99,7 +100,13 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel
 		}
 		snapshot := append([]string(nil), items...)
 		itemsMu.Unlock()
-		// Stored at once: a crash after this line still knows the post exists.
+		if index == total-1 {
+			// The last item: the attempt's outcome, committed next, records
+			// it with the same promptness.
+			return
+		}
+		// Stored at once: a crash after this line still knows the item exists
+		// and the retry continues after it.
 		wctx := context.WithoutCancel(ctx)
 		err := e.writes.do(wctx, func(tx *gorm.DB) error {
 			return e.targets.WithTx(tx).RecordItems(wctx, c.Target.ID, e.token, snapshot, lastURL)

@@ -47,6 +47,7 @@ func BenchmarkThousandDueTogether(b *testing.B) {
 	var p50, p99, worst time.Duration
 	for i := 0; i < b.N; i++ {
 		a, c, m := thousandDue(b)
+		b.Logf("run %d: p50 %v p99 %v max %v", i, a, c, m)
 		p50, p99, worst = max(p50, a), max(p99, c), max(worst, m)
 	}
 	b.ReportMetric(float64(p50.Milliseconds()), "p50-ms")
