@@ -39,6 +39,7 @@ func Migrations() []Migration {
 		{Version: 1, Name: "initial", Up: sqlFile("0001_initial.sql")},
 		{Version: 2, Name: "channel health", Up: sqlFile("0002_channel_health.sql")},
 		{Version: 3, Name: "publishing", Up: sqlFile("0003_publishing.sql")},
+		{Version: 4, Name: "job indexes", Up: sqlFile("0004_job_indexes.sql")},
 	}
 }
 

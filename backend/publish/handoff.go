@@ -37,8 +37,12 @@ type handoffRow struct {
 func (e *Engine) HandOff(ctx context.Context) {
 	now := e.d.Clock.Now().UTC()
 	var rows []handoffRow
-	err := e.d.DB.WithContext(ctx).Raw(`SELECT t.id, t.post_id, t.channel_id, t.handoff_id, t.due_at FROM post_targets t JOIN posts p ON p.id = t.post_id
-		WHERE p.handoff = 1 AND t.status = 'scheduled' AND t.handoff_id IN ('', ?) AND t.reconcile = 0 AND t.error_class = '' AND t.due_at > ?`,
+	// From the few hand-off posts to their targets (CROSS JOIN keeps that
+	// order; the + keeps SQLite off the status index, which would visit
+	// every scheduled target).
+	err := e.d.DB.WithContext(ctx).Raw(`SELECT t.id, t.post_id, t.channel_id, t.handoff_id, t.due_at
+		FROM posts p INDEXED BY posts_handoff CROSS JOIN post_targets t ON t.post_id = p.id
+		WHERE p.handoff = 1 AND +t.status = 'scheduled' AND t.handoff_id IN ('', ?) AND t.reconcile = 0 AND t.error_class = '' AND t.due_at > ?`,
 		handoffPending, now).Scan(&rows).Error
 	if err != nil {
 		e.d.Log.Error("hand-off: list targets", "err", err)
@@ -132,7 +136,8 @@ func (e *Engine) setHandoff(ctx context.Context, tg model.PostTarget, from, to, 
 func (e *Engine) CheckHandoffs(ctx context.Context) {
 	now := e.d.Clock.Now().UTC()
 	var targets []model.PostTarget
-	err := e.d.DB.WithContext(ctx).Preload("Media").Where("status = 'scheduled' AND handoff_id NOT IN ('', ?) AND due_at < ?", handoffPending, now.Add(-time.Minute)).
+	err := e.d.DB.WithContext(ctx).Table("post_targets INDEXED BY post_targets_handed_off").Preload("Media").
+		Where("status = 'scheduled' AND handoff_id <> '' AND handoff_id <> ? AND due_at < ?", handoffPending, now.Add(-time.Minute)).
 		Find(&targets).Error
 	if err != nil {
 		e.d.Log.Error("check hand-offs", "err", err)

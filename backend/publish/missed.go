@@ -35,7 +35,7 @@ func (e *Engine) applyMissed(ctx context.Context) error {
 	now := e.d.Clock.Now().UTC()
 	var rows []missedRow
 	err := e.d.DB.WithContext(ctx).Raw(`SELECT t.id, t.post_id, t.channel_id, t.due_at, t.slot_queued, p.missed_policy, p.grace_minutes, p.title, t.body
-		FROM post_targets t JOIN posts p ON p.id = t.post_id
+		FROM post_targets t INDEXED BY post_targets_scheduled_due JOIN posts p ON p.id = t.post_id
 		WHERE t.status = 'scheduled' AND t.handoff_id = '' AND t.reconcile = 0 AND t.error_class = ''
 		  AND t.due_at IS NOT NULL AND t.due_at < ?
 		ORDER BY t.channel_id, t.due_at, t.id`, now.Add(-e.d.Policy.Tolerance)).Scan(&rows).Error

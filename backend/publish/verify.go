@@ -20,7 +20,8 @@ const verifyWindow = 24 * time.Hour
 func (e *Engine) Verify(ctx context.Context) {
 	now := e.d.Clock.Now().UTC()
 	var targets []model.PostTarget
-	err := e.d.DB.WithContext(ctx).Where("status = 'published' AND verified_at IS NULL AND error_class = '' AND published_at > ?", now.Add(-verifyWindow)).
+	err := e.d.DB.WithContext(ctx).Table("post_targets INDEXED BY post_targets_unverified").
+		Where("status = 'published' AND verified_at IS NULL AND error_class = '' AND published_at > ?", now.Add(-verifyWindow)).
 		Order("published_at").Limit(200).Find(&targets).Error
 	if err != nil {
 		e.d.Log.Error("verify: list published posts", "err", err)
