@@ -123,7 +123,8 @@ endif
 ## bench: benchmarks, results in docs/benchmarks.md
 bench: build
 	go test -run '^$$' -bench . -benchmem ./backend/...
-	HERALD_BIN=$(CURDIR)/$(APP) go test -run '^$$' -bench . -benchtime 3x ./test/bench/
+	go test -run '^$$' -bench ThousandDue -benchtime 5x ./test/bench/
+	HERALD_BIN=$(CURDIR)/$(APP) go test -run '^$$' -bench HeadlessMemory -benchtime 1x ./test/bench/
 
 clean:
 	rm -rf build/bin frontend/dist $(ARTIFACTS) bin

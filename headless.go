@@ -4,9 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"herald/backend/memtrim"
 )
 
 // runHeadless publishes without a window until SIGINT or SIGTERM: the
@@ -30,6 +34,7 @@ func runHeadless(stderr io.Writer) int {
 		app.lock.Listen(bg, app.log, app.onMessage)
 	}
 	app.startBackground(bg)
+	go releaseStartupPages(bg, app.log)
 	status := "publishing"
 	if app.engine.Paused() {
 		status = "paused (resume it in the app or the tray)"
@@ -39,4 +44,22 @@ func runHeadless(stderr io.Writer) int {
 	fmt.Fprintln(stderr, "herald: stopping; waiting for posts being published to finish…")
 	app.shutdown(context.Background())
 	return exitOK
+}
+
+// releaseStartupPages waits for start-up to settle, then gives back the
+// pages the loader read for the window libraries that headless mode never
+// uses (see memtrim). A page needed later is read back in by the kernel.
+func releaseStartupPages(ctx context.Context, log *slog.Logger) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(5 * time.Second):
+	}
+	st, err := memtrim.Release()
+	if err != nil {
+		log.Warn("could not release all start-up pages", "err", err)
+	}
+	if !st.Unsupported {
+		log.Info("released start-up pages", "mappings", st.Mappings, "resident_kb_before", st.RSSBeforeKB, "resident_kb_after", st.RSSAfterKB)
+	}
 }
