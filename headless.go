@@ -60,6 +60,7 @@ func releaseStartupPages(ctx context.Context, log *slog.Logger) {
 		log.Warn("could not release all start-up pages", "err", err)
 	}
 	if !st.Unsupported {
-		log.Info("released start-up pages", "mappings", st.Mappings, "resident_kb_before", st.RSSBeforeKB, "resident_kb_after", st.RSSAfterKB)
+		log.Info("released start-up pages", "mappings", st.Mappings, "released_kb", st.ResidentKB, "kept_relocated", st.SkippedDirty,
+			"resident_kb_before", st.RSSBeforeKB, "resident_kb_after", st.RSSAfterKB)
 	}
 }
