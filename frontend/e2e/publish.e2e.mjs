@@ -110,8 +110,12 @@ function dueTime() {
 }
 
 test('Compose a post with an image and alt text, and schedule it a minute ahead', { skip }, async () => {
-  await page.goto(at('/compose'));
+  // Start in the queue and open the composer from the navigation, so the
+  // back button has somewhere in Herald to go.
+  await page.goto(at('/queue'));
   await waitForBackend(page);
+  await page.getByRole('navigation').getByRole('link', { name: 'Compose' }).click();
+  await page.waitForURL(/#\/compose$/);
 
   const channel = testId(`compose-channel-${channelId}`);
   await channel.waitFor({ state: 'visible' });
@@ -119,6 +123,14 @@ test('Compose a post with an image and alt text, and schedule it a minute ahead'
   assert.equal(await channel.getAttribute('aria-checked'), 'true', 'the channel is selected');
 
   await testId('compose-text').fill(text);
+  // The back button asks before it drops unsaved changes.
+  await page.evaluate(() => history.back());
+  const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+  await leave.waitFor({ state: 'visible', timeout: WAIT });
+  await leave.getByRole('button', { name: 'Keep editing' }).click();
+  await leave.waitFor({ state: 'hidden', timeout: WAIT });
+  assert.match(page.url(), /#\/compose$/, 'still in the composer');
+  assert.equal(await testId('compose-text').inputValue(), text, 'the text is still there');
   await testId('compose-file-input').setInputFiles(image);
   const altField = testId('compose-alt-0');
   await altField.waitFor({ state: 'visible', timeout: WAIT });

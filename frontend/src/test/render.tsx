@@ -3,21 +3,28 @@ import { Notifications, notifications } from '@mantine/notifications';
 import { render, type RenderResult } from '@testing-library/react';
 import userEvent, { PointerEventsCheckLevel, type UserEvent } from '@testing-library/user-event';
 import type { ReactElement } from 'react';
-import { MemoryRouter } from 'react-router-dom';
+import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { theme } from '../theme';
 
-/** Renders with the app's providers, a router at `route`, no transitions or portals. */
-export function renderWithProviders(ui: ReactElement, route = '/'): RenderResult & { user: UserEvent } {
+type TestRouter = ReturnType<typeof createMemoryRouter>;
+
+/**
+ * Renders with the app's providers and a data router (as the app has) at
+ * `route`, or at the last of `route`'s entries; no transitions or portals.
+ */
+export function renderWithProviders(ui: ReactElement, route: string | string[] = '/'): RenderResult & { user: UserEvent; router: TestRouter } {
   notifications.clean();
   // jsdom's getComputedStyle is slow; pointer-events checks add nothing here.
   const user = userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.Never });
+  const entries = typeof route === 'string' ? [route] : route;
+  const router = createMemoryRouter([{ path: '*', element: ui }], { initialEntries: entries, initialIndex: entries.length - 1 });
   const result = render(
     <MantineProvider theme={theme} env="test">
       <Notifications />
-      <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>
+      <RouterProvider router={router} />
     </MantineProvider>,
   );
-  return { ...result, user };
+  return { ...result, user, router };
 }
 
 /** A promise the test resolves or rejects when it chooses. */

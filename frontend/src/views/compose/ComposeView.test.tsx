@@ -1,5 +1,5 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { Route, Routes } from 'react-router-dom';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Link, Route, Routes } from 'react-router-dom';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DraftInput, MediaView, PostView, ScheduleResult, Validation } from '../../api/posts';
 import type { ChannelView, NetworkInfo } from '../../api/types';
@@ -299,7 +299,7 @@ describe('Compose', () => {
   it('asks before leaving with unsaved changes', async () => {
     const { user } = renderWithProviders(
       <ChannelListProvider>
-        <a href="/queue">Queue link</a>
+        <Link to="/queue">Queue link</Link>
         <Routes>
           <Route path="/compose" element={<ComposeView />} />
           <Route path="/queue" element={<p>The queue</p>} />
@@ -313,5 +313,47 @@ describe('Compose', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Leave without saving?' });
     await user.click(within(dialog).getByRole('button', { name: 'Keep editing' }));
     expect(screen.getByTestId('compose-text')).toHaveValue('Unsaved');
+    expect(screen.queryByText('The queue')).not.toBeInTheDocument();
+
+    await user.click(screen.getByText('Queue link'));
+    await user.click(await screen.findByTestId('guard-leave'));
+    expect(await screen.findByText('The queue')).toBeInTheDocument();
   });
+
+  it('asks before the back button leaves unsaved changes', async () => {
+    const { user, router } = renderWithProviders(
+      <ChannelListProvider>
+        <Routes>
+          <Route path="/compose" element={<ComposeView />} />
+          <Route path="/queue" element={<p>The queue</p>} />
+        </Routes>
+      </ChannelListProvider>,
+      ['/queue', '/compose'],
+    );
+    await user.click(await screen.findByTestId('compose-channel-12'));
+    await user.type(screen.getByTestId('compose-text'), 'Unsaved');
+    await act(() => router.navigate(-1));
+    const dialog = await screen.findByRole('dialog', { name: 'Leave without saving?' });
+    expect(router.state.location.pathname).toBe('/compose');
+    await user.click(within(dialog).getByRole('button', { name: 'Keep editing' }));
+    expect(screen.getByTestId('compose-text')).toHaveValue('Unsaved');
+    expect(router.state.location.pathname).toBe('/compose');
+  });
+
+  it('lets the back button through when nothing is unsaved', async () => {
+    const { router } = renderWithProviders(
+      <ChannelListProvider>
+        <Routes>
+          <Route path="/compose" element={<ComposeView />} />
+          <Route path="/queue" element={<p>The queue</p>} />
+        </Routes>
+      </ChannelListProvider>,
+      ['/queue', '/compose'],
+    );
+    await screen.findByTestId('compose-channel-12');
+    await act(() => router.navigate(-1));
+    expect(await screen.findByText('The queue')).toBeInTheDocument();
+    expect(screen.queryByRole('dialog', { name: 'Leave without saving?' })).not.toBeInTheDocument();
+  });
+
 });

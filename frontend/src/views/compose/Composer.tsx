@@ -206,6 +206,7 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
         await publishNow(id);
         notifySuccess('Publishing now', 'Herald is publishing the post; follow it on this page.');
       }
+      guard.release();
       void navigate(`/posts/${id}`, { state });
     } catch (err) {
       showError(err);
