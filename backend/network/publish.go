@@ -93,6 +93,18 @@ type Scheduled struct {
 	Text        string
 }
 
+// PublishedEarly is Schedule's error when the network ignored the time and
+// published the post at once (a server without a scheduler that still
+// accepts the request). The post is out: publishing it again would double
+// it, so the caller records it as published instead.
+type PublishedEarly struct {
+	Published Published
+	Err       *Error
+}
+
+func (e *PublishedEarly) Error() string { return e.Err.Error() }
+func (e *PublishedEarly) Unwrap() error { return e.Err }
+
 // NativeScheduler hands a post to the network so it goes out even when
 // Herald is not running (Mastodon scheduled_at).
 type NativeScheduler interface {

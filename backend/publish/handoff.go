@@ -87,6 +87,14 @@ func (e *Engine) handOffOne(ctx context.Context, r handoffRow) error {
 		return nil // too close to its time for the network to accept it
 	}
 	sch, err := ns.Schedule(ctx, ch.Instance, cred, post, r.DueAt)
+	var early *network.PublishedEarly
+	if errors.As(err, &early) {
+		// Out already, ahead of its time: record it, never publish it again.
+		e.d.Log.Warn("the server published a handed-off post at once", "target_id", tg.ID, "channel_id", ch.ID)
+		return e.closeHandoff(ctx, tg, model.TargetPublished, model.OutcomeSucceeded, early.Published, "",
+			fmt.Sprintf("The server of %s ignored the scheduled time and published the post at once when Herald handed it off; "+
+				"Herald did not publish it again. Leave hand-off off for posts to this channel.", label(ch)), "post.published")
+	}
 	if err != nil {
 		var ne *network.Error
 		if errors.As(err, &ne) && ne.Sent {

@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ type schedNet struct {
 	scheduled map[string]network.Scheduled
 	next      int
 	lose      bool // the next Schedule answer is lost after the server stored it
+	early     bool // the server publishes at once instead of scheduling
 }
 
 func (s *schedNet) MinScheduleLead() time.Duration { return 5 * time.Minute }
@@ -31,6 +33,16 @@ func (s *schedNet) Schedule(_ context.Context, _ string, _ network.Credential, p
 	if s.lose {
 		s.lose = false
 		return network.Scheduled{}, &network.Error{Class: network.ClassTransient, Message: "timeout", Sent: true}
+	}
+	if s.early {
+		// A server without a scheduler: the post goes out now.
+		delete(s.scheduled, sch.ID)
+		s.mu.Lock()
+		id := fmt.Sprintf("r%d", len(s.posts)+1)
+		s.posts = append(s.posts, network.RemotePost{ID: id, Text: p.Text})
+		s.mu.Unlock()
+		return network.Scheduled{}, &network.PublishedEarly{Published: network.Published{RemoteID: id, URL: "https://fake.example/" + id, ItemIDs: []string{id}},
+			Err: &network.Error{Class: network.ClassInvalidInput, Code: "published_now", Message: "published at once"}}
 	}
 	return sch, nil
 }
@@ -176,5 +188,28 @@ func TestAHandOffTheServerNeverPublishedFailsWithAReason(t *testing.T) {
 	got := r.target(t, tg.ID)
 	if got.Status != model.TargetFailed || got.ErrorClass != "handoff_lost" || got.ErrorMessage == "" {
 		t.Fatalf("target = %+v", got)
+	}
+}
+
+func TestAServerThatPublishesAtOnceIsRecordedNotPublishedAgain(t *testing.T) {
+	r, sn := newHandoffRig(t)
+	sn.early = true
+	ctx := context.Background()
+	due := t0.Add(time.Hour)
+	tg := r.handoffPost(t, "too early", due)
+	r.e.HandOff(ctx)
+	got := r.target(t, tg.ID)
+	if got.Status != model.TargetPublished || got.RemoteID == "" || !strings.Contains(got.ErrorMessage, "ignored the scheduled time") {
+		t.Fatalf("after a hand-off the server published at once: %+v", got)
+	}
+	r.clock.Advance(time.Hour)
+	r.e.Tick(ctx)
+	r.e.HandOff(ctx)
+	r.e.CheckHandoffs(ctx)
+	if r.net.creates != 0 || r.net.count("too early") != 1 {
+		t.Fatalf("Herald published %d times itself; %d on the network, want 1", r.net.creates, r.net.count("too early"))
+	}
+	if as := r.attempts(t, tg.ID); len(as) != 1 || as[0].Outcome != model.OutcomeSucceeded || as[0].RemoteID != got.RemoteID {
+		t.Errorf("ledger = %+v", as)
 	}
 }

@@ -37,6 +37,7 @@ type scheduledStatus struct {
 	// A server that ignores scheduled_at answers with a Status: these
 	// tell it apart.
 	URI     string `json:"uri"`
+	URL     string `json:"url"`
 	Content string `json:"content"`
 }
 
@@ -111,8 +112,15 @@ func (c *Client) Schedule(ctx context.Context, instance string, cred network.Cre
 	}
 	if ss.ScheduledAt == "" && (ss.URI != "" || ss.Content != "") {
 		// The server ignored scheduled_at and published at once.
-		return network.Scheduled{}, &network.Error{Network: ID, Op: op, Class: network.ClassInvalidInput, Status: code, Code: "published_now",
-			Message: fmt.Sprintf("the server does not support scheduled posts and published this one at once (post %s)", ss.ID)}
+		url := ss.URL
+		if url == "" {
+			url = ss.URI
+		}
+		return network.Scheduled{}, &network.PublishedEarly{
+			Published: network.Published{RemoteID: ss.ID, URL: url, ItemIDs: []string{ss.ID}},
+			Err: &network.Error{Network: ID, Op: op, Class: network.ClassInvalidInput, Status: code, Code: "published_now",
+				Message: fmt.Sprintf("the server does not support scheduled posts and published this one at once (post %s)", ss.ID)},
+		}
 	}
 	sch, perr := ss.scheduled()
 	if ss.ID == "" || perr != nil {
