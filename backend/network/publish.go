@@ -93,17 +93,17 @@ type Scheduled struct {
 	Text        string
 }
 
-// PublishedEarly is Schedule's error when the network ignored the time and
+// PublishedEarlyError is Schedule's error when the network ignored the time and
 // published the post at once (a server without a scheduler that still
 // accepts the request). The post is out: publishing it again would double
 // it, so the caller records it as published instead.
-type PublishedEarly struct {
+type PublishedEarlyError struct {
 	Published Published
 	Err       *Error
 }
 
-func (e *PublishedEarly) Error() string { return e.Err.Error() }
-func (e *PublishedEarly) Unwrap() error { return e.Err }
+func (e *PublishedEarlyError) Error() string { return e.Err.Error() }
+func (e *PublishedEarlyError) Unwrap() error { return e.Err }
 
 // NativeScheduler hands a post to the network so it goes out even when
 // Herald is not running (Mastodon scheduled_at).

@@ -87,7 +87,7 @@ func (e *Engine) handOffOne(ctx context.Context, r handoffRow) error {
 		return nil // too close to its time for the network to accept it
 	}
 	sch, err := ns.Schedule(ctx, ch.Instance, cred, post, r.DueAt)
-	var early *network.PublishedEarly
+	var early *network.PublishedEarlyError
 	if errors.As(err, &early) {
 		// Out already, ahead of its time: record it, never publish it again.
 		e.d.Log.Warn("the server published a handed-off post at once", "target_id", tg.ID, "channel_id", ch.ID)

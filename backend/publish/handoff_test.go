@@ -41,7 +41,7 @@ func (s *schedNet) Schedule(_ context.Context, _ string, _ network.Credential, p
 		id := fmt.Sprintf("r%d", len(s.posts)+1)
 		s.posts = append(s.posts, network.RemotePost{ID: id, Text: p.Text})
 		s.mu.Unlock()
-		return network.Scheduled{}, &network.PublishedEarly{Published: network.Published{RemoteID: id, URL: "https://fake.example/" + id, ItemIDs: []string{id}},
+		return network.Scheduled{}, &network.PublishedEarlyError{Published: network.Published{RemoteID: id, URL: "https://fake.example/" + id, ItemIDs: []string{id}},
 			Err: &network.Error{Class: network.ClassInvalidInput, Code: "published_now", Message: "published at once"}}
 	}
 	return sch, nil

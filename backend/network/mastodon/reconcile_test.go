@@ -301,7 +301,7 @@ func TestSchedule(t *testing.T) {
 		if !errors.As(err, &ne) || ne.Code != "published_now" || !strings.Contains(ne.Message, "77") {
 			t.Errorf("Schedule = %v, want published_now naming the post", err)
 		}
-		var early *network.PublishedEarly
+		var early *network.PublishedEarlyError
 		if !errors.As(err, &early) || early.Published.RemoteID != "77" || early.Published.URL != "https://x/77" {
 			t.Errorf("Schedule = %#v, want the post that went out early", err)
 		}

@@ -116,7 +116,7 @@ func (c *Client) Schedule(ctx context.Context, instance string, cred network.Cre
 		if url == "" {
 			url = ss.URI
 		}
-		return network.Scheduled{}, &network.PublishedEarly{
+		return network.Scheduled{}, &network.PublishedEarlyError{
 			Published: network.Published{RemoteID: ss.ID, URL: url, ItemIDs: []string{ss.ID}},
 			Err: &network.Error{Network: ID, Op: op, Class: network.ClassInvalidInput, Status: code, Code: "published_now",
 				Message: fmt.Sprintf("the server does not support scheduled posts and published this one at once (post %s)", ss.ID)},
