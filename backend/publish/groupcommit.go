@@ -12,8 +12,9 @@ import (
 
 // groupCommit batches the engine's writes: whoever arrives while no batch
 // is being written becomes the leader and commits everything that queued
-// meanwhile in one transaction, each write in its own savepoint (a failing
-// write rolls back alone). Every caller returns only after its write is
+// meanwhile in one transaction. If a write fails unexpectedly the batch is
+// rolled back and each write is committed alone, so one bad write cannot
+// take the others with it. Every caller returns only after its write is
 // committed, so nothing is acknowledged early; SQLite's single writer then
 // does one commit for many targets instead of one each. A write must make
 // no change before it returns an expected error (ErrNotClaimed), since the
