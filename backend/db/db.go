@@ -77,16 +77,28 @@ func Open(ctx context.Context, o Options) (*gorm.DB, Report, error) {
 		return nil, Report{}, corrupt(err)
 	}
 
-	g, err := gorm.Open(sqlite.Open(dsn(o.Path)), &gorm.Config{
+	sqlDB, err := sql.Open(sqlite.DriverName, dsn(o.Path))
+	if err != nil {
+		return nil, Report{}, fmt.Errorf("open database %s: %w", o.Path, err)
+	}
+	// Connections are kept rather than closed after a burst: a new one
+	// costs its set-up pragmas, an empty page cache and a fresh prepare of
+	// every statement. (No cap on open connections: a transaction may need
+	// a second connection to read while it holds its own.)
+	sqlDB.SetMaxIdleConns(maxIdleConns)
+	g, err := gorm.Open(sqlite.Dialector{DriverName: sqlite.DriverName, DSN: dsn(o.Path), Conn: sqlDB}, &gorm.Config{
 		Logger:                 logger.Discard,
 		NowFunc:                func() time.Time { return o.Now().UTC() },
 		SkipDefaultTransaction: true,
-		// Statements are prepared once per connection and reused: parsing SQL
-		// costs more than running it for the engine's small updates.
+		// Statements are prepared once per connection and reused: parsing
+		// SQL costs more than running it for the engine's small updates.
+		// (GORM re-prepares a statement in each transaction when it was first
+		// prepared inside one; most of the engine's writes are.)
 		PrepareStmt:    true,
 		TranslateError: true,
 	})
 	if err != nil {
+		_ = sqlDB.Close()
 		if isCorruption(err) {
 			return nil, Report{}, corrupt(err)
 		}
@@ -134,6 +146,10 @@ func Open(ctx context.Context, o Options) (*gorm.DB, Report, error) {
 }
 
 // Close closes the pool and checkpoints the WAL into the main file.
+// maxIdleConns is how many connections stay open between bursts: the
+// publishing workers and the window's reads at once.
+const maxIdleConns = 8
+
 func Close(g *gorm.DB) error {
 	sqlDB, err := g.DB()
 	if err != nil {
