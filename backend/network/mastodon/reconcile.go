@@ -2,6 +2,7 @@ package mastodon
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -20,9 +21,13 @@ import (
 // resend is a new post. So Herald reads the account's own recent posts and
 // looks for the one it meant to make.
 const (
-	// recentLimit is how many of the account's latest statuses are read:
+	// recentLimit is how many of the account's statuses one page holds:
 	// Mastodon's page maximum.
 	recentLimit = 40
+	// maxPages bounds how far back FindPublished reads. A busy account may
+	// have posted more than a page since the attempt; past this many pages
+	// Herald cannot tell and says so rather than risk a second post.
+	maxPages = 10
 	// clockSkew widens "created at or after since": since is Herald's
 	// clock, created_at the server's.
 	clockSkew = 2 * time.Minute
@@ -52,14 +57,12 @@ func (c *Client) FindPublished(ctx context.Context, instance string, cred networ
 	if err != nil {
 		return network.Published{}, false, err
 	}
-	q := url.Values{"limit": {strconv.Itoa(recentLimit)}, "exclude_reblogs": {"true"}}
-	var recent []status
-	endpoint := base + "/api/v1/accounts/" + url.PathEscape(acct.ID) + "/statuses?" + q.Encode()
-	if err := c.call(ctx, op, http.MethodGet, endpoint, cred.AccessToken, nil, &recent); err != nil {
+	cutoff := since.Add(-clockSkew)
+	recent, err := c.statusesSince(ctx, op, base, cred, acct.ID, since, cutoff)
+	if err != nil {
 		return network.Published{}, false, err
 	}
 	// Oldest first: the first match is the original, later ones repeats.
-	cutoff := since.Add(-clockSkew)
 	var candidates []status
 	for i := len(recent) - 1; i >= 0; i-- {
 		s := recent[i]
@@ -116,6 +119,37 @@ func (c *Client) FindPublished(ctx context.Context, instance string, cred networ
 		}
 	}
 	return out, true, nil
+}
+
+// statusesSince reads the account's statuses, newest first, page by page
+// back to cutoff (one page when since is zero).
+func (c *Client) statusesSince(ctx context.Context, op, base string, cred network.Credential, accountID string, since, cutoff time.Time) ([]status, error) {
+	var recent []status
+	maxID := ""
+	for page := 1; ; page++ {
+		q := url.Values{"limit": {strconv.Itoa(recentLimit)}, "exclude_reblogs": {"true"}}
+		if maxID != "" {
+			q.Set("max_id", maxID)
+		}
+		var batch []status
+		endpoint := base + "/api/v1/accounts/" + url.PathEscape(accountID) + "/statuses?" + q.Encode()
+		if err := c.call(ctx, op, http.MethodGet, endpoint, cred.AccessToken, nil, &batch); err != nil {
+			return nil, err
+		}
+		recent = append(recent, batch...)
+		if len(batch) < recentLimit || since.IsZero() {
+			return recent, nil // the last page, or only the latest asked for
+		}
+		oldest := batch[len(batch)-1]
+		if oldest.created().IsZero() || oldest.created().Before(cutoff) {
+			return recent, nil
+		}
+		if page == maxPages {
+			return nil, &network.Error{Network: ID, Op: op, Class: network.ClassTransient,
+				Message: fmt.Sprintf("the channel has more than %d posts since the interrupted attempt, so Herald cannot tell whether this one went out; check the channel", maxPages*recentLimit)}
+		}
+		maxID = oldest.ID
+	}
 }
 
 // mentionDomain matches the domain of an "@user@domain" mention: servers

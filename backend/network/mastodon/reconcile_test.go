@@ -3,6 +3,7 @@ package mastodon_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
@@ -156,6 +157,41 @@ func TestFindPublished(t *testing.T) {
 		got, ok, err := c.FindPublished(ctx, fake.Instance(), cred, p, p.CreatedAt)
 		if err != nil || !ok || got.RemoteID != a.RemoteID {
 			t.Errorf("FindPublished = %+v, %v, %v; want the first, %s", got, ok, err, a.RemoteID)
+		}
+	})
+
+	t.Run("behind more than a page of newer posts", func(t *testing.T) {
+		fake := mastodontest.NewServer(t)
+		fake.IgnoreIdempotencyKey(true)
+		c, cred := publisher(t, fake, mastodon.Options{})
+		p := thread("The original")
+		made, err := c.Publish(ctx, fake.Instance(), cred, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 95 {
+			if _, err := c.Publish(ctx, fake.Instance(), cred, network.Post{Text: fmt.Sprintf("later %d", i), CreatedAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, ok, err := c.FindPublished(ctx, fake.Instance(), cred, p, p.CreatedAt)
+		if err != nil || !ok || !reflect.DeepEqual(got, made) {
+			t.Fatalf("FindPublished = %+v, %v, %v; want the original thread, three pages back", got, ok, err)
+		}
+	})
+
+	t.Run("more posts since than Herald reads: unknown, not absent", func(t *testing.T) {
+		fake := mastodontest.NewServer(t)
+		c, cred := publisher(t, fake, mastodon.Options{})
+		p := network.Post{Text: "Lost in the crowd", CreatedAt: time.Now()}
+		for i := range 401 {
+			if _, err := c.Publish(ctx, fake.Instance(), cred, network.Post{Text: fmt.Sprintf("crowd %d", i), CreatedAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, ok, err := c.FindPublished(ctx, fake.Instance(), cred, p, p.CreatedAt)
+		if ok || err == nil || network.ClassOf(err) != network.ClassTransient || !strings.Contains(err.Error(), "cannot tell") {
+			t.Fatalf("FindPublished = %v, %v; want an error saying Herald cannot tell", ok, err)
 		}
 	})
 
