@@ -104,7 +104,7 @@ test-frontend: npm bindings
 
 test-go: frontend/dist/index.html
 	go test -race -count=1 ./...
-	go test -tags chaos -count=1 -v -run TestKilled ./test/chaos/ 2>&1 | grep -E '^(---|ok|FAIL|PASS)|targets:|failed:|exists|ended as'
+	go test -tags chaos -count=1 -v -run TestKilled ./test/chaos/ 2>&1 | grep -E '^(---|ok|FAIL|PASS)|targets:|failed:|exists|ended as|seed '
 
 ## test-peers: network clients against real servers (GoToSocial)
 test-peers: $(GTS) frontend/dist/index.html
