@@ -30,6 +30,7 @@ import {
   at,
   byTestId,
   launchBrowser,
+  missingEnv,
   screenshot,
   screenshotOnFailure,
   WAIT,
@@ -47,16 +48,14 @@ function skipReason() {
   if (!phase) {
     return 'HERALD_E2E_PHASE is not set; the Go harness runs this file with a GoToSocial server';
   }
-  const missing = [
+  const missing = missingEnv([
     ['HERALD_E2E_URL', appUrl],
     ['HERALD_E2E_GTS_URL', gtsUrl],
     ['HERALD_E2E_GTS_EMAIL', gtsEmail],
     ['HERALD_E2E_GTS_PASSWORD', gtsPassword],
     ['HERALD_E2E_BROWSER_LOG', browserLog],
     ...(phase === 'reconnect' ? [['HERALD_E2E_CHANNEL_ID', keptChannelId]] : []),
-  ]
-    .filter(([, value]) => !value)
-    .map(([name]) => name);
+  ]);
   // Set up by the harness but incomplete: fail loudly rather than skip.
   assert.deepEqual(missing, [], `HERALD_E2E_PHASE=${phase} needs ${missing.join(', ')}`);
   assert.ok(['connect', 'reconnect'].includes(phase), `HERALD_E2E_PHASE must be connect or reconnect, not ${phase}`);

@@ -22,6 +22,12 @@ export const at = (route) => {
   return url.toString();
 };
 
+/**
+ * The names of the [name, value] pairs whose value is empty: what a script
+ * needs from its harness and did not get.
+ */
+export const missingEnv = (pairs) => pairs.filter(([, value]) => !value).map(([name]) => name);
+
 /** A CSS selector for a data-testid. */
 export const byTestId = (id) => `[data-testid="${id}"]`;
 

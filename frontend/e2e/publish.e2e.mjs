@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { appUrl, artifactsDir, at, byTestId, launchBrowser, screenshot, screenshotOnFailure, WAIT, waitForBackend } from './lib.mjs';
+import { appUrl, artifactsDir, at, byTestId, launchBrowser, missingEnv, screenshot, screenshotOnFailure, WAIT, waitForBackend } from './lib.mjs';
 
 const enabled = process.env.HERALD_E2E_PUBLISH ?? '';
 const channelId = process.env.HERALD_E2E_CHANNEL_ID ?? '';
@@ -31,15 +31,13 @@ function skipReason() {
   if (!enabled) {
     return 'HERALD_E2E_PUBLISH is not set; the Go harness runs this file with a GoToSocial server';
   }
-  const missing = [
+  const missing = missingEnv([
     ['HERALD_E2E_URL', appUrl],
     ['HERALD_E2E_CHANNEL_ID', channelId],
     ['HERALD_E2E_TEXT', text],
     ['HERALD_E2E_IMAGE', image],
     ['HERALD_E2E_ALT', alt],
-  ]
-    .filter(([, value]) => !value)
-    .map(([name]) => name);
+  ]);
   // Set up by the harness but incomplete: fail loudly rather than skip.
   assert.deepEqual(missing, [], `HERALD_E2E_PUBLISH needs ${missing.join(', ')}`);
   assert.ok(path.isAbsolute(image), `HERALD_E2E_IMAGE must be an absolute path, not ${image}`);

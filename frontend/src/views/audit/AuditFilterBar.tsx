@@ -1,7 +1,7 @@
 import '@mantine/dates/styles.css';
 
 import { Button, Group, Select, TextInput } from '@mantine/core';
-import { DateInput } from '@mantine/dates';
+import { DateInput, type DateInputProps } from '@mantine/dates';
 import { IconCalendar, IconFilterOff, IconSearch } from '@tabler/icons-react';
 import type { ChannelView, TeamView } from '../../api/types';
 import { channelLabel } from '../channels/channelText';
@@ -18,6 +18,25 @@ interface AuditFilterBarProps {
   onChange: (filters: AuditFilters) => void;
   channels: ChannelView[];
   teams: TeamView[];
+}
+
+type DayInputProps = Pick<DateInputProps, 'label' | 'value' | 'onChange' | 'minDate' | 'maxDate'> & { testId: string };
+
+/** One end of the day range: typed ("3 Mar 2026") or picked, clearable. */
+function DayInput({ testId, ...props }: DayInputProps) {
+  return (
+    <DateInput
+      {...props}
+      placeholder="Any day"
+      valueFormat="D MMM YYYY"
+      dateParser={parseDay}
+      leftSection={<IconCalendar size={15} aria-hidden />}
+      clearable
+      w={165}
+      popoverProps={{ withinPortal: false }}
+      data-testid={testId}
+    />
+  );
 }
 
 /** Search, days, actor, event kind, channel and team over the audit log. */
@@ -49,37 +68,23 @@ export function AuditFilterBar({ value, onChange, channels, teams }: AuditFilter
         w={200}
         data-testid="audit-filter-text"
       />
-      <DateInput
+      <DayInput
         label="From"
-        placeholder="Any day"
         value={value.from}
         onChange={(from) => {
           set({ from });
         }}
         maxDate={value.to ?? undefined}
-        valueFormat="D MMM YYYY"
-        dateParser={parseDay}
-        leftSection={<IconCalendar size={15} aria-hidden />}
-        clearable
-        w={165}
-        popoverProps={{ withinPortal: false }}
-        data-testid="audit-filter-from"
+        testId="audit-filter-from"
       />
-      <DateInput
+      <DayInput
         label="To"
-        placeholder="Any day"
         value={value.to}
         onChange={(to) => {
           set({ to });
         }}
         minDate={value.from ?? undefined}
-        valueFormat="D MMM YYYY"
-        dateParser={parseDay}
-        leftSection={<IconCalendar size={15} aria-hidden />}
-        clearable
-        w={165}
-        popoverProps={{ withinPortal: false }}
-        data-testid="audit-filter-to"
+        testId="audit-filter-to"
       />
       <Select
         label="Who"
