@@ -64,9 +64,13 @@ type Channel struct {
 	LastCheckClass   string
 	LastCheckMessage string
 	RemovedAt        *time.Time
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	Teams            []Team `gorm:"many2many:channel_teams"`
+	// RateLimitedUntil: the network asked for no requests before then.
+	RateLimitedUntil *time.Time
+	// CredentialGeneration grows with every reconnect and token rotation.
+	CredentialGeneration int64
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	Teams                []Team `gorm:"many2many:channel_teams"`
 }
 
 // LastAuthorizedAt is when the user last signed in for this channel.
@@ -203,9 +207,14 @@ type PostTarget struct {
 	HandoffID      string
 	VerifiedAt     *time.Time
 	SlotQueued     bool
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	Media          []TargetMedia `gorm:"foreignKey:TargetID"`
+	// Version grows with every transition; a writer moves the target only
+	// from the version it read (see store.Targets).
+	Version int
+	// Tries is how many attempts counted against the retry budget.
+	Tries     int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Media     []TargetMedia `gorm:"foreignKey:TargetID"`
 }
 
 func (PostTarget) TableName() string { return "post_targets" }
@@ -262,6 +271,9 @@ type Attempt struct {
 	ErrorClass   string
 	ErrorMessage string
 	RemoteID     string
+	// Fingerprint identifies what this attempt sent (text as sent, media,
+	// position in a thread), for reconciliation.
+	Fingerprint string
 }
 
 func (Attempt) TableName() string { return "attempts" }
