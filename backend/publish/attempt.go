@@ -47,13 +47,41 @@ func (e *Engine) attempt(ctx context.Context, c store.Claimed, ch model.Channel,
 	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer rcancel()
 	entry := e.auditEntry(c, ch, o)
-	err := e.writes.do(rctx, func(tx *gorm.DB) error { return e.targets.FinishIn(rctx, tx, c, e.token, o, entry) })
-	if err != nil {
-		e.d.Log.Error("record attempt outcome", "target_id", c.Target.ID, "err", err)
+	if err := e.record(rctx, c, o, entry); err != nil {
 		return o
+	}
+	if o.Status == model.TargetPublished {
+		// The channel works: nothing of it should sit in a long backoff.
+		if n, err := e.targets.BringForward(rctx, c.Target.ChannelID, e.d.Clock.Now()); err != nil {
+			e.d.Log.Warn("bring retries forward", "channel_id", c.Target.ChannelID, "err", err)
+		} else if n > 0 {
+			e.Wake()
+		}
 	}
 	e.announce(rctx, c, ch, o)
 	return o
+}
+
+// record writes an attempt's outcome, retrying a database that refused the
+// write. If it never takes, the target is abandoned to reconciliation (as
+// after a stop) rather than left "publishing" until Herald restarts.
+func (e *Engine) record(ctx context.Context, c store.Claimed, o store.Outcome, entry *model.AuditEntry) error {
+	var err error
+	for i, wait := 0, 100*time.Millisecond; i < 5; i, wait = i+1, wait*2 {
+		if err = e.writes.do(ctx, func(tx *gorm.DB) error { return e.targets.FinishIn(ctx, tx, c, e.token, o, entry) }); err == nil || errors.Is(err, store.ErrNotClaimed) {
+			return err
+		}
+		e.d.Log.Warn("record attempt outcome; trying again", "target_id", c.Target.ID, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
+	e.d.Log.Error("record attempt outcome", "target_id", c.Target.ID, "err", err)
+	if aerr := e.targets.Abandon(ctx, c, e.token, e.d.Clock.Now().Add(e.d.Policy.RetryBase)); aerr != nil {
+		e.d.Log.Error("hand an unrecorded attempt to reconciliation", "target_id", c.Target.ID, "err", aerr)
+	}
+	return err
 }
 
 // try makes the network calls of one attempt and says how it ended, and
@@ -116,7 +144,6 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel
 		}
 	}
 
-	final := c.Target.AttemptCount > e.d.Policy.MaxAttempts
 	if c.Target.Reconcile {
 		if rec, ok := n.(network.Reconciler); ok {
 			since := c.Target.CreatedAt
@@ -141,10 +168,13 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel
 			}
 		}
 	}
-	if final {
-		msg := fmt.Sprintf("Not published after %d attempts; Herald checked that it is not on the channel. Try again later.", c.Target.AttemptCount-1)
+	if end, closed := e.windowClosed(c); closed && retrying(c.Target) {
+		// Known not to be on the channel (checked above, or never sent):
+		// past its window, it is not published late.
+		msg := fmt.Sprintf("Not published: it could not go out before its window closed at %s (last problem: %s). Herald checked that it is not on the channel.",
+			end.UTC().Format(time.RFC3339), orDefault(c.Target.ErrorMessage, "a network error"))
 		if len(items) > 0 {
-			msg = fmt.Sprintf("Only %d of %d parts were published after %d attempts; retry to publish the rest.", len(items), post.Items(), c.Target.AttemptCount-1)
+			msg = fmt.Sprintf("Only %d of %d parts were published before its window closed at %s; retry to publish the rest.", len(items), post.Items(), end.UTC().Format(time.RFC3339))
 		}
 		o := e.failNow("transient", msg)
 		o.Items = items
@@ -194,34 +224,66 @@ func (e *Engine) classify(ctx context.Context, c store.Claimed, ch model.Channel
 		o.Status = model.TargetFailed
 		return o
 	case network.ClassRateLimited:
-		o.Status = model.TargetScheduled
-		o.NextAttemptAt = e.d.Clock.Now().Add(15 * time.Minute)
+		// The whole channel waits until the reset (every target, every kind
+		// of request), and the wait survives a restart. It costs no try.
+		until := e.d.Clock.Now().Add(15 * time.Minute)
 		if at, ok := network.RetryAfter(err); ok {
-			o.NextAttemptAt = at
+			until = at
 		}
-		o.Message = fmt.Sprintf("%s is limiting requests; Herald will try again at %s.", ch.Network, o.NextAttemptAt.UTC().Format(time.RFC3339))
+		if perr := e.limits.Park(context.WithoutCancel(ctx), ch.ID, until); perr != nil {
+			e.d.Log.Error("park a rate-limited channel", "channel_id", ch.ID, "err", perr)
+		}
+		o.Status = model.TargetScheduled
+		o.NextAttemptAt = until
+		o.Message = fmt.Sprintf("%s is limiting requests; Herald will try again at %s.", ch.Network, until.UTC().Format(time.RFC3339))
 		return o
 	}
 	// Transient, or unclassified (a keyring blip): retry with backoff. An
-	// attempt that may have reached the network is reconciled first.
+	// attempt that may have reached the network is reconciled first, and
+	// costs no try: only a failure known not to have been sent does.
 	if sent {
 		o.Attempt = model.OutcomeUnknown
 		o.Reconcile = true
+	} else {
+		o.CountsTry = true
 	}
-	if c.Target.AttemptCount >= e.d.Policy.MaxAttempts && !o.Reconcile && !c.Target.Reconcile {
+	if end, closed := e.windowClosed(c); closed && !o.Reconcile && !c.Target.Reconcile {
+		// Failing for transient reasons only ends the post when its window
+		// closes, never after a count of attempts.
 		o.Status = model.TargetFailed
-		o.Message = fmt.Sprintf("Gave up after %d attempts: %s", c.Target.AttemptCount, msg)
+		o.Message = fmt.Sprintf("Not published: it could not go out before its window closed at %s (last problem: %s). Herald checked that it is not on the channel.",
+			end.UTC().Format(time.RFC3339), msg)
 		return o
 	}
-	// Past the limit with an unknown outcome, one more attempt only looks
+	// Past its window with an unknown outcome, the next attempt only looks
 	// at the channel (see try): Herald never gives up on a post that may
 	// exist without finding out.
 	o.Status = model.TargetScheduled
-	o.NextAttemptAt = e.d.Clock.Now().Add(e.backoff(c.Target.AttemptCount))
+	o.NextAttemptAt = e.d.Clock.Now().Add(e.backoff(c.Target.Tries + 1))
 	if ne != nil && !ne.ResetAt.IsZero() && ne.ResetAt.After(o.NextAttemptAt) {
 		o.NextAttemptAt = ne.ResetAt
 	}
 	return o
+}
+
+// windowClosed says when a target's window to be published ends — its
+// due time plus the post's grace window — and whether that has passed.
+func (e *Engine) windowClosed(c store.Claimed) (time.Time, bool) {
+	if c.Target.DueAt == nil {
+		return time.Time{}, false
+	}
+	grace := time.Duration(c.Post.GraceMinutes) * time.Minute
+	if grace <= 0 {
+		grace = time.Hour
+	}
+	end := c.Target.DueAt.Add(grace)
+	return end, e.d.Clock.Now().After(end)
+}
+
+// retrying: the target failed before (it is not a first attempt the user
+// or a reconnect asked for).
+func retrying(t model.PostTarget) bool {
+	return t.ErrorClass == string(network.ClassTransient) || t.ErrorClass == string(network.ClassRateLimited)
 }
 
 // backoff is exponential from RetryBase, capped at RetryCap.

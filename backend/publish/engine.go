@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -68,8 +69,6 @@ type Policy struct {
 	Stagger time.Duration
 	// RetryBase and RetryCap bound the exponential backoff.
 	RetryBase, RetryCap time.Duration
-	// MaxAttempts ends retrying transient failures.
-	MaxAttempts int
 	// AttemptTimeout bounds one attempt's network work.
 	AttemptTimeout time.Duration
 	// Batch is how many targets one claim takes.
@@ -81,13 +80,14 @@ type Policy struct {
 // DefaultPolicy is what Herald ships with.
 func DefaultPolicy() Policy {
 	return Policy{Tolerance: 2 * time.Minute, Stagger: 3 * time.Minute, RetryBase: 30 * time.Second, RetryCap: 30 * time.Minute,
-		MaxAttempts: 10, AttemptTimeout: 2 * time.Minute, Batch: 100, Workers: 64}
+		AttemptTimeout: 2 * time.Minute, Batch: 100, Workers: 64}
 }
 
 // Engine publishes due targets.
 type Engine struct {
 	d       Deps
 	targets *store.Targets
+	limits  *store.RateLimits
 	audit   *store.Audit
 	token   string
 	paused  atomic.Bool
@@ -108,11 +108,13 @@ func New(d Deps) *Engine {
 	now := d.Clock.Now
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	return &Engine{d: d, targets: store.NewTargets(d.DB, now), audit: store.NewAudit(d.DB, now),
+	return &Engine{d: d, targets: store.NewTargets(d.DB, now), limits: store.NewRateLimits(d.DB, now), audit: store.NewAudit(d.DB, now),
 		token: hex.EncodeToString(b), wake: make(chan struct{}, 1), locks: map[int64]*sync.Mutex{}, writes: &groupCommit{db: d.DB}}
 }
 
-// SetPaused pauses or resumes publishing at once; in-flight attempts finish.
+// SetPaused pauses or resumes publishing at once. An attempt already
+// sending finishes; targets claimed but not yet sent go back to the
+// schedule untouched.
 func (e *Engine) SetPaused(p bool) {
 	e.paused.Store(p)
 	if !p {
@@ -259,11 +261,42 @@ func (d *dispatcher) drain(id int64, q *channelQueue) {
 		c := q.items[0]
 		q.items = q.items[1:]
 		d.mu.Unlock()
+		// Checked before each attempt, not once per batch: a pause or a
+		// 429 that arrived while this target waited its turn must stop it
+		// before anything is sent.
+		if d.e.release(d.ctx, c) {
+			continue
+		}
 		o := d.e.attempt(d.ctx, c, ch, err)
 		if o.Status == model.TargetBlocked {
 			ch, err = d.e.d.Channels.Get(d.ctx, id) // it may have just been disconnected
 		}
 	}
+}
+
+// release gives a claimed target back to the schedule, unsent, when
+// publishing is paused or its channel must wait out a rate limit.
+func (e *Engine) release(ctx context.Context, c store.Claimed) bool {
+	next, msg := time.Time{}, ""
+	if e.paused.Load() {
+		next = c.Target.NextAttemptAt.UTC()
+		if c.Target.NextAttemptAt == nil {
+			next = e.d.Clock.Now()
+		}
+	} else {
+		until, err := e.limits.Until(ctx, c.Target.ChannelID)
+		if err != nil || until.IsZero() {
+			return false
+		}
+		next, msg = until, fmt.Sprintf("The network asked Herald to wait; it will try again at %s.", until.UTC().Format(time.RFC3339))
+	}
+	wctx := context.WithoutCancel(ctx)
+	if err := e.writes.do(wctx, func(tx *gorm.DB) error { return e.targets.WithTx(tx).Release(wctx, c, e.token, next, msg) }); err != nil {
+		e.d.Log.Error("give a claimed target back to the schedule", "target_id", c.Target.ID, "err", err)
+		return false
+	}
+	e.d.Emitter.Emit(events.PostsChanged, c.Post.ID)
+	return true
 }
 
 func (e *Engine) channelLock(id int64) *sync.Mutex {
@@ -275,4 +308,26 @@ func (e *Engine) channelLock(id int64) *sync.Mutex {
 		e.locks[id] = l
 	}
 	return l
+}
+
+// parked says whether channel id must not be sent requests now (a 429's
+// reset has not come yet). Every kind of request asks first.
+func (e *Engine) parked(ctx context.Context, id int64) bool {
+	until, err := e.limits.Until(ctx, id)
+	return err == nil && !until.IsZero()
+}
+
+// noteRateLimit parks a channel whose answer was a 429, whatever the
+// request was.
+func (e *Engine) noteRateLimit(ctx context.Context, id int64, err error) {
+	if network.ClassOf(err) != network.ClassRateLimited {
+		return
+	}
+	until := e.d.Clock.Now().Add(15 * time.Minute)
+	if at, ok := network.RetryAfter(err); ok {
+		until = at
+	}
+	if perr := e.limits.Park(context.WithoutCancel(ctx), id, until); perr != nil {
+		e.d.Log.Error("park a rate-limited channel", "channel_id", id, "err", perr)
+	}
 }

@@ -39,6 +39,7 @@ type fakeNet struct {
 	posts   []network.RemotePost
 	script  []step
 	creates int
+	calls   int // every request: publish, find, look up
 	reset   time.Time
 }
 
@@ -59,6 +60,9 @@ func (f *fakeNet) next() step {
 func (f *fakeNet) Publish(_ context.Context, _ string, _ network.Credential, p network.Post) (network.Published, error) {
 	texts := append([]string{p.Text}, p.Thread...)
 	ids := append([]string(nil), p.Done...)
+	f.mu.Lock()
+	f.calls++
+	f.mu.Unlock()
 	for i := len(p.Done); i < len(texts); i++ {
 		f.mu.Lock()
 		s := f.next()
@@ -93,6 +97,7 @@ func (f *fakeNet) Publish(_ context.Context, _ string, _ network.Credential, p n
 func (f *fakeNet) FindPublished(_ context.Context, _ string, _ network.Credential, p network.Post, _ time.Time) (network.Published, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.calls++
 	for _, rp := range f.posts {
 		if rp.Text == p.Text {
 			return network.Published{RemoteID: rp.ID, URL: "https://fake.example/" + rp.ID, ItemIDs: []string{rp.ID}}, true, nil
@@ -498,22 +503,137 @@ func TestRunPublishesWithinMomentsOfTheDueTime(t *testing.T) {
 	<-done
 }
 
-func TestGivingUpOnAnUnknownOutcomeChecksTheChannelFirst(t *testing.T) {
+func TestAnUnknownOutcomeIsCheckedNotCountedAndNotRepublished(t *testing.T) {
 	r := newRig(t)
-	r.e.d.Policy.MaxAttempts = 2
 	r.net.script = []step{transient, lostAnswer}
 	tg := r.schedule(t, "lost at the end", t0, model.MissedPublishLate)
 	got := r.runUntil(t, tg.ID)
 	if got.Status != model.TargetPublished || r.net.count("lost at the end") != 1 {
 		t.Fatalf("final = %+v; on the network %d times", got, r.net.count("lost at the end"))
 	}
-	r2 := newRig(t)
-	r2.e.d.Policy.MaxAttempts = 2
-	r2.net.script = []step{transient, transient, transient}
-	tg2 := r2.schedule(t, "never", t0, model.MissedPublishLate)
-	got2 := r2.runUntil(t, tg2.ID)
-	if got2.Status != model.TargetFailed || !strings.Contains(got2.ErrorMessage, "Gave up after 2 attempts") {
-		t.Fatalf("final = %+v", got2)
+	// One failure known not to be sent counts; the lost answer does not.
+	if got.Tries != 1 {
+		t.Fatalf("tries = %d, want 1", got.Tries)
+	}
+}
+
+func TestTransientFailuresEndAPostOnlyWhenItsWindowCloses(t *testing.T) {
+	r := newRig(t)
+	r.net.script = make([]step, 200)
+	for i := range r.net.script {
+		r.net.script[i] = transient
+	}
+	tg := r.schedule(t, "never", t0, model.MissedPublishLate) // grace: 60 minutes
+	got := r.runUntil(t, tg.ID)
+	if got.Status != model.TargetFailed || !strings.Contains(got.ErrorMessage, "window closed") || !strings.Contains(got.ErrorMessage, "not on the channel") {
+		t.Fatalf("final = %+v", got)
+	}
+	if now := r.clock.Now(); now.Before(t0.Add(time.Hour)) {
+		t.Fatalf("failed at %s, before its window closed at %s", now, t0.Add(time.Hour))
+	}
+	if got.AttemptCount < 5 || r.net.count("never") != 0 {
+		t.Fatalf("attempts = %d, on the network %d times", got.AttemptCount, r.net.count("never"))
+	}
+}
+
+func TestARateLimitParksTheWholeChannelAcrossARestart(t *testing.T) {
+	r := newRig(t)
+	r.net.reset = t0.Add(10 * time.Minute)
+	r.net.script = []step{rateLimited}
+	a := r.schedule(t, "first", t0, model.MissedPublishLate)
+	b := r.schedule(t, "second", t0, model.MissedPublishLate)
+	r.e.Tick(context.Background())
+	if r.net.calls != 1 {
+		t.Fatalf("the network was asked %d times inside the window, want 1", r.net.calls)
+	}
+	for _, id := range []int64{a.ID, b.ID} {
+		got := r.target(t, id)
+		if got.Status != model.TargetScheduled || got.Tries != 0 {
+			t.Fatalf("target %d = %+v", id, got)
+		}
+	}
+	// A new engine (a restart) on the same database still waits.
+	r.e = New(r.e.d)
+	r.clock.Advance(5 * time.Minute)
+	r.e.Tick(context.Background())
+	if r.net.calls != 1 {
+		t.Fatalf("the network was asked %d times inside the window after a restart", r.net.calls)
+	}
+	r.clock.Advance(5*time.Minute + time.Second)
+	r.e.Tick(context.Background())
+	if r.target(t, a.ID).Status != model.TargetPublished || r.target(t, b.ID).Status != model.TargetPublished {
+		t.Fatalf("after the reset: %+v / %+v", r.target(t, a.ID), r.target(t, b.ID))
+	}
+}
+
+func TestASuccessBringsTheChannelsBackedOffPostsForward(t *testing.T) {
+	r := newRig(t)
+	waiting := r.schedule(t, "waiting", t0.Add(-10*time.Minute), model.MissedPublishLate)
+	later := t0.Add(25 * time.Minute)
+	if err := r.g.Model(&model.PostTarget{}).Where("id = ?", waiting.ID).Updates(map[string]any{"error_class": "transient", "next_attempt_at": later, "tries": 6}).Error; err != nil {
+		t.Fatal(err)
+	}
+	r.schedule(t, "now", t0, model.MissedPublishLate)
+	r.e.Tick(context.Background())
+	got := r.target(t, waiting.ID)
+	if got.NextAttemptAt == nil || got.NextAttemptAt.After(t0) {
+		t.Fatalf("the backed-off post still waits until %v", got.NextAttemptAt)
+	}
+	r.e.Tick(context.Background())
+	if r.target(t, waiting.ID).Status != model.TargetPublished {
+		t.Fatalf("waiting = %+v", r.target(t, waiting.ID))
+	}
+}
+
+func TestPausingGivesClaimedButUnsentTargetsBack(t *testing.T) {
+	r := newRig(t)
+	tg := r.schedule(t, "held", t0, model.MissedPublishLate)
+	claimed, err := r.e.targets.ClaimDue(context.Background(), t0, r.e.token, 10)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claimed %d, %v", len(claimed), err)
+	}
+	r.e.SetPaused(true)
+	if !r.e.release(context.Background(), claimed[0]) {
+		t.Fatal("a paused engine sent a claimed target")
+	}
+	got := r.target(t, tg.ID)
+	var attempts int64
+	r.g.Model(&model.Attempt{}).Where("target_id = ?", tg.ID).Count(&attempts)
+	if got.Status != model.TargetScheduled || got.AttemptCount != 0 || attempts != 0 || r.net.calls != 0 {
+		t.Fatalf("target = %+v, attempts = %d, network calls = %d", got, attempts, r.net.calls)
+	}
+	r.e.SetPaused(false)
+	r.e.Tick(context.Background())
+	if r.target(t, tg.ID).Status != model.TargetPublished || r.net.count("held") != 1 {
+		t.Fatalf("after resuming: %+v", r.target(t, tg.ID))
+	}
+}
+
+func TestPostsThatWaitedForAReconnectGoOutAtOnce(t *testing.T) {
+	r := newRig(t)
+	r.net.script = []step{authDead}
+	a := r.schedule(t, "one", t0, model.MissedPublishLate)
+	b := r.schedule(t, "two", t0, model.MissedPublishLate)
+	r.e.Tick(context.Background())
+	if got := r.target(t, a.ID); got.Status != model.TargetBlocked {
+		t.Fatalf("a = %+v", got)
+	}
+	r.clock.Advance(3 * time.Hour) // the user reconnects much later
+	if _, err := r.chs.Transition(context.Background(), r.ch.ID, model.ChannelConnected, "reconnected"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.e.targets.Unblock(context.Background(), r.ch.ID, r.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	r.e.Tick(context.Background())
+	for _, id := range []int64{a.ID, b.ID} {
+		got := r.target(t, id)
+		if got.Status != model.TargetPublished {
+			t.Fatalf("target %d after the reconnect = %+v", id, got)
+		}
+		if got.PublishedAt.After(r.clock.Now()) {
+			t.Fatalf("target %d was staggered to %s", id, got.PublishedAt)
+		}
 	}
 }
 

@@ -60,7 +60,7 @@ func (e *Engine) HandOff(ctx context.Context) {
 
 func (e *Engine) handOffOne(ctx context.Context, r handoffRow) error {
 	ch, err := e.d.Channels.Get(ctx, r.ChannelID)
-	if err != nil || ch.Status == model.ChannelDisconnected || ch.RemovedAt != nil {
+	if err != nil || ch.Status == model.ChannelDisconnected || ch.RemovedAt != nil || e.parked(ctx, ch.ID) {
 		return err
 	}
 	n, _ := e.d.Networks.Get(ch.Network)
@@ -101,17 +101,42 @@ func (e *Engine) handOffOne(ctx context.Context, r handoffRow) error {
 			return e.setHandoff(ctx, tg, "", handoffPending, "post.handoff_unknown",
 				"The hand-off to the server may have worked; Herald is checking before publishing.")
 		}
+		e.noteRateLimit(ctx, ch.ID, err)
 		e.d.Health.ReportError(context.WithoutCancel(ctx), ch.ID, err)
 		return err // Herald publishes it itself at its time
 	}
-	return e.setHandoff(ctx, tg, "", sch.ID, "post.handed_off",
+	err = e.setHandoff(ctx, tg, "", sch.ID, "post.handed_off",
 		fmt.Sprintf("Handed off to %s's own scheduler for %s", ch.Network, r.DueAt.UTC().Format(time.RFC3339)))
+	if errors.Is(err, errHandoffLost) {
+		// The user moved the post (publish now, edit, unschedule) while it
+		// was being handed off: the server's copy must not fire as well.
+		return e.withdraw(ctx, ns, ch, cred, tg.ID, sch.ID)
+	}
+	return err
+}
+
+// errHandoffLost: the target moved while its hand-off was under way.
+var errHandoffLost = errors.New("the post changed while it was being handed off")
+
+// withdraw deletes a copy at the network's scheduler that Herald no
+// longer stands behind.
+func (e *Engine) withdraw(ctx context.Context, ns network.NativeScheduler, ch model.Channel, cred network.Credential, targetID int64, id string) error {
+	if err := ns.CancelScheduled(ctx, ch.Instance, cred, id); err != nil {
+		var ne *network.Error
+		if !errors.As(err, &ne) || ne.Code != "not_found" {
+			e.d.Log.Error("a post changed while being handed off, and its copy on the server could not be withdrawn", "target_id", targetID, "err", err)
+			return fmt.Errorf("withdraw the hand-off of target %d from %s: %w", targetID, ch.Network, err)
+		}
+	}
+	e.d.Log.Info("withdrew a hand-off that lost a race with a change to the post", "target_id", targetID)
+	return nil
 }
 
 // resolvePending looks for a hand-off whose answer was lost.
 func (e *Engine) resolvePending(ctx context.Context, ns network.NativeScheduler, ch model.Channel, cred network.Credential, tg model.PostTarget, post network.Post) error {
 	list, err := ns.ListScheduled(ctx, ch.Instance, cred)
 	if err != nil {
+		e.noteRateLimit(ctx, ch.ID, err)
 		return err
 	}
 	for _, s := range list {
@@ -127,12 +152,15 @@ func sameText(a, b string) bool {
 	return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
 }
 
+// setHandoff moves the hand-off mark; errHandoffLost if the target moved.
 func (e *Engine) setHandoff(ctx context.Context, tg model.PostTarget, from, to, event, summary string) error {
 	return e.d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&model.PostTarget{}).Where("id = ? AND status = 'scheduled' AND handoff_id = ?", tg.ID, from).
-			Updates(map[string]any{"handoff_id": to, "updated_at": e.d.Clock.Now().UTC()})
-		if res.Error != nil || res.RowsAffected == 0 {
-			return res.Error
+		moved, err := e.targets.WithTx(tx).SetHandoff(ctx, tg.ID, from, to)
+		if err != nil {
+			return err
+		}
+		if !moved {
+			return errHandoffLost
 		}
 		return e.auditTarget(ctx, tx, tg, event, summary)
 	})
@@ -160,7 +188,7 @@ func (e *Engine) CheckHandoffs(ctx context.Context) {
 
 func (e *Engine) checkHandoff(ctx context.Context, tg model.PostTarget) error {
 	ch, err := e.d.Channels.Get(ctx, tg.ChannelID)
-	if err != nil {
+	if err != nil || e.parked(ctx, ch.ID) {
 		return err
 	}
 	n, _ := e.d.Networks.Get(ch.Network)
@@ -179,6 +207,7 @@ func (e *Engine) checkHandoff(ctx context.Context, tg model.PostTarget) error {
 	}
 	found, ok, err := rec.FindPublished(ctx, ch.Instance, cred, post, tg.DueAt.Add(-5*time.Minute))
 	if err != nil {
+		e.noteRateLimit(ctx, ch.ID, err)
 		return err
 	}
 	now := e.d.Clock.Now().UTC()
@@ -188,6 +217,7 @@ func (e *Engine) checkHandoff(ctx context.Context, tg model.PostTarget) error {
 	}
 	list, err := ns.ListScheduled(ctx, ch.Instance, cred)
 	if err != nil {
+		e.noteRateLimit(ctx, ch.ID, err)
 		return err
 	}
 	for _, s := range list {
@@ -204,26 +234,13 @@ func (e *Engine) checkHandoff(ctx context.Context, tg model.PostTarget) error {
 
 // closeHandoff records the end of a handed-off target as an attempt.
 func (e *Engine) closeHandoff(ctx context.Context, tg model.PostTarget, status model.TargetStatus, outcome model.AttemptOutcome, found network.Published, class, message, event string) error {
-	now := e.d.Clock.Now().UTC()
 	return e.d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		updates := map[string]any{"status": status, "error_class": class, "error_message": message, "next_attempt_at": nil,
-			"attempt_count": gorm.Expr("attempt_count + 1"), "updated_at": now}
-		if status == model.TargetPublished {
-			items, _ := json.Marshal(found.ItemIDs)
-			updates["remote_id"], updates["remote_url"], updates["published_at"], updates["item_ids"] = found.RemoteID, found.URL, now, string(items)
-		}
-		res := tx.Model(&model.PostTarget{}).Where("id = ? AND status = 'scheduled' AND handoff_id = ?", tg.ID, tg.HandoffID).Updates(updates)
-		if res.Error != nil || res.RowsAffected == 0 {
-			return res.Error
-		}
-		if err := tx.Create(&model.Attempt{TargetID: tg.ID, Number: tg.AttemptCount + 1, StartedAt: now, FinishedAt: &now, Outcome: outcome,
-			ErrorClass: class, ErrorMessage: message, RemoteID: found.RemoteID}).Error; err != nil {
+		moved, err := e.targets.WithTx(tx).CloseHandoff(ctx, tg, store.HandoffEnd{Status: status, Outcome: outcome, RemoteID: found.RemoteID,
+			URL: found.URL, Items: found.ItemIDs, Class: class, Message: message})
+		if err != nil || !moved {
 			return err
 		}
-		if err := e.auditTarget(ctx, tx, tg, event, message); err != nil {
-			return err
-		}
-		return store.RefreshPostStatus(ctx, tx, tg.PostID, now)
+		return e.auditTarget(ctx, tx, tg, event, message)
 	})
 }
 
@@ -253,10 +270,15 @@ func (e *Engine) CancelHandoff(ctx context.Context, tg model.PostTarget) error {
 	if err := ns.CancelScheduled(ctx, ch.Instance, cred, tg.HandoffID); err != nil {
 		var ne *network.Error
 		if !errors.As(err, &ne) || ne.Code != "not_found" {
+			e.noteRateLimit(ctx, ch.ID, err)
 			return fmt.Errorf("take the post back from %s's scheduler: %w", ch.Network, err)
 		}
 	}
-	return e.setHandoff(ctx, tg, tg.HandoffID, "", "post.handoff_cancelled", "Took the post back from "+ch.Network+"'s scheduler")
+	err = e.setHandoff(ctx, tg, tg.HandoffID, "", "post.handoff_cancelled", "Took the post back from "+ch.Network+"'s scheduler")
+	if errors.Is(err, errHandoffLost) {
+		return nil // already moved on (taken back or closed) by another path
+	}
+	return err
 }
 
 func (e *Engine) auditTarget(ctx context.Context, tx *gorm.DB, tg model.PostTarget, event, summary string) error {

@@ -49,15 +49,15 @@ func (e *Engine) applyMissed(ctx context.Context) error {
 		was := r.DueAt.UTC().Format("Mon 2 Jan 15:04 MST")
 		switch {
 		case r.MissedPolicy == model.MissedAsk:
-			err = e.missedUpdate(ctx, r, map[string]any{"status": model.TargetBlocked, "error_class": "missed", "next_attempt_at": nil,
-				"error_message": fmt.Sprintf("Herald could not publish this at %s (it was not running). Publish it now, pick a new time, or skip it.", was)},
+			err = e.missedUpdate(ctx, r, store.MissedChange{Status: model.TargetBlocked, Class: "missed",
+				Message: fmt.Sprintf("Herald could not publish this at %s (it was not running). Publish it now, pick a new time, or skip it.", was)},
 				"post.needs_decision", "is waiting for your decision after missing its time")
 			asked = append(asked, r)
 		case r.MissedPolicy == model.MissedPublishLate && late <= time.Duration(r.GraceMinutes)*time.Minute:
 			at := now.Add(time.Duration(caughtUp[r.ChannelID]) * e.d.Policy.Stagger)
 			caughtUp[r.ChannelID]++
-			err = e.missedUpdate(ctx, r, map[string]any{"next_attempt_at": at, "error_class": "missed_late",
-				"error_message": fmt.Sprintf("Publishing late: it was due at %s while Herald was not running (within its %d-minute grace window).", was, r.GraceMinutes)},
+			err = e.missedUpdate(ctx, r, store.MissedChange{Status: model.TargetScheduled, NextAttemptAt: &at, Class: "missed_late",
+				Message: fmt.Sprintf("Publishing late: it was due at %s while Herald was not running (within its %d-minute grace window).", was, r.GraceMinutes)},
 				"post.late", fmt.Sprintf("will be published late, at %s", at.Format(time.RFC3339)))
 		default:
 			err = e.skipOrRequeue(ctx, r, was, late)
@@ -85,8 +85,8 @@ func (e *Engine) skipOrRequeue(ctx context.Context, r missedRow, was string, lat
 			return err
 		}
 		if at, ok := queue.NextFree(slots, taken, now); ok {
-			return e.missedUpdate(ctx, r, map[string]any{"due_at": at, "next_attempt_at": at, "error_class": "",
-				"error_message": fmt.Sprintf("Moved to the next free slot: it was due at %s while Herald was not running.", was)},
+			return e.missedUpdate(ctx, r, store.MissedChange{Status: model.TargetScheduled, DueAt: &at, NextAttemptAt: &at,
+				Message: fmt.Sprintf("Moved to the next free slot: it was due at %s while Herald was not running.", was)},
 				"post.rescheduled", fmt.Sprintf("moved to the next free slot, %s, after missing its time", at.Format(time.RFC3339)))
 		}
 	}
@@ -94,20 +94,19 @@ func (e *Engine) skipOrRequeue(ctx context.Context, r missedRow, was string, lat
 	if r.MissedPolicy == model.MissedPublishLate {
 		why = fmt.Sprintf("%s late is past its %d-minute grace window", late.Round(time.Minute), r.GraceMinutes)
 	}
-	return e.missedUpdate(ctx, r, map[string]any{"status": model.TargetSkipped, "error_class": "missed_window", "next_attempt_at": nil,
-		"error_message": fmt.Sprintf("Not published (never attempted): it was due at %s while Herald was not running, and %s. Reschedule it to publish.", was, why)},
+	return e.missedUpdate(ctx, r, store.MissedChange{Status: model.TargetSkipped, Class: "missed_window",
+		Message: fmt.Sprintf("Not published (never attempted): it was due at %s while Herald was not running, and %s. Reschedule it to publish.", was, why)},
 		"post.skipped", "was skipped after missing its time (never attempted)")
 }
 
 // missedUpdate applies one decision with its audit line in a transaction,
 // only if the target is still untouched.
-func (e *Engine) missedUpdate(ctx context.Context, r missedRow, updates map[string]any, event, what string) error {
+func (e *Engine) missedUpdate(ctx context.Context, r missedRow, m store.MissedChange, event, what string) error {
 	now := e.d.Clock.Now().UTC()
-	updates["updated_at"] = now
 	return e.d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&model.PostTarget{}).Where("id = ? AND status = 'scheduled' AND error_class = ''", r.ID).Updates(updates)
-		if res.Error != nil || res.RowsAffected == 0 {
-			return res.Error
+		moved, err := e.targets.WithTx(tx).ApplyMissed(ctx, r.ID, m)
+		if err != nil || !moved {
+			return err
 		}
 		ch, _ := e.d.Channels.Get(ctx, r.ChannelID)
 		details, _ := json.Marshal(map[string]any{"targetId": r.ID, "dueAt": r.DueAt.UTC(), "policy": r.MissedPolicy})

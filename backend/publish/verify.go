@@ -37,7 +37,7 @@ func (e *Engine) Verify(ctx context.Context) {
 
 func (e *Engine) verifyOne(ctx context.Context, tg model.PostTarget) {
 	ch, err := e.d.Channels.Get(ctx, tg.ChannelID)
-	if err != nil || ch.Status == model.ChannelDisconnected {
+	if err != nil || ch.Status == model.ChannelDisconnected || e.parked(ctx, ch.ID) {
 		return
 	}
 	n, _ := e.d.Networks.Get(ch.Network)
@@ -49,23 +49,22 @@ func (e *Engine) verifyOne(ctx context.Context, tg model.PostTarget) {
 	if err != nil {
 		return
 	}
-	updates := map[string]any{}
+	class, message := "", ""
 	if _, err := v.Lookup(ctx, ch.Instance, cred, tg.RemoteID); err != nil {
+		e.noteRateLimit(ctx, ch.ID, err)
 		var ne *network.Error
 		if !errors.As(err, &ne) || ne.Code != "not_found" {
 			return // try again on the next round
 		}
-		updates["error_class"] = "unverified"
-		updates["error_message"] = "Published, but " + label(ch) + " no longer has the post (it may have been deleted there); check it on the network."
+		class = "unverified"
+		message = "Published, but " + label(ch) + " no longer has the post (it may have been deleted there); check it on the network."
 		e.d.Log.Warn("a published post could not be read back", "target_id", tg.ID)
-	} else {
-		updates["verified_at"] = e.d.Clock.Now().UTC()
 	}
-	if err := e.d.DB.WithContext(ctx).Model(&model.PostTarget{}).Where("id = ? AND status = 'published'", tg.ID).Updates(updates).Error; err != nil {
+	if err := e.targets.MarkVerified(ctx, tg.ID, class, message); err != nil {
 		e.d.Log.Error("record verification", "target_id", tg.ID, "err", err)
 		return
 	}
-	if _, flagged := updates["error_class"]; flagged {
+	if class != "" {
 		e.d.Emitter.Emit(events.PostsChanged, tg.PostID)
 	}
 }

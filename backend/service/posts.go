@@ -450,11 +450,12 @@ func (s *Posts) scheduleAt(postID int64, at time.Time, zone, event, when string)
 		if err := tx.Model(&model.Post{}).Where("id = ?", postID).Update("time_zone", zone).Error; err != nil {
 			return err
 		}
-		if err := s.posts.WithTx(tx).ScheduleTargets(ctx, postID, due, false, &at); err != nil {
-			if errors.Is(err, store.ErrNotClaimed) {
-				return &apperr.Error{Code: apperr.CodeConflict, Message: "Part of this post started publishing meanwhile; refresh and try again."}
-			}
-			return err
+		action := store.ActionSchedule
+		if event == "post.publish_now" {
+			action = store.ActionPublishNow
+		}
+		if err := s.posts.WithTx(tx).ScheduleTargets(ctx, postID, due, false, &at, action); err != nil {
+			return s.explain(ctx, err)
 		}
 		return s.auditPost(ctx, tx, postID, event, fmt.Sprintf("Scheduled %s %s", titleOfPost(p), when), map[string]any{"at": at, "zone": zone})
 	})
@@ -541,8 +542,8 @@ func (s *Posts) AddToQueue(postID int64) (PostView, error) {
 		}
 	}
 	err = store.Transaction(ctx, s.db, func(tx *gorm.DB) error {
-		if err := s.posts.WithTx(tx).ScheduleTargets(ctx, postID, due, true, first); err != nil {
-			return err
+		if err := s.posts.WithTx(tx).ScheduleTargets(ctx, postID, due, true, first, store.ActionSchedule); err != nil {
+			return s.explain(ctx, err)
 		}
 		return s.auditPost(ctx, tx, postID, "post.queued", fmt.Sprintf("Queued %s for the next free slots", titleOfPost(p)), nil)
 	})

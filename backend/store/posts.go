@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,16 +65,21 @@ func (p *Posts) Save(ctx context.Context, post *model.Post, targets []model.Post
 	for _, t := range existing {
 		byChannel[t.ChannelID] = t
 	}
+	guard, guardArgs := userGuard(ActionEdit)
 	keep := map[int64]bool{}
 	for i := range targets {
 		t := &targets[i]
 		t.PostID, t.Position, t.UpdatedAt = post.ID, i, now
 		if old, ok := byChannel[t.ChannelID]; ok {
 			t.ID, t.IdempotencyKey, t.CreatedAt = old.ID, old.IdempotencyKey, old.CreatedAt
-			if err := db.Model(&model.PostTarget{}).Where("id = ?", old.ID).Updates(map[string]any{
-				"body": t.Body, "link": t.Link, "thread": t.Thread, "first_comment": t.FirstComment, "options": t.Options,
-				"position": t.Position, "updated_at": now}).Error; err != nil {
-				return fmt.Errorf("update variant: %w", err)
+			res := db.Model(&model.PostTarget{}).Where("id = ? AND version = ? AND "+guard, append([]any{old.ID, old.Version}, guardArgs...)...).
+				Updates(map[string]any{"body": t.Body, "link": t.Link, "thread": t.Thread, "first_comment": t.FirstComment, "options": t.Options,
+					"position": t.Position, "version": gorm.Expr("version + 1"), "updated_at": now})
+			if res.Error != nil {
+				return fmt.Errorf("update variant: %w", res.Error)
+			}
+			if res.RowsAffected == 0 {
+				return refusal(ctx, db, old.ID, ActionEdit)
 			}
 		} else {
 			t.CreatedAt = now
@@ -103,43 +109,74 @@ func (p *Posts) Save(ctx context.Context, post *model.Post, targets []model.Post
 		}
 	}
 	for _, old := range existing {
-		if !keep[old.ChannelID] {
-			if err := db.Delete(&model.PostTarget{}, old.ID).Error; err != nil {
-				return fmt.Errorf("remove variant: %w", err)
-			}
+		if keep[old.ChannelID] {
+			continue
+		}
+		res := db.Where("id = ? AND version = ? AND "+guard, append([]any{old.ID, old.Version}, guardArgs...)...).Delete(&model.PostTarget{})
+		if res.Error != nil {
+			return fmt.Errorf("remove variant: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return refusal(ctx, db, old.ID, ActionEdit)
 		}
 	}
 	return RefreshPostStatus(ctx, db, post.ID, now)
 }
 
-// Delete deletes a post with its targets, media rows and ledger.
+// Delete deletes a post with its targets, media rows and ledger — only if
+// none of its targets is publishing, of unknown outcome or held by a
+// network's scheduler (take it back first).
 func (p *Posts) Delete(ctx context.Context, id int64) error {
-	res := p.db.WithContext(ctx).Delete(&model.Post{}, id)
+	db := p.db.WithContext(ctx)
+	guard, args := userGuard(ActionDelete)
+	res := db.Exec(`DELETE FROM posts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM post_targets WHERE post_id = ? AND NOT (`+guard+`))`,
+		append([]any{id, id}, args...)...)
 	if res.Error != nil {
 		return fmt.Errorf("delete post %d: %w", id, res.Error)
 	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("post %d: %w", id, ErrNotFound)
+	if res.RowsAffected == 1 {
+		return nil
 	}
-	return nil
+	var targets []model.PostTarget
+	if err := db.Where("post_id = ?", id).Find(&targets).Error; err != nil {
+		return fmt.Errorf("read post %d: %w", id, err)
+	}
+	if len(targets) == 0 {
+		var n int64
+		if err := db.Model(&model.Post{}).Where("id = ?", id).Count(&n).Error; err != nil || n == 0 {
+			return fmt.Errorf("post %d: %w", id, ErrNotFound)
+		}
+	}
+	for _, t := range targets {
+		if err := refusalOf(t, ActionDelete); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("post %d changed meanwhile: %w", id, ErrNotClaimed)
 }
 
-// ScheduleTargets sets when each target is due. Only drafts, scheduled,
-// skipped, failed or blocked targets move; claimed and published ones
-// never do.
-func (p *Posts) ScheduleTargets(ctx context.Context, postID int64, due map[int64]time.Time, slotQueued bool, at *time.Time) error {
+// ScheduleTargets sets when each target is due (action is ActionSchedule
+// or ActionPublishNow). A target of unknown outcome keeps its mark: the
+// engine looks at the channel before it publishes anything.
+func (p *Posts) ScheduleTargets(ctx context.Context, postID int64, due map[int64]time.Time, slotQueued bool, at *time.Time, action TargetAction) error {
 	now := p.now().UTC()
 	db := p.db.WithContext(ctx)
-	for targetID, when := range due {
-		w := when.UTC()
-		res := db.Model(&model.PostTarget{}).Where("id = ? AND post_id = ? AND status IN ('draft','scheduled','skipped','failed','blocked','cancelled')", targetID, postID).
+	guard, args := userGuard(action)
+	ids := make([]int64, 0, len(due))
+	for id := range due {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids) // a refusal names the same target every time
+	for _, targetID := range ids {
+		w := due[targetID].UTC()
+		res := db.Model(&model.PostTarget{}).Where("id = ? AND post_id = ? AND "+guard, append([]any{targetID, postID}, args...)...).
 			Updates(map[string]any{"status": model.TargetScheduled, "due_at": w, "next_attempt_at": w, "error_class": "", "error_message": "",
-				"reconcile": false, "slot_queued": slotQueued, "updated_at": now})
+				"slot_queued": slotQueued, "tries": 0, "version": gorm.Expr("version + 1"), "updated_at": now})
 		if res.Error != nil {
 			return fmt.Errorf("schedule target %d: %w", targetID, res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return fmt.Errorf("target %d is publishing or published: %w", targetID, ErrNotClaimed)
+			return refusal(ctx, db, targetID, action)
 		}
 	}
 	if err := db.Model(&model.Post{}).Where("id = ?", postID).Updates(map[string]any{"scheduled_at": at, "updated_at": now}).Error; err != nil {
@@ -148,15 +185,32 @@ func (p *Posts) ScheduleTargets(ctx context.Context, postID int64, due map[int64
 	return RefreshPostStatus(ctx, db, postID, now)
 }
 
-// Unschedule turns a post's scheduled (not yet attempted) targets back
-// into drafts.
+// Unschedule turns a post's waiting targets back into drafts. It refuses
+// as a whole when one of them is publishing, of unknown outcome, handed
+// off or part-published; published targets stay as they are.
 func (p *Posts) Unschedule(ctx context.Context, postID int64) error {
 	now := p.now().UTC()
 	db := p.db.WithContext(ctx)
-	if err := db.Model(&model.PostTarget{}).Where("post_id = ? AND status IN ('scheduled','blocked','skipped','failed')", postID).
-		Updates(map[string]any{"status": model.TargetDraft, "due_at": nil, "next_attempt_at": nil, "error_class": "", "error_message": "",
-			"reconcile": false, "updated_at": now}).Error; err != nil {
-		return fmt.Errorf("unschedule post %d: %w", postID, err)
+	var targets []model.PostTarget
+	if err := db.Where("post_id = ? AND status NOT IN ('draft','published')", postID).Order("id").Find(&targets).Error; err != nil {
+		return fmt.Errorf("read post %d: %w", postID, err)
+	}
+	for _, t := range targets {
+		if err := refusalOf(t, ActionUnschedule); err != nil {
+			return err
+		}
+	}
+	guard, args := userGuard(ActionUnschedule)
+	for _, t := range targets {
+		res := db.Model(&model.PostTarget{}).Where("id = ? AND version = ? AND "+guard, append([]any{t.ID, t.Version}, args...)...).
+			Updates(map[string]any{"status": model.TargetDraft, "due_at": nil, "next_attempt_at": nil, "error_class": "", "error_message": "",
+				"tries": 0, "version": gorm.Expr("version + 1"), "updated_at": now})
+		if res.Error != nil {
+			return fmt.Errorf("unschedule post %d: %w", postID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return refusal(ctx, db, t.ID, ActionUnschedule)
+		}
 	}
 	if err := db.Model(&model.Post{}).Where("id = ?", postID).Updates(map[string]any{"scheduled_at": nil, "updated_at": now}).Error; err != nil {
 		return err

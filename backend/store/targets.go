@@ -45,11 +45,14 @@ func (t *Targets) ClaimDue(ctx context.Context, now time.Time, token string, lim
 	var out []Claimed
 	err := t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var ids []int64
-		err := tx.Raw(`UPDATE post_targets SET status = 'claimed', claim_token = ?, claimed_at = ?,
+		// A channel the network asked to wait (429) is not touched until then.
+		err := tx.Raw(`UPDATE post_targets SET status = 'claimed', claim_token = ?, claimed_at = ?, version = version + 1,
 			attempt_count = attempt_count + 1, first_attempt_at = coalesce(first_attempt_at, ?), updated_at = ?
 			WHERE id IN (SELECT id FROM post_targets WHERE status = 'scheduled' AND handoff_id = ''
-			             AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)
-			RETURNING id`, token, now, now, now, now, limit).Scan(&ids).Error
+			             AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?
+			             AND channel_id NOT IN (SELECT id FROM channels WHERE rate_limited_until > ?)
+			             ORDER BY next_attempt_at, id LIMIT ?)
+			RETURNING id`, token, now, now, now, now, now, limit).Scan(&ids).Error
 		if err != nil {
 			return fmt.Errorf("claim due targets: %w", err)
 		}
@@ -152,6 +155,11 @@ type Outcome struct {
 	Items         []string
 	PublishedAt   time.Time
 	VerifiedAt    time.Time // read back from the network, if it was
+	// CountsTry: the attempt used up one of the target's tries (a
+	// rate-limited answer, a stop or a "maybe sent" found absent do not).
+	CountsTry bool
+	// Fingerprint of what the attempt sent, kept with the attempt.
+	Fingerprint string
 }
 
 // Finish closes a claimed target's attempt and moves the target on, with
@@ -165,8 +173,11 @@ func (t *Targets) Finish(ctx context.Context, c Claimed, token string, o Outcome
 // hottest write, so it is plain SQL: four statements per attempt.
 func (t *Targets) FinishIn(ctx context.Context, tx *gorm.DB, c Claimed, token string, o Outcome, audit *model.AuditEntry) error {
 	now := t.now().UTC()
-	set := "status = ?, error_class = ?, error_message = ?, reconcile = ?, claim_token = '', claimed_at = NULL, updated_at = ?"
+	set := "status = ?, error_class = ?, error_message = ?, reconcile = ?, claim_token = '', claimed_at = NULL, updated_at = ?, version = version + 1"
 	args := []any{o.Status, o.Class, o.Message, o.Reconcile, now}
+	if o.CountsTry {
+		set += ", tries = tries + 1"
+	}
 	switch o.Status {
 	case model.TargetScheduled:
 		set += ", next_attempt_at = ?"
@@ -195,8 +206,8 @@ func (t *Targets) FinishIn(ctx context.Context, tx *gorm.DB, c Claimed, token st
 	if res.RowsAffected == 0 {
 		return ErrNotClaimed
 	}
-	if err := db.Exec(`UPDATE attempts SET outcome = ?, error_class = ?, error_message = ?, remote_id = ?, finished_at = ? WHERE id = ?`,
-		o.Attempt, o.Class, o.Message, o.RemoteID, now, c.Attempt.ID).Error; err != nil {
+	if err := db.Exec(`UPDATE attempts SET outcome = ?, error_class = ?, error_message = ?, remote_id = ?, finished_at = ?, fingerprint = ? WHERE id = ?`,
+		o.Attempt, o.Class, o.Message, o.RemoteID, now, o.Fingerprint, c.Attempt.ID).Error; err != nil {
 		return fmt.Errorf("close attempt: %w", err)
 	}
 	if audit != nil {
@@ -227,7 +238,8 @@ func (t *Targets) RecoverClaimed(ctx context.Context) (int64, error) {
 			WHERE outcome = 'pending'`, now).Error; err != nil {
 			return err
 		}
-		res := tx.Exec(`UPDATE post_targets SET status = 'scheduled', reconcile = 1, claim_token = '', claimed_at = NULL,
+		// The attempt was cut short: it does not use up a try.
+		res := tx.Exec(`UPDATE post_targets SET status = 'scheduled', reconcile = 1, claim_token = '', claimed_at = NULL, version = version + 1,
 			next_attempt_at = ?, error_class = 'transient', error_message = 'Herald stopped while publishing; checking the channel before trying again',
 			updated_at = ? WHERE status = 'claimed'`, now, now)
 		n = res.RowsAffected
@@ -258,13 +270,16 @@ func RefreshPostStatus(ctx context.Context, tx *gorm.DB, postID int64, now time.
 	return tx.WithContext(ctx).Exec(`UPDATE posts SET status = `+postStatusSQL+`, updated_at = ? WHERE id = ?`, now.UTC(), postID).Error
 }
 
-// Unblock reschedules a channel's targets that waited for it to be
-// reconnected.
+// Unblock reschedules, for at once, a channel's targets that waited for it
+// to be reconnected. They are marked "resumed", not "missed": they were
+// held by the connection, not by Herald being closed, so the missed-time
+// policy does not stagger or skip them.
 func (t *Targets) Unblock(ctx context.Context, channelID int64, at time.Time) ([]int64, error) {
 	var postIDs []int64
 	err := t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Raw(`UPDATE post_targets SET status = 'scheduled', next_attempt_at = ?, error_class = '', error_message = '', updated_at = ?
-			WHERE channel_id = ? AND status = 'blocked' AND error_class IN ('auth_dead', 'scope_missing')
+		if err := tx.Raw(`UPDATE post_targets SET status = 'scheduled', next_attempt_at = ?, error_class = 'resumed',
+			error_message = 'Its channel is connected again; publishing now.', tries = 0, version = version + 1, updated_at = ?
+			WHERE channel_id = ? AND status = 'blocked' AND error_class IN ('auth_dead', 'scope_missing', 'api_version_retired')
 			RETURNING post_id`, at.UTC(), at.UTC(), channelID).Scan(&postIDs).Error; err != nil {
 			return err
 		}
@@ -288,4 +303,190 @@ func uniq(ids []int64) []int64 {
 		}
 	}
 	return out
+}
+
+// Release gives a claimed target back to the schedule without an attempt:
+// publishing was paused, or its channel was told to wait, after the claim
+// and before anything was sent. The opened attempt is dropped.
+func (t *Targets) Release(ctx context.Context, c Claimed, token string, next time.Time, message string) error {
+	now := t.now().UTC()
+	return t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE post_targets SET status = 'scheduled', claim_token = '', claimed_at = NULL, next_attempt_at = ?,
+			attempt_count = attempt_count - 1, error_message = CASE WHEN ? = '' THEN error_message ELSE ? END, version = version + 1, updated_at = ?
+			WHERE id = ? AND status = 'claimed' AND claim_token = ?`, next.UTC(), message, message, now, c.Target.ID, token)
+		if res.Error != nil {
+			return fmt.Errorf("release target %d: %w", c.Target.ID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotClaimed
+		}
+		if err := tx.Exec(`DELETE FROM attempts WHERE id = ? AND outcome = 'pending'`, c.Attempt.ID).Error; err != nil {
+			return fmt.Errorf("drop attempt: %w", err)
+		}
+		return RefreshPostStatus(ctx, tx, c.Target.PostID, now)
+	})
+}
+
+// Abandon ends a claimed attempt whose outcome could not be recorded (the
+// database refused the write): the target goes back to the schedule,
+// marked for reconciliation, as after a stop — not left "publishing".
+func (t *Targets) Abandon(ctx context.Context, c Claimed, token string, next time.Time) error {
+	now := t.now().UTC()
+	return t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE post_targets SET status = 'scheduled', reconcile = 1, claim_token = '', claimed_at = NULL, next_attempt_at = ?,
+			error_class = 'transient', error_message = 'Herald could not record how an attempt ended; checking the channel before trying again',
+			version = version + 1, updated_at = ? WHERE id = ? AND status = 'claimed' AND claim_token = ?`, next.UTC(), now, c.Target.ID, token)
+		if res.Error != nil {
+			return fmt.Errorf("abandon target %d: %w", c.Target.ID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotClaimed
+		}
+		if err := tx.Exec(`UPDATE attempts SET outcome = 'unknown', finished_at = ?, error_class = 'transient',
+			error_message = 'the outcome could not be recorded' WHERE id = ? AND outcome = 'pending'`, now, c.Attempt.ID).Error; err != nil {
+			return err
+		}
+		return RefreshPostStatus(ctx, tx, c.Target.PostID, now)
+	})
+}
+
+// BringForward moves a channel's targets that wait out a transient
+// failure to now: a success shows the channel works again, so nothing
+// should sit in a long backoff. Targets of unknown outcome come too (they
+// are checked first). Returns how many moved.
+func (t *Targets) BringForward(ctx context.Context, channelID int64, now time.Time) (int64, error) {
+	res := t.db.WithContext(ctx).Exec(`UPDATE post_targets SET next_attempt_at = ?, version = version + 1, updated_at = ?
+		WHERE channel_id = ? AND status = 'scheduled' AND handoff_id = '' AND error_class IN ('transient', 'rate_limited')
+		  AND next_attempt_at > ? AND due_at <= ?`, now.UTC(), now.UTC(), channelID, now.UTC(), now.UTC())
+	if res.Error != nil {
+		return 0, fmt.Errorf("bring channel %d's retries forward: %w", channelID, res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// Retry schedules a failed, skipped or waiting target for now. A target of
+// unknown outcome keeps its mark (it is checked before anything is sent).
+func (t *Targets) Retry(ctx context.Context, id int64) (model.PostTarget, error) {
+	now := t.now().UTC()
+	return t.userMove(ctx, id, ActionRetry, map[string]any{"status": model.TargetScheduled, "next_attempt_at": now, "due_at": now,
+		"error_class": "", "error_message": "", "tries": 0})
+}
+
+// Skip gives up on a target that has not gone out; skipping a skipped one
+// again dismisses it from "needs attention".
+func (t *Targets) Skip(ctx context.Context, id int64) (model.PostTarget, error) {
+	return t.userMove(ctx, id, ActionSkip, map[string]any{"status": model.TargetSkipped, "next_attempt_at": nil,
+		"error_class": "skipped_by_user", "error_message": "Skipped by you; not published."})
+}
+
+func (t *Targets) userMove(ctx context.Context, id int64, a TargetAction, updates map[string]any) (model.PostTarget, error) {
+	now := t.now().UTC()
+	db := t.db.WithContext(ctx)
+	var tg model.PostTarget
+	if err := db.Take(&tg, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return tg, &TransitionError{TargetID: id, Action: a, Reason: RefusedGone}
+		}
+		return tg, fmt.Errorf("read target %d: %w", id, err)
+	}
+	guard, args := userGuard(a)
+	updates["version"], updates["updated_at"] = gorm.Expr("version + 1"), now
+	res := db.Model(&model.PostTarget{}).Where("id = ? AND version = ? AND "+guard, append([]any{id, tg.Version}, args...)...).Updates(updates)
+	if res.Error != nil {
+		return tg, fmt.Errorf("%s target %d: %w", a, id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return tg, refusal(ctx, db, id, a)
+	}
+	return tg, RefreshPostStatus(ctx, db, tg.PostID, now)
+}
+
+// MissedChange is what the missed-time policy decides for an overdue
+// target that was never attempted.
+type MissedChange struct {
+	Status        model.TargetStatus // scheduled (late, or moved to a slot), skipped or blocked (ask)
+	NextAttemptAt *time.Time
+	DueAt         *time.Time // moved to the next free queue slot
+	Class         string
+	Message       string
+}
+
+// ApplyMissed applies the missed-time policy to a target that is still
+// scheduled, untried, not handed off and of known outcome. It reports
+// whether the target moved (false: something else moved it first).
+func (t *Targets) ApplyMissed(ctx context.Context, id int64, m MissedChange) (bool, error) {
+	updates := map[string]any{"status": m.Status, "next_attempt_at": m.NextAttemptAt, "error_class": m.Class, "error_message": m.Message,
+		"version": gorm.Expr("version + 1"), "updated_at": t.now().UTC()}
+	if m.DueAt != nil {
+		updates["due_at"] = m.DueAt.UTC()
+	}
+	res := t.db.WithContext(ctx).Model(&model.PostTarget{}).
+		Where("id = ? AND status = 'scheduled' AND error_class = '' AND reconcile = 0 AND handoff_id = ''", id).Updates(updates)
+	if res.Error != nil {
+		return false, fmt.Errorf("apply missed-time policy to target %d: %w", id, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// MarkVerified records the read-back of a published target: confirmed, or
+// flagged (class, message) when the network no longer has it.
+func (t *Targets) MarkVerified(ctx context.Context, id int64, class, message string) error {
+	updates := map[string]any{"updated_at": t.now().UTC(), "version": gorm.Expr("version + 1")}
+	if class == "" {
+		updates["verified_at"] = t.now().UTC()
+	} else {
+		updates["error_class"], updates["error_message"] = class, message
+	}
+	err := t.db.WithContext(ctx).Model(&model.PostTarget{}).Where("id = ? AND status = 'published'", id).Updates(updates).Error
+	if err != nil {
+		return fmt.Errorf("record read-back of target %d: %w", id, err)
+	}
+	return nil
+}
+
+// SetHandoff moves a scheduled target's hand-off mark from one value to
+// another ("" none, "?" unknown, else the network's scheduled id). It
+// reports whether the target moved: false means the user or the engine
+// moved it first, and a copy just made at the network must be taken back.
+func (t *Targets) SetHandoff(ctx context.Context, id int64, from, to string) (bool, error) {
+	res := t.db.WithContext(ctx).Model(&model.PostTarget{}).
+		Where("id = ? AND status = 'scheduled' AND reconcile = 0 AND handoff_id = ?", id, from).
+		Updates(map[string]any{"handoff_id": to, "version": gorm.Expr("version + 1"), "updated_at": t.now().UTC()})
+	if res.Error != nil {
+		return false, fmt.Errorf("record hand-off of target %d: %w", id, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// HandoffEnd is how a handed-off target ended.
+type HandoffEnd struct {
+	Status   model.TargetStatus // published or failed
+	Outcome  model.AttemptOutcome
+	RemoteID string
+	URL      string
+	Items    []string
+	Class    string
+	Message  string
+}
+
+// CloseHandoff records the end of a handed-off target as an attempt. It
+// reports whether the target moved.
+func (t *Targets) CloseHandoff(ctx context.Context, tg model.PostTarget, end HandoffEnd) (bool, error) {
+	now := t.now().UTC()
+	db := t.db.WithContext(ctx)
+	updates := map[string]any{"status": end.Status, "error_class": end.Class, "error_message": end.Message, "next_attempt_at": nil,
+		"attempt_count": gorm.Expr("attempt_count + 1"), "version": gorm.Expr("version + 1"), "updated_at": now}
+	if end.Status == model.TargetPublished {
+		items, _ := json.Marshal(end.Items)
+		updates["remote_id"], updates["remote_url"], updates["published_at"], updates["item_ids"] = end.RemoteID, end.URL, now, string(items)
+	}
+	res := db.Model(&model.PostTarget{}).Where("id = ? AND status = 'scheduled' AND handoff_id = ?", tg.ID, tg.HandoffID).Updates(updates)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	if err := db.Create(&model.Attempt{TargetID: tg.ID, Number: tg.AttemptCount + 1, StartedAt: now, FinishedAt: &now, Outcome: end.Outcome,
+		ErrorClass: end.Class, ErrorMessage: end.Message, RemoteID: end.RemoteID}).Error; err != nil {
+		return false, err
+	}
+	return true, RefreshPostStatus(ctx, db, tg.PostID, now)
 }
