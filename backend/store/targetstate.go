@@ -154,7 +154,7 @@ func refusalOf(t model.PostTarget, a TargetAction) error {
 	switch {
 	case t.Status == model.TargetClaimed:
 		e.Reason = RefusedPublishing
-	case t.Reconcile && !keepsUnknown(a) && t.Status != model.TargetPublished:
+	case t.Reconcile && !keepsUnknown(a):
 		e.Reason = RefusedUnknown
 	case !allowed:
 		e.Reason = RefusedState
