@@ -75,12 +75,15 @@ type Policy struct {
 	Batch int
 	// Workers is how many channels publish at once.
 	Workers int
+	// Overlap: after this long without an answer, the channel's next
+	// target due at the same moment starts (zero: never overlap).
+	Overlap time.Duration
 }
 
 // DefaultPolicy is what Herald ships with.
 func DefaultPolicy() Policy {
 	return Policy{Tolerance: 2 * time.Minute, Stagger: 3 * time.Minute, RetryBase: 30 * time.Second, RetryCap: 30 * time.Minute,
-		AttemptTimeout: 2 * time.Minute, Batch: 100, Workers: 64}
+		AttemptTimeout: 2 * time.Minute, Batch: 100, Workers: 64, Overlap: 3 * time.Second}
 }
 
 // Engine publishes due targets.
@@ -267,11 +270,48 @@ func (d *dispatcher) drain(id int64, q *channelQueue) {
 		if d.e.release(d.ctx, c) {
 			continue
 		}
-		o := d.e.attempt(d.ctx, c, ch, err)
-		if o.Status == model.TargetBlocked {
+		done := make(chan store.Outcome, 1)
+		d.wg.Add(1)
+		go func(ch model.Channel, err error) {
+			defer d.wg.Done()
+			done <- d.e.attempt(d.ctx, c, ch, err)
+		}(ch, err)
+		if o, finished := d.waitOrOverlap(done, c, q); finished && o.Status == model.TargetBlocked {
 			ch, err = d.e.d.Channels.Get(d.ctx, id) // it may have just been disconnected
 		}
 	}
+}
+
+// waitOrOverlap waits for an attempt to end — unless its answer is slow to
+// come and the next target of the channel is due at the same moment: then
+// that one goes ahead, so one lost answer delays a burst by seconds, not
+// by the request's timeout. Targets due later keep waiting, so posts due
+// at different times keep their order (a thread is one target, so its
+// parts are never reordered).
+func (d *dispatcher) waitOrOverlap(done <-chan store.Outcome, c store.Claimed, q *channelQueue) (store.Outcome, bool) {
+	wait := d.e.d.Policy.Overlap
+	if wait <= 0 {
+		return <-done, true
+	}
+	// Real time on purpose: this is about an answer not arriving.
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case o := <-done:
+		return o, true
+	case <-timer.C:
+	}
+	d.mu.Lock()
+	sameMoment := len(q.items) > 0 && sameDue(q.items[0].Target, c.Target)
+	d.mu.Unlock()
+	if sameMoment {
+		return store.Outcome{}, false
+	}
+	return <-done, true
+}
+
+func sameDue(a, b model.PostTarget) bool {
+	return a.DueAt != nil && b.DueAt != nil && a.DueAt.Equal(*b.DueAt)
 }
 
 // release gives a claimed target back to the schedule, unsent, when
@@ -279,9 +319,9 @@ func (d *dispatcher) drain(id int64, q *channelQueue) {
 func (e *Engine) release(ctx context.Context, c store.Claimed) bool {
 	next, msg := time.Time{}, ""
 	if e.paused.Load() {
-		next = c.Target.NextAttemptAt.UTC()
-		if c.Target.NextAttemptAt == nil {
-			next = e.d.Clock.Now()
+		next = e.d.Clock.Now()
+		if c.Target.NextAttemptAt != nil {
+			next = c.Target.NextAttemptAt.UTC()
 		}
 	} else {
 		until, err := e.limits.Until(ctx, c.Target.ChannelID)

@@ -31,6 +31,7 @@ const (
 	rateLimited
 	rejected
 	authDead
+	hang // no answer until the test lets go; then it is lost
 )
 
 // fakeNet is a network that records what it publishes.
@@ -40,6 +41,7 @@ type fakeNet struct {
 	script  []step
 	creates int
 	calls   int // every request: publish, find, look up
+	unhang  chan struct{}
 	reset   time.Time
 }
 
@@ -75,6 +77,9 @@ func (f *fakeNet) Publish(_ context.Context, _ string, _ network.Credential, p n
 		}
 		f.mu.Unlock()
 		switch s {
+		case hang:
+			<-f.unhang
+			return network.Published{}, &network.Error{Class: network.ClassTransient, Message: "the server did not answer in time", Sent: true}
 		case transient:
 			return network.Published{}, &network.Error{Class: network.ClassTransient, Message: "503 Service Unavailable"}
 		case lostAnswer:
@@ -648,5 +653,36 @@ func TestAPostMissingOnReadBackIsFlagged(t *testing.T) {
 	got := r.target(t, tg.ID)
 	if got.Status != model.TargetPublished || got.VerifiedAt != nil || got.ErrorClass != "unverified" || got.ErrorMessage == "" {
 		t.Fatalf("target = %+v", got)
+	}
+}
+
+func TestALostAnswerDelaysABurstBySecondsNotByTheTimeout(t *testing.T) {
+	r := newRig(t)
+	r.e.d.Policy.Overlap = 20 * time.Millisecond
+	r.net.unhang = make(chan struct{})
+	r.net.script = []step{hang}
+	first := r.schedule(t, "hangs", t0, model.MissedPublishLate)
+	second := r.schedule(t, "same moment", t0, model.MissedPublishLate)
+	later := r.schedule(t, "a second later", t0.Add(time.Second), model.MissedPublishLate)
+	r.clock.Advance(time.Second) // all three are due
+	ticked := make(chan struct{})
+	go func() { r.e.Tick(context.Background()); close(ticked) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for r.net.count("same moment") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the post due at the same moment waited for the lost answer")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if r.net.count("a second later") != 0 {
+		t.Fatal("a post due later overtook one due before it")
+	}
+	close(r.net.unhang)
+	<-ticked
+	if got := r.target(t, first.ID); got.Status != model.TargetScheduled || !got.Reconcile {
+		t.Fatalf("the hung attempt = %+v", got)
+	}
+	if r.target(t, second.ID).Status != model.TargetPublished || r.target(t, later.ID).Status != model.TargetPublished {
+		t.Fatalf("second %+v, later %+v", r.target(t, second.ID), r.target(t, later.ID))
 	}
 }

@@ -91,9 +91,10 @@ func TestEveryUserActionFromEveryState(t *testing.T) {
 						t.Fatalf("rules say %v, the database said %v", want, err)
 					}
 					if want != nil {
-						var te *TransitionError
-						if !errors.As(err, &te) || te.Reason != want.(*TransitionError).Reason {
-							t.Fatalf("refused with %v, want reason %s", err, want.(*TransitionError).Reason)
+						var te, wantTE *TransitionError
+						_ = errors.As(want, &wantTE)
+						if !errors.As(err, &te) || te.Reason != wantTE.Reason {
+							t.Fatalf("refused with %v, want reason %s", err, wantTE.Reason)
 						}
 						after, gerr := posts.Get(ctx, tg.PostID)
 						if gerr != nil || after.Targets[0].Version != tg.Version || after.Targets[0].Status != tg.Status {
@@ -113,7 +114,7 @@ func TestEveryUserActionFromEveryState(t *testing.T) {
 					}
 					got := after.Targets[0]
 					if st != model.TargetDraft || a != ActionUnschedule {
-						if got.Version <= tg.Version && !(a == ActionUnschedule && st == model.TargetPublished) {
+						if got.Version <= tg.Version && (a != ActionUnschedule || st != model.TargetPublished) {
 							t.Fatalf("version %d → %d: a transition must bump it", tg.Version, got.Version)
 						}
 					}
