@@ -152,16 +152,10 @@ func (s *Posts) AddToQueue(postID int64) (PostView, error) {
 		if t.Status == model.TargetPublished || t.Status == model.TargetClaimed {
 			continue
 		}
-		var slots []model.QueueSlot
-		if err := s.db.WithContext(ctx).Where("channel_id = ?", t.ChannelID).Find(&slots).Error; err != nil {
+		at, ok, err := queue.NextFreeFor(ctx, s.db, t.ChannelID, t.ID, now)
+		if err != nil {
 			return PostView{}, err
 		}
-		var taken []time.Time
-		if err := s.db.WithContext(ctx).Model(&model.PostTarget{}).Where("channel_id = ? AND id != ? AND due_at > ? AND status IN ('scheduled','claimed')", t.ChannelID, t.ID, now.UTC()).
-			Pluck("due_at", &taken).Error; err != nil {
-			return PostView{}, err
-		}
-		at, ok := queue.NextFree(slots, taken, now)
 		if !ok {
 			ch, _ := s.channels.Get(ctx, t.ChannelID)
 			return PostView{}, &apperr.Error{Code: apperr.CodeInvalid, Field: "queue",
