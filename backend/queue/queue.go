@@ -1,5 +1,6 @@
 // Package queue computes "next free slot" times from a channel's weekly
-// posting slots. Slots are wall-clock times in their own time zone, so a
+// posting slots (NextFreeFor reads them and the taken times from the
+// database). Slots are wall-clock times in their own time zone, so a
 // 09:00 slot stays at 09:00 across daylight-saving changes.
 package queue
 
