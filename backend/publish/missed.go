@@ -75,16 +75,11 @@ func (e *Engine) applyMissed(ctx context.Context) error {
 func (e *Engine) skipOrRequeue(ctx context.Context, r missedRow, was string, late time.Duration) error {
 	now := e.d.Clock.Now().UTC()
 	if r.MissedPolicy == model.MissedSkip && r.SlotQueued {
-		var slots []model.QueueSlot
-		if err := e.d.DB.WithContext(ctx).Where("channel_id = ?", r.ChannelID).Find(&slots).Error; err != nil {
+		at, ok, err := queue.NextFreeFor(ctx, e.d.DB, r.ChannelID, 0, now)
+		if err != nil {
 			return err
 		}
-		var taken []time.Time
-		if err := e.d.DB.WithContext(ctx).Model(&model.PostTarget{}).Where("channel_id = ? AND due_at > ? AND status IN ('scheduled','claimed')", r.ChannelID, now).
-			Pluck("due_at", &taken).Error; err != nil {
-			return err
-		}
-		if at, ok := queue.NextFree(slots, taken, now); ok {
+		if ok {
 			return e.missedUpdate(ctx, r, store.MissedChange{Status: model.TargetScheduled, DueAt: &at, NextAttemptAt: &at,
 				Message: fmt.Sprintf("Moved to the next free slot: it was due at %s while Herald was not running.", was)},
 				"post.rescheduled", fmt.Sprintf("moved to the next free slot, %s, after missing its time", at.Format(time.RFC3339)))
