@@ -254,9 +254,27 @@ func (d *dispatcher) drain(id int64, q *channelQueue) {
 	l.Lock()
 	defer l.Unlock()
 	ch, err := d.e.d.Channels.Get(d.ctx, id)
+	// Attempts still waiting for an answer, all due at the same moment as
+	// ahead (see waitOrOverlap). A target due at another moment waits for
+	// them, and so does the end of the drain (the channel lock is held).
+	var ahead []<-chan store.Outcome
+	var aheadOf model.PostTarget
+	settle := func() {
+		for _, done := range ahead {
+			if o := <-done; o.Status == model.TargetBlocked {
+				ch, err = d.e.d.Channels.Get(d.ctx, id)
+			}
+		}
+		ahead = nil
+	}
 	for {
 		d.mu.Lock()
 		if len(q.items) == 0 {
+			if len(ahead) > 0 {
+				d.mu.Unlock()
+				settle()
+				continue
+			}
 			q.running = false
 			d.mu.Unlock()
 			return
@@ -264,6 +282,9 @@ func (d *dispatcher) drain(id int64, q *channelQueue) {
 		c := q.items[0]
 		q.items = q.items[1:]
 		d.mu.Unlock()
+		if len(ahead) > 0 && !sameDue(c.Target, aheadOf) {
+			settle()
+		}
 		// Checked before each attempt, not once per batch: a pause or a
 		// 429 that arrived while this target waited its turn must stop it
 		// before anything is sent.
@@ -276,7 +297,12 @@ func (d *dispatcher) drain(id int64, q *channelQueue) {
 			defer d.wg.Done()
 			done <- d.e.attempt(d.ctx, c, ch, err)
 		}(ch, err)
-		if o, finished := d.waitOrOverlap(done, c, q); finished && o.Status == model.TargetBlocked {
+		o, finished := d.waitOrOverlap(done, c, q)
+		if !finished {
+			ahead, aheadOf = append(ahead, done), c.Target
+			continue
+		}
+		if o.Status == model.TargetBlocked {
 			ch, err = d.e.d.Channels.Get(d.ctx, id) // it may have just been disconnected
 		}
 	}

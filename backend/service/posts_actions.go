@@ -19,10 +19,8 @@ func (s *Posts) Delete(postID int64) error {
 	if err != nil {
 		return s.notFound(err)
 	}
-	for _, t := range p.Targets {
-		if t.Status == model.TargetClaimed {
-			return &apperr.Error{Code: apperr.CodeConflict, Message: "This post is being published right now; delete it when that finishes."}
-		}
+	if err := s.precheck(ctx, p, store.ActionDelete, nil); err != nil {
+		return err
 	}
 	if err := s.takeBackHandoffs(ctx, p); err != nil {
 		return err
@@ -31,7 +29,7 @@ func (s *Posts) Delete(postID int64) error {
 		if err := s.auditPost(ctx, tx, postID, "post.deleted", fmt.Sprintf("Deleted %s from Herald (nothing was deleted on the networks)", titleOfPost(p)), nil); err != nil {
 			return err
 		}
-		return s.posts.WithTx(tx).Delete(ctx, postID)
+		return s.explain(ctx, s.posts.WithTx(tx).Delete(ctx, postID))
 	})
 	if err != nil {
 		return err
@@ -61,32 +59,32 @@ func (s *Posts) targetAction(targetID int64, action string) (PostView, error) {
 	if err != nil {
 		return PostView{}, s.notFound(err)
 	}
-	now := s.now().UTC()
+	a := store.ActionSkip
+	if action == "retry" {
+		a = store.ActionRetry
+	}
+	only := func(t model.PostTarget) bool { return t.ID == targetID }
+	if err := s.precheck(ctx, p, a, only); err != nil {
+		return PostView{}, err
+	}
+	if tg.HandoffID != "" {
+		if err := s.takeBackHandoffs(ctx, model.Post{Targets: []model.PostTarget{tg}}); err != nil {
+			return PostView{}, err
+		}
+	}
+	ch, _ := s.channels.Get(ctx, tg.ChannelID)
+	summary := fmt.Sprintf("Skipped %s on %s", titleOfPost(p), displayName(ch))
+	if a == store.ActionRetry {
+		summary = fmt.Sprintf("Asked to publish %s to %s again now", titleOfPost(p), displayName(ch))
+	}
 	err = store.Transaction(ctx, s.db, func(tx *gorm.DB) error {
-		var res *gorm.DB
-		var summary string
-		ch, _ := s.channels.Get(ctx, tg.ChannelID)
-		switch action {
-		case "retry":
-			res = tx.Model(&model.PostTarget{}).Where("id = ? AND status IN ('failed','skipped','blocked')", targetID).
-				Updates(map[string]any{"status": model.TargetScheduled, "next_attempt_at": now, "due_at": now, "error_class": "", "error_message": "", "updated_at": now})
-			summary = fmt.Sprintf("Asked to publish %s to %s again now", titleOfPost(p), displayName(ch))
-		default:
-			// A skipped target can be skipped again: that dismisses it from
-			// "needs attention".
-			res = tx.Model(&model.PostTarget{}).Where("id = ? AND status IN ('blocked','scheduled','skipped','failed') AND handoff_id = ''", targetID).
-				Updates(map[string]any{"status": model.TargetSkipped, "next_attempt_at": nil, "error_class": "skipped_by_user",
-					"error_message": "Skipped by you; not published.", "updated_at": now})
-			summary = fmt.Sprintf("Skipped %s on %s", titleOfPost(p), displayName(ch))
+		targets := s.targets.WithTx(tx)
+		move := targets.Skip
+		if a == store.ActionRetry {
+			move = targets.Retry
 		}
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return &apperr.Error{Code: apperr.CodeConflict, Message: "That variant changed meanwhile; refresh and try again."}
-		}
-		if err := store.RefreshPostStatus(ctx, tx, tg.PostID, now); err != nil {
-			return err
+		if _, err := move(ctx, targetID); err != nil {
+			return s.explain(ctx, err)
 		}
 		return s.auditPost(ctx, tx, tg.PostID, "post."+action, summary, map[string]any{"targetId": targetID})
 	})

@@ -148,14 +148,24 @@ func (s *Posts) SaveDraft(in DraftInput) (PostView, error) {
 		return PostView{}, err
 	}
 	isNew := post.ID == 0
-	err = store.Transaction(ctx, s.db, func(tx *gorm.DB) error {
-		if !isNew {
-			if err := s.editable(ctx, tx, post.ID); err != nil {
-				return err
-			}
+	if !isNew {
+		// An edit may not race an attempt or an unknown outcome, and a copy
+		// held by a network's scheduler is taken back before the text
+		// changes (or the edit is refused, saying so).
+		old, err := s.posts.Get(ctx, post.ID)
+		if err != nil {
+			return PostView{}, s.notFound(err)
 		}
+		if err := s.precheck(ctx, old, store.ActionEdit, nil); err != nil {
+			return PostView{}, err
+		}
+		if err := s.takeBackHandoffs(ctx, old); err != nil {
+			return PostView{}, err
+		}
+	}
+	err = store.Transaction(ctx, s.db, func(tx *gorm.DB) error {
 		if err := s.posts.WithTx(tx).Save(ctx, post, targets); err != nil {
-			return err
+			return s.explain(ctx, err)
 		}
 		event, summary := "post.updated", fmt.Sprintf("Edited %s", titleOf(post.Title, targets))
 		if isNew {
@@ -168,19 +178,6 @@ func (s *Posts) SaveDraft(in DraftInput) (PostView, error) {
 	}
 	s.changed(post.ID)
 	return s.Get(post.ID)
-}
-
-// editable refuses changes to a post with targets in flight or done.
-func (s *Posts) editable(ctx context.Context, tx *gorm.DB, postID int64) error {
-	var n int64
-	if err := tx.WithContext(ctx).Model(&model.PostTarget{}).Where("post_id = ? AND status IN ('claimed','published')", postID).Count(&n).Error; err != nil {
-		return err
-	}
-	if n > 0 {
-		return &apperr.Error{Code: apperr.CodeConflict, Message: "This post is being published or was published, so it can no longer be edited.",
-			Hint: "Duplicate it to make a new post from it."}
-	}
-	return nil
 }
 
 func (s *Posts) fromInput(ctx context.Context, in DraftInput) (*model.Post, []model.PostTarget, error) {

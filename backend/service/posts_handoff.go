@@ -6,8 +6,27 @@ import (
 
 	"herald/backend/apperr"
 	"herald/backend/model"
+	"herald/backend/store"
 )
 
+// precheck asks the target state machine, before any slow work (the
+// network, validation), whether action a may move each target of p that
+// move selects. A hand-off does not count: it is taken back next.
+func (s *Posts) precheck(ctx context.Context, p model.Post, a store.TargetAction, move func(model.PostTarget) bool) error {
+	for _, t := range p.Targets {
+		if move != nil && !move(t) {
+			continue
+		}
+		t.HandoffID = ""
+		if err := store.CheckUser(t, a); err != nil {
+			return s.explain(ctx, err)
+		}
+	}
+	return nil
+}
+
+// takeBackHandoffs withdraws the post's copies from networks' schedulers:
+// the state machine moves no target that a network still holds.
 func (s *Posts) takeBackHandoffs(ctx context.Context, p model.Post) error {
 	for _, t := range p.Targets {
 		if t.HandoffID == "" {

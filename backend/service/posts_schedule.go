@@ -65,10 +65,13 @@ func (s *Posts) PublishNow(postID int64) (PostView, error) {
 
 // readyToSchedule loads a post about to get a new time: every variant must
 // validate, and variants handed to a network's scheduler are taken back.
-func (s *Posts) readyToSchedule(ctx context.Context, postID int64) (model.Post, error) {
+func (s *Posts) readyToSchedule(ctx context.Context, postID int64, a store.TargetAction) (model.Post, error) {
 	p, err := s.posts.Get(ctx, postID)
 	if err != nil {
 		return p, s.notFound(err)
+	}
+	if err := s.precheck(ctx, p, a, movesOnSchedule); err != nil {
+		return p, err
 	}
 	if err := s.checkPublishable(ctx, p); err != nil {
 		return p, err
@@ -76,9 +79,19 @@ func (s *Posts) readyToSchedule(ctx context.Context, postID int64) (model.Post, 
 	return p, s.takeBackHandoffs(ctx, p)
 }
 
+// movesOnSchedule: a new time applies to every variant not published or
+// publishing.
+func movesOnSchedule(t model.PostTarget) bool {
+	return t.Status != model.TargetPublished && t.Status != model.TargetClaimed
+}
+
 func (s *Posts) scheduleAt(postID int64, at time.Time, zone, event, when string) (PostView, error) {
 	ctx := context.Background()
-	p, err := s.readyToSchedule(ctx, postID)
+	action := store.ActionSchedule
+	if event == "post.publish_now" {
+		action = store.ActionPublishNow
+	}
+	p, err := s.readyToSchedule(ctx, postID, action)
 	if err != nil {
 		return PostView{}, err
 	}
@@ -94,10 +107,6 @@ func (s *Posts) scheduleAt(postID int64, at time.Time, zone, event, when string)
 	err = store.Transaction(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Model(&model.Post{}).Where("id = ?", postID).Update("time_zone", zone).Error; err != nil {
 			return err
-		}
-		action := store.ActionSchedule
-		if event == "post.publish_now" {
-			action = store.ActionPublishNow
 		}
 		if err := s.posts.WithTx(tx).ScheduleTargets(ctx, postID, due, false, &at, action); err != nil {
 			return s.explain(ctx, err)
@@ -141,7 +150,7 @@ func (s *Posts) checkPublishable(ctx context.Context, p model.Post) error {
 // AddToQueue puts each variant in its channel's next free queue slot.
 func (s *Posts) AddToQueue(postID int64) (PostView, error) {
 	ctx := context.Background()
-	p, err := s.readyToSchedule(ctx, postID)
+	p, err := s.readyToSchedule(ctx, postID, store.ActionSchedule)
 	if err != nil {
 		return PostView{}, err
 	}
@@ -188,12 +197,17 @@ func (s *Posts) Unschedule(postID int64) (PostView, error) {
 	if err != nil {
 		return PostView{}, s.notFound(err)
 	}
+	if err := s.precheck(ctx, p, store.ActionUnschedule, func(t model.PostTarget) bool {
+		return t.Status != model.TargetDraft && t.Status != model.TargetPublished
+	}); err != nil {
+		return PostView{}, err
+	}
 	if err := s.takeBackHandoffs(ctx, p); err != nil {
 		return PostView{}, err
 	}
 	err = store.Transaction(ctx, s.db, func(tx *gorm.DB) error {
 		if err := s.posts.WithTx(tx).Unschedule(ctx, postID); err != nil {
-			return err
+			return s.explain(ctx, err)
 		}
 		return s.auditPost(ctx, tx, postID, "post.unscheduled", fmt.Sprintf("Unscheduled %s (back to drafts)", titleOfPost(p)), nil)
 	})

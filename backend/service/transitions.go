@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"herald/backend/apperr"
+	"herald/backend/model"
 	"herald/backend/store"
 )
 
@@ -38,6 +39,13 @@ func (s *Posts) explain(ctx context.Context, err error) error {
 	case store.RefusedPartial:
 		e.Message = fmt.Sprintf("Part of this thread is already on %s, so its text can no longer change.", where)
 		e.Hint = "Retry to publish the rest as written, or duplicate the post to make a new one."
+	case store.RefusedState:
+		e.Message = fmt.Sprintf("That is not possible for a post that is %s on %s.", te.From, where)
+		e.Hint = "Reload the post to see where it stands."
+		if te.Action == store.ActionEdit && te.From == model.TargetPublished {
+			e.Message = fmt.Sprintf("This post was published on %s, so it can no longer be edited.", where)
+			e.Hint = "Duplicate it to make a new post from it."
+		}
 	case store.RefusedGone:
 		e.Code = apperr.CodeNotFound
 		e.Message = "That post or variant no longer exists."
