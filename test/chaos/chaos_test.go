@@ -787,7 +787,7 @@ func TestChaosChild(t *testing.T) {
 		Networks: network.NewRegistry(mastodon.New(mastodon.Options{HTTP: &http.Client{Timeout: 2 * time.Second}})),
 		Health:   disconnector{chs}, Notifier: notify.Discard{}, Emitter: events.Discard{}, Clock: clockwork.NewRealClock(), Log: logger,
 		Policy: publish.Policy{Tolerance: time.Hour, Stagger: time.Second, RetryBase: 50 * time.Millisecond, RetryCap: 500 * time.Millisecond,
-			MaxAttempts: 6, AttemptTimeout: 5 * time.Second, Batch: 20, Workers: 8}})
+			AttemptTimeout: 5 * time.Second, Batch: 20, Workers: 8}}) // no Overlap: one request at a time per channel, which the 429 check relies on
 	if err := e.Recover(ctx); err != nil {
 		t.Fatal(err)
 	}
