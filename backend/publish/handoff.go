@@ -98,8 +98,13 @@ func (e *Engine) handOffOne(ctx context.Context, r handoffRow) error {
 	if err != nil {
 		var ne *network.Error
 		if errors.As(err, &ne) && ne.Sent {
-			return e.setHandoff(ctx, tg, "", handoffPending, "post.handoff_unknown",
+			err := e.setHandoff(ctx, tg, "", handoffPending, "post.handoff_unknown",
 				"The hand-off to the server may have worked; Herald is checking before publishing.")
+			if errors.Is(err, errHandoffLost) {
+				// Moved by the user meanwhile: a copy the server may hold must go.
+				return e.withdrawUnknown(ctx, ns, ch, cred, tg, post, r.DueAt)
+			}
+			return err
 		}
 		e.noteRateLimit(ctx, ch.ID, err)
 		e.d.Health.ReportError(context.WithoutCancel(ctx), ch.ID, err)
@@ -132,6 +137,22 @@ func (e *Engine) withdraw(ctx context.Context, ns network.NativeScheduler, ch mo
 	return nil
 }
 
+// withdrawUnknown finds and withdraws a copy whose hand-off answer was lost
+// while the user moved the post.
+func (e *Engine) withdrawUnknown(ctx context.Context, ns network.NativeScheduler, ch model.Channel, cred network.Credential, tg model.PostTarget, post network.Post, due time.Time) error {
+	list, err := ns.ListScheduled(ctx, ch.Instance, cred)
+	if err != nil {
+		e.d.Log.Error("a post changed while being handed off, and the server's schedule could not be read to withdraw it", "target_id", tg.ID, "err", err)
+		return fmt.Errorf("read %s's schedule to withdraw target %d: %w", ch.Network, tg.ID, err)
+	}
+	for _, s := range list {
+		if s.ScheduledAt.Truncate(time.Second).Equal(due.UTC().Truncate(time.Second)) && sameText(s.Text, post.Text) {
+			return e.withdraw(ctx, ns, ch, cred, tg.ID, s.ID)
+		}
+	}
+	return nil
+}
+
 // resolvePending looks for a hand-off whose answer was lost.
 func (e *Engine) resolvePending(ctx context.Context, ns network.NativeScheduler, ch model.Channel, cred network.Credential, tg model.PostTarget, post network.Post) error {
 	list, err := ns.ListScheduled(ctx, ch.Instance, cred)
@@ -152,10 +173,14 @@ func sameText(a, b string) bool {
 	return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
 }
 
-// setHandoff moves the hand-off mark; errHandoffLost if the target moved.
+// setHandoff moves the hand-off mark from from to to; errHandoffLost if
+// the target moved. Giving a post to the network requires the target as
+// read (sameVersion); taking it back only needs the mark.
 func (e *Engine) setHandoff(ctx context.Context, tg model.PostTarget, from, to, event, summary string) error {
+	tg.HandoffID = from
+	sameVersion := from != handoffPending && to != ""
 	return e.d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		moved, err := e.targets.WithTx(tx).SetHandoff(ctx, tg.ID, from, to)
+		moved, err := e.targets.WithTx(tx).SetHandoff(ctx, tg, to, sameVersion)
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"herald/backend/model"
 	"herald/backend/network"
+	"herald/backend/store"
 )
 
 // schedNet is fakeNet with a native scheduler, like Mastodon's scheduled_at.
@@ -20,6 +21,7 @@ type schedNet struct {
 	next      int
 	lose      bool // the next Schedule answer is lost after the server stored it
 	early     bool // the server publishes at once instead of scheduling
+	during    func() // runs while the server stores a scheduled post
 }
 
 func (s *schedNet) MinScheduleLead() time.Duration { return 5 * time.Minute }
@@ -30,6 +32,10 @@ func (s *schedNet) Schedule(_ context.Context, _ string, _ network.Credential, p
 	s.next++
 	sch := network.Scheduled{ID: fmt.Sprintf("s%d", s.next), ScheduledAt: at.UTC(), Text: p.Text}
 	s.scheduled[sch.ID] = sch
+	if s.during != nil {
+		s.during()
+		s.during = nil
+	}
 	if s.lose {
 		s.lose = false
 		return network.Scheduled{}, &network.Error{Class: network.ClassTransient, Message: "timeout", Sent: true}
@@ -211,5 +217,35 @@ func TestAServerThatPublishesAtOnceIsRecordedNotPublishedAgain(t *testing.T) {
 	}
 	if as := r.attempts(t, tg.ID); len(as) != 1 || as[0].Outcome != model.OutcomeSucceeded || as[0].RemoteID != got.RemoteID {
 		t.Errorf("ledger = %+v", as)
+	}
+}
+
+func TestAHandOffThatLostARaceWithPublishNowWithdrawsItsCopy(t *testing.T) {
+	for _, lost := range []bool{false, true} {
+		t.Run(fmt.Sprintf("answer_lost=%v", lost), func(t *testing.T) { handOffRace(t, lost) })
+	}
+}
+
+func handOffRace(t *testing.T, lost bool) {
+	r, sn := newHandoffRig(t)
+	sn.lose = lost
+	ctx := context.Background()
+	tg := r.handoffPost(t, "raced", t0.Add(time.Hour))
+	posts := store.NewPosts(r.g, r.clock.Now)
+	sn.during = func() {
+		// The user presses "Publish now" while the hand-off is on the wire.
+		if err := posts.ScheduleTargets(ctx, tg.PostID, map[int64]time.Time{tg.ID: r.clock.Now()}, false, nil, store.ActionPublishNow); err != nil {
+			t.Error(err)
+		}
+	}
+	r.e.HandOff(ctx)
+	if len(sn.scheduled) != 0 {
+		t.Fatalf("the server still holds %d scheduled copies", len(sn.scheduled))
+	}
+	r.e.Tick(ctx)
+	r.clock.Advance(2 * time.Hour)
+	sn.fire(r.clock.Now())
+	if got := r.target(t, tg.ID); got.Status != model.TargetPublished || got.HandoffID != "" || r.net.count("raced") != 1 {
+		t.Fatalf("target %+v; on the network %d times", got, r.net.count("raced"))
 	}
 }

@@ -444,16 +444,21 @@ func (t *Targets) MarkVerified(ctx context.Context, id int64, class, message str
 	return nil
 }
 
-// SetHandoff moves a scheduled target's hand-off mark from one value to
-// another ("" none, "?" unknown, else the network's scheduled id). It
-// reports whether the target moved: false means the user or the engine
-// moved it first, and a copy just made at the network must be taken back.
-func (t *Targets) SetHandoff(ctx context.Context, id int64, from, to string) (bool, error) {
-	res := t.db.WithContext(ctx).Model(&model.PostTarget{}).
-		Where("id = ? AND status = 'scheduled' AND reconcile = 0 AND handoff_id = ?", id, from).
-		Updates(map[string]any{"handoff_id": to, "version": gorm.Expr("version + 1"), "updated_at": t.now().UTC()})
+// SetHandoff moves a scheduled target's hand-off mark from tg.HandoffID to
+// to ("" none, "?" unknown, else the network's scheduled id). With
+// sameVersion, only if nothing else moved the target since tg was read: a
+// hand-off made while the user pressed "publish now" must not stick. It
+// reports whether the target moved; false means the copy just made at the
+// network must be withdrawn.
+func (t *Targets) SetHandoff(ctx context.Context, tg model.PostTarget, to string, sameVersion bool) (bool, error) {
+	q := t.db.WithContext(ctx).Model(&model.PostTarget{}).
+		Where("id = ? AND status = 'scheduled' AND reconcile = 0 AND handoff_id = ?", tg.ID, tg.HandoffID)
+	if sameVersion {
+		q = q.Where("version = ?", tg.Version)
+	}
+	res := q.Updates(map[string]any{"handoff_id": to, "version": gorm.Expr("version + 1"), "updated_at": t.now().UTC()})
 	if res.Error != nil {
-		return false, fmt.Errorf("record hand-off of target %d: %w", id, res.Error)
+		return false, fmt.Errorf("record hand-off of target %d: %w", tg.ID, res.Error)
 	}
 	return res.RowsAffected == 1, nil
 }
