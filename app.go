@@ -7,14 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
-	"github.com/wailsapp/wails/v2/pkg/logger"
-	"github.com/wailsapp/wails/v2/pkg/runtime"
 	"gorm.io/gorm"
 
 	"herald/backend/autostart"
@@ -36,8 +32,8 @@ import (
 	"herald/backend/scheduler"
 	"herald/backend/secrets"
 	"herald/backend/service"
+	"herald/backend/shell"
 	"herald/backend/store"
-	"herald/backend/tray"
 )
 
 // mode is how this process runs.
@@ -49,14 +45,15 @@ const (
 	modeCLI                  // one command; never publishes, never takes the lock
 )
 
-// App composes the backend and owns its lifecycle. It is the only place,
-// with package events, that talks to the Wails runtime.
+// App composes the backend and owns its start-up and shutdown. The
+// window, the tray and notification clicks are package shell's.
 type App struct {
 	mode        mode
 	startHidden bool
-	trayOK      bool
-	tray        *tray.Tray
-	quitting    atomic.Bool
+	window      *shell.Window
+	life        *shell.Lifecycle // how the window closes, quits and relaunches
+	tray        *shell.Tray      // nil: no tray icon
+	routes      *shell.Routes    // notification clicks, messages from other processes
 
 	cfg     config.Config
 	log     *slog.Logger
@@ -65,10 +62,8 @@ type App struct {
 	db      *gorm.DB
 	problem error // why the database is not open, if it is not
 
-	emitter  events.Wails
-	wailsCtx context.Context
-	stop     context.CancelFunc
-	relaunch atomic.Bool
+	emitter events.Wails
+	stop    context.CancelFunc
 
 	sched    *scheduler.Scheduler
 	connect  *connect.Service
@@ -101,7 +96,12 @@ func boot(version string, getenv config.Env, m mode) (*App, error) {
 	if err != nil {
 		return nil, &config.DirError{Role: "log", Path: cfg.LogDir, Err: err}
 	}
-	a := &App{mode: m, cfg: cfg, log: log, logFile: logFile}
+	a := &App{mode: m, cfg: cfg, log: log, logFile: logFile, window: &shell.Window{}}
+	a.routes = shell.NewRoutes(a.window, &a.emitter, func() {
+		if a.engine != nil {
+			a.engine.Wake()
+		}
+	})
 	if m != modeCLI {
 		lock, err := instance.Acquire(cfg.DataDir)
 		if err != nil {
@@ -139,17 +139,30 @@ func boot(version string, getenv config.Env, m mode) (*App, error) {
 		}
 		a.settings.UseLoginItem(entry)
 	}
-	a.recovery = service.NewRecovery(cfg, a.problem, a.requestRelaunch, time.Now)
 	if a.db != nil {
 		if err := a.compose(keyring); err != nil {
 			a.close()
 			return nil, err
 		}
-		if m == modeWindow {
-			a.setupTray()
-		}
 	}
+	a.setupShell()
+	a.recovery = service.NewRecovery(cfg, a.problem, a.life.RequestRelaunch, time.Now)
 	return a, nil
+}
+
+// setupShell decides, before the window exists, whether Herald can live in
+// the tray: then closing the window hides it and publishing goes on.
+func (a *App) setupShell() {
+	var pub shell.Publishing
+	inTray := false
+	if a.publishing != nil {
+		pub = a.publishing
+		inTray = a.mode == modeWindow && shell.ProbeTray(a.log, os.Getenv)
+	}
+	a.life = shell.NewLifecycle(a.window, pub, inTray)
+	if inTray {
+		a.tray = shell.NewTray(a.log, icon, a.window, pub, a.life)
+	}
 }
 
 // networks is the list of networks this build supports.
@@ -179,11 +192,11 @@ func (a *App) compose(keyring *secrets.Store) error {
 	monitor := health.New(health.Deps{
 		Channels: channels, Timeline: timeline, Audit: audit, Credentials: creds, Networks: reg,
 		Notifier: a.notifier, Emitter: emitter, ReminderDays: settings.ReminderDays, Now: now, Log: a.log,
-		OnReconnect: a.openReconnect,
+		OnReconnect: a.routes.OpenReconnect,
 	})
 	a.engine = publish.New(publish.Deps{
 		DB: a.db, Channels: channels, Credentials: creds, Networks: reg, Health: monitor, Notifier: a.notifier,
-		Emitter: emitter, Clock: clockwork.NewRealClock(), Log: a.log, MediaDir: a.cfg.MediaDir, OnOpenPost: a.openPost,
+		Emitter: emitter, Clock: clockwork.NewRealClock(), Log: a.log, MediaDir: a.cfg.MediaDir, OnOpenPost: a.routes.OpenPost,
 	})
 	if a.mode != modeCLI {
 		// Only the process holding the lock may touch in-flight targets.
@@ -209,7 +222,7 @@ func (a *App) compose(keyring *secrets.Store) error {
 	a.publishing = service.NewPublishing(a.db, a.engine, emitter, now)
 	var chooser service.FileChooser
 	if a.mode == modeWindow {
-		chooser = saveDialog{a}
+		chooser = a.window
 	}
 	a.audit = service.NewAudit(a.db, chooser, now)
 	a.channels = service.NewChannels(service.ChannelsDeps{
@@ -250,8 +263,11 @@ func (a *App) compose(keyring *secrets.Store) error {
 // newBindingsApp builds the services with no dependencies; `wails
 // generate` only reflects on their methods.
 func newBindingsApp() *App {
+	w := &shell.Window{}
 	return &App{
 		log:        slog.New(slog.DiscardHandler),
+		window:     w,
+		life:       shell.NewLifecycle(w, nil, false),
 		settings:   &service.Settings{},
 		recovery:   &service.Recovery{},
 		channels:   &service.Channels{},
@@ -272,98 +288,18 @@ func (a *App) bindings() []any {
 }
 
 func (a *App) startup(ctx context.Context) {
-	a.wailsCtx = ctx
+	a.window.Attach(shell.WailsUI(ctx))
 	a.emitter.Attach(ctx)
 	bg, stop := context.WithCancel(context.Background())
 	a.stop = stop
 	if a.lock != nil {
-		a.lock.Listen(bg, a.log, a.onMessage)
+		a.lock.Listen(bg, a.log, a.routes.OnMessage)
 	}
-	if a.trayOK && a.publishing != nil {
-		a.tray.Start()
-		a.emitter.Also(events.PauseChanged, func() { a.tray.Refresh() })
-		a.emitter.Also(events.PostsChanged, func() { a.tray.Refresh() })
-	}
+	a.tray.Start(&a.emitter) // no-op without a tray
 	a.startBackground(bg)
 }
 
-// onMessage answers a later process: a second launch, or the command line
-// after scheduling a post.
-func (a *App) onMessage(msg string) {
-	switch msg {
-	case instance.MsgShow:
-		a.showWindow()
-	case instance.MsgWake:
-		if a.engine != nil {
-			a.engine.Wake()
-		}
-		a.emitter.Emit(events.PostsChanged, nil)
-	}
-}
-
-// setupTray decides, before the window exists, whether Herald can live in
-// the tray: then closing the window hides it and publishing goes on.
-func (a *App) setupTray() {
-	if a.publishing == nil {
-		return
-	}
-	ok, why := tray.Probe(os.Getenv)
-	if !ok {
-		a.log.Info("no system tray; closing the window quits Herald", "why", why)
-		return
-	}
-	a.trayOK = true
-	a.tray = tray.New(a.log, icon, tray.Actions{
-		Open: a.showWindow,
-		SetPaused: func(p bool) error {
-			_, err := a.publishing.SetPaused(p)
-			return err
-		},
-		Quit: func() {
-			a.quitting.Store(true)
-			if a.wailsCtx != nil {
-				runtime.Quit(a.wailsCtx)
-			}
-		},
-		Status: a.trayStatus,
-	})
-}
-
-func (a *App) trayStatus() (bool, string) {
-	st, err := a.publishing.Status()
-	if err != nil || st.NextDueAt == "" {
-		return st.Paused, ""
-	}
-	at, err := time.Parse(time.RFC3339, st.NextDueAt)
-	if err != nil {
-		return st.Paused, ""
-	}
-	title := st.NextTitle
-	if r := []rune(title); len(r) > 30 {
-		title = string(r[:30]) + "…"
-	}
-	return st.Paused, fmt.Sprintf("Next: “%s” at %s", title, at.Local().Format("Mon 15:04"))
-}
-
-// beforeClose runs on quit (tray, signal) and, without a tray, when the
-// window is closed: then closing stops publishing, so Herald asks first.
-func (a *App) beforeClose(ctx context.Context) bool {
-	if a.trayOK || a.quitting.Load() || a.publishing == nil {
-		return false
-	}
-	st, err := a.publishing.Status()
-	if err != nil || st.Scheduled == 0 || st.Paused {
-		return false
-	}
-	answer, err := runtime.MessageDialog(ctx, runtime.MessageDialogOptions{
-		Type:          runtime.QuestionDialog,
-		Title:         "Quit Herald?",
-		Message:       fmt.Sprintf("%d scheduled post(s) will not be published while Herald is closed. They follow their missed-time setting when Herald starts again.", st.Scheduled),
-		Buttons:       []string{"Quit", "Keep running"},
-		DefaultButton: "Keep running",
-	})
-	return err == nil && answer != "Quit" && answer != "Yes"
-}
+func (a *App) beforeClose(context.Context) bool { return a.life.BeforeClose() }
 
 // startBackground starts the scheduler and the publishing loop; they stop
 // when ctx ends (shutdown), and stopBackground waits for them.
@@ -380,11 +316,9 @@ func (a *App) startBackground(ctx context.Context) {
 	}
 }
 
-func (a *App) domReady(ctx context.Context) {
+func (a *App) domReady(context.Context) {
 	a.log.Info("window ready")
-	if a.startHidden && a.trayOK {
-		runtime.WindowHide(ctx)
-	}
+	a.life.WindowReady(a.startHidden)
 }
 
 func (a *App) shutdown(context.Context) {
@@ -397,53 +331,13 @@ func (a *App) shutdown(context.Context) {
 	if a.connect != nil {
 		a.connect.Close()
 	}
-	if a.tray != nil {
-		a.tray.Stop()
-	}
+	a.tray.Stop()
 	a.emitter.Detach()
 	if a.stop != nil {
 		a.stop()
 	}
 	a.wg.Wait()
 }
-
-// openPost answers a click on a post notification's Open button.
-func (a *App) openPost(postID int64) {
-	a.showWindow()
-	a.emitter.Emit(events.Navigate, Navigate{Path: fmt.Sprintf("/posts/%d", postID)})
-}
-
-// Navigate is the payload of events.Navigate.
-type Navigate struct {
-	Path string `json:"path"`
-}
-
-// openReconnect answers a click on a notification's Reconnect button.
-func (a *App) openReconnect(channelID int64) {
-	a.showWindow()
-	a.emitter.Emit(events.Navigate, Navigate{Path: fmt.Sprintf("/channels?reconnect=%d", channelID)})
-}
-
-func (a *App) showWindow() {
-	if a.wailsCtx == nil {
-		return
-	}
-	runtime.WindowUnminimise(a.wailsCtx)
-	runtime.WindowShow(a.wailsCtx)
-}
-
-// requestRelaunch quits and starts Herald again (after a restore).
-func (a *App) requestRelaunch() {
-	a.relaunch.Store(true)
-	if a.wailsCtx != nil {
-		go func() {
-			time.Sleep(500 * time.Millisecond) // let the UI show the result
-			runtime.Quit(a.wailsCtx)
-		}()
-	}
-}
-
-func (a *App) relaunchRequested() bool { return a.relaunch.Load() }
 
 // close releases files in reverse order of boot.
 func (a *App) close() {
@@ -463,38 +357,3 @@ func (a *App) close() {
 		_ = a.logFile.Close()
 	}
 }
-
-func relaunch(args []string) error {
-	exe, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	// The new process outlives this one: it must not be tied to a context.
-	cmd := exec.CommandContext(context.Background(), exe, args...)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	return cmd.Start()
-}
-
-// saveDialog is the window's save-file dialog (the Wails runtime stays here).
-type saveDialog struct{ a *App }
-
-func (d saveDialog) SaveFile(title, defaultName string) (string, error) {
-	if d.a.wailsCtx == nil {
-		return "", errors.New("no window to show a dialog in")
-	}
-	return runtime.SaveFileDialog(d.a.wailsCtx, runtime.SaveDialogOptions{Title: title, DefaultFilename: defaultName,
-		Filters: []runtime.FileFilter{{DisplayName: "CSV files (*.csv)", Pattern: "*.csv"}}})
-}
-
-// wailsLogger sends Wails' own log lines to Herald's log file.
-func (a *App) wailsLogger() logger.Logger { return wailsLog{a.log.With("component", "wails")} }
-
-type wailsLog struct{ l *slog.Logger }
-
-func (w wailsLog) Print(m string)   { w.l.Info(m) }
-func (w wailsLog) Trace(m string)   { w.l.Debug(m) }
-func (w wailsLog) Debug(m string)   { w.l.Debug(m) }
-func (w wailsLog) Info(m string)    { w.l.Info(m) }
-func (w wailsLog) Warning(m string) { w.l.Warn(m) }
-func (w wailsLog) Error(m string)   { w.l.Error(m) }
-func (w wailsLog) Fatal(m string)   { w.l.Error(m); os.Exit(1) }

@@ -31,7 +31,7 @@ func runHeadless(stderr io.Writer) int {
 	bg, cancel := context.WithCancel(ctx)
 	app.stop = cancel
 	if app.lock != nil {
-		app.lock.Listen(bg, app.log, app.onMessage)
+		app.lock.Listen(bg, app.log, app.routes.OnMessage)
 	}
 	app.startBackground(bg)
 	go releaseStartupPages(bg, app.log)

@@ -19,6 +19,7 @@ import (
 	"herald/backend/apperr"
 	"herald/backend/config"
 	"herald/backend/instance"
+	"herald/backend/shell"
 )
 
 //go:embed all:frontend/dist
@@ -97,8 +98,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	app.startHidden = *hidden
 	code = runWindow(app)
 	app.close()
-	if code == exitOK && app.relaunchRequested() {
-		if err := relaunch(args); err != nil {
+	if code == exitOK && app.life.RelaunchRequested() {
+		if err := shell.Relaunch(args); err != nil {
 			fmt.Fprintln(stderr, "herald: restart after restoring the backup:", err, "- start Herald again.")
 			return exitFailure
 		}
@@ -144,10 +145,10 @@ func runWindow(app *App) int {
 		OnShutdown:        app.shutdown,
 		Bind:              app.bindings(),
 		ErrorFormatter:    apperr.Format,
-		Logger:            app.wailsLogger(),
+		Logger:            shell.WailsLogger(app.log),
 		LogLevel:          logger.INFO,
-		StartHidden:       app.startHidden && app.trayOK,
-		HideWindowOnClose: app.trayOK,
+		StartHidden:       app.life.StartsHidden(app.startHidden),
+		HideWindowOnClose: app.life.CloseToTray(),
 		Linux: &linux.Options{
 			Icon:             icon,
 			ProgramName:      "herald",
