@@ -19,8 +19,8 @@ type schedNet struct {
 	smu       sync.Mutex
 	scheduled map[string]network.Scheduled
 	next      int
-	lose      bool // the next Schedule answer is lost after the server stored it
-	early     bool // the server publishes at once instead of scheduling
+	lose      bool   // the next Schedule answer is lost after the server stored it
+	early     bool   // the server publishes at once instead of scheduling
 	during    func() // runs while the server stores a scheduled post
 }
 
