@@ -35,6 +35,9 @@ func (e *Engine) attempt(ctx context.Context, c store.Claimed, ch model.Channel,
 	ctx, cancel := context.WithTimeout(ctx, e.d.Policy.AttemptTimeout)
 	defer cancel()
 	o, checked := e.try(ctx, c, ch, chErr)
+	if post, err := e.buildPost(c); err == nil {
+		o.Fingerprint = fingerprint(post, c.Target)
+	}
 	if c.Target.Reconcile && !checked && o.Status != model.TargetPublished {
 		// The attempt ended before it could look at the channel (a dead
 		// channel, a keyring error): the earlier unknown outcome stays

@@ -686,3 +686,19 @@ func TestALostAnswerDelaysABurstBySecondsNotByTheTimeout(t *testing.T) {
 		t.Fatalf("second %+v, later %+v", r.target(t, second.ID), r.target(t, later.ID))
 	}
 }
+
+func TestEachAttemptKeepsTheFingerprintOfWhatItSent(t *testing.T) {
+	r := newRig(t)
+	r.net.script = []step{lostAnswer}
+	tg := r.schedule(t, "as sent", t0, model.MissedPublishLate, "second part")
+	r.e.Tick(context.Background())
+	as := r.attempts(t, tg.ID)
+	if len(as) != 1 || !strings.HasPrefix(as[0].Fingerprint, "sha256:") {
+		t.Fatalf("ledger = %+v", as)
+	}
+	other := r.schedule(t, "as sent", t0, model.MissedPublishLate, "another second part")
+	r.e.Tick(context.Background())
+	if got := r.attempts(t, other.ID); len(got) == 0 || got[0].Fingerprint == as[0].Fingerprint {
+		t.Fatalf("two different threads share a fingerprint: %+v / %+v", as, got)
+	}
+}
