@@ -1,0 +1,57 @@
+package store
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestOnlyStoreWritesTargetState keeps the state machine the one owner of
+// a target's state: no code outside backend/store may write post_targets
+// (raw SQL or GORM), so a new button or job has to ask for a transition.
+func TestOnlyStoreWritesTargetState(t *testing.T) {
+	root := filepath.Join("..", "..")
+	// A GORM chain may span lines: from the model to its write, without
+	// leaving the statement.
+	writes := regexp.MustCompile(`(?i)UPDATE\s+post_targets|INSERT\s+INTO\s+post_targets|DELETE\s+FROM\s+post_targets|` +
+		`PostTarget\{\}[^;{}]{0,400}?\.\s*(Update|Updates|UpdateColumn|UpdateColumns|Delete)\(`)
+	var offenders []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case "node_modules", "frontend", "tools", ".git", "bin", "build":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		if rel, _ := filepath.Rel(root, path); strings.HasPrefix(filepath.ToSlash(rel), "backend/store/") || strings.HasPrefix(filepath.ToSlash(rel), "test/") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range writes.FindAllIndex(src, -1) {
+			line := 1 + strings.Count(string(src[:m[0]]), "\n")
+			offenders = append(offenders, fmt.Sprintf("%s:%d: %s", path, line, strings.Join(strings.Fields(string(src[m[0]:m[1]])), " ")))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(offenders) > 0 {
+		t.Fatalf("post_targets is written outside backend/store; add a transition there instead:\n%s", strings.Join(offenders, "\n"))
+	}
+}
+
