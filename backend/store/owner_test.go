@@ -54,4 +54,3 @@ func TestOnlyStoreWritesTargetState(t *testing.T) {
 		t.Fatalf("post_targets is written outside backend/store; add a transition there instead:\n%s", strings.Join(offenders, "\n"))
 	}
 }
-
