@@ -24,22 +24,26 @@ type AttemptView struct {
 
 // TargetView is one variant with its status and ledger.
 type TargetView struct {
-	ID            int64         `json:"id"`
-	ChannelID     int64         `json:"channelId"`
-	Variant       VariantInput  `json:"variant"`
-	Status        string        `json:"status"`
-	DueAt         string        `json:"dueAt"`
-	NextAttemptAt string        `json:"nextAttemptAt"`
-	AttemptCount  int           `json:"attemptCount"`
-	ErrorClass    string        `json:"errorClass"`
-	ErrorMessage  string        `json:"errorMessage"`
-	RemoteID      string        `json:"remoteId"`
-	RemoteURL     string        `json:"remoteUrl"`
-	PublishedAt   string        `json:"publishedAt"`
-	VerifiedAt    string        `json:"verifiedAt"`
-	HandedOff     bool          `json:"handedOff"`
-	Queued        bool          `json:"queued"`
-	Attempts      []AttemptView `json:"attempts"`
+	ID            int64        `json:"id"`
+	ChannelID     int64        `json:"channelId"`
+	Variant       VariantInput `json:"variant"`
+	Status        string       `json:"status"`
+	DueAt         string       `json:"dueAt"`
+	NextAttemptAt string       `json:"nextAttemptAt"`
+	AttemptCount  int          `json:"attemptCount"`
+	ErrorClass    string       `json:"errorClass"`
+	ErrorMessage  string       `json:"errorMessage"`
+	RemoteID      string       `json:"remoteId"`
+	RemoteURL     string       `json:"remoteUrl"`
+	PublishedAt   string       `json:"publishedAt"`
+	VerifiedAt    string       `json:"verifiedAt"`
+	HandedOff     bool         `json:"handedOff"`
+	// Checking: the last attempt may have reached the network; Herald looks
+	// at the channel before anything else, and the post cannot change
+	// until it knows.
+	Checking bool          `json:"checking"`
+	Queued   bool          `json:"queued"`
+	Attempts []AttemptView `json:"attempts"`
 }
 
 // PostView is a post with every variant.
@@ -99,7 +103,7 @@ func (s *Posts) view(ctx context.Context, p model.Post) (PostView, error) {
 		tv := TargetView{ID: t.ID, ChannelID: t.ChannelID, Variant: variantInput(t), Status: string(t.Status), DueAt: stampPtr(t.DueAt),
 			NextAttemptAt: stampPtr(t.NextAttemptAt), AttemptCount: t.AttemptCount, ErrorClass: t.ErrorClass, ErrorMessage: t.ErrorMessage,
 			RemoteID: t.RemoteID, RemoteURL: t.RemoteURL, PublishedAt: stampPtr(t.PublishedAt), VerifiedAt: stampPtr(t.VerifiedAt),
-			HandedOff: t.HandoffID != "" && t.HandoffID != "?", Queued: t.SlotQueued, Attempts: byTarget[t.ID]}
+			HandedOff: t.HandoffID != "" && t.HandoffID != "?", Checking: t.Reconcile || t.HandoffID == "?", Queued: t.SlotQueued, Attempts: byTarget[t.ID]}
 		if tv.Attempts == nil {
 			tv.Attempts = []AttemptView{}
 		}

@@ -81,6 +81,7 @@ export const targetFixture = (over: Partial<TargetView> = {}): TargetView => ({
   publishedAt: '',
   verifiedAt: '',
   handedOff: false,
+  checking: false,
   queued: false,
   attempts: [],
   ...over,

@@ -85,6 +85,15 @@ describe('The post page', () => {
     expect(rows[1]).toHaveAttribute('data-outcome', 'succeeded');
   });
 
+  it('says Herald is checking a variant whose last attempt may be on the network', async () => {
+    const checking = targetFixture({ id: 103, status: 'scheduled', checking: true, errorClass: 'transient', attemptCount: 1 });
+    getPost.mockResolvedValue(postFixture({ targets: [checking] }));
+    renderWithProviders(<MainRoutes />, '/posts/7');
+    const card = await screen.findByTestId('post-target-12');
+    expect(within(card).getByTestId('target-status')).toHaveTextContent('Checking');
+    expect(within(card).getByTestId('target-checking')).toHaveTextContent('checking whether the last attempt reached Mastodon');
+  });
+
   it('asks about a missed time and acts on the variant', async () => {
     retry.mockResolvedValue(postFixture());
     skip.mockResolvedValue(postFixture());

@@ -113,6 +113,15 @@ export function PostTargetCard({ postId, target, channel, onReschedule, onChange
           </Group>
         )}
 
+        {target.checking && (
+          <Alert variant="light" color="orange" icon={<IconInfoCircle size={18} />} p="xs" data-testid="target-checking">
+            <Text size="sm">
+              Herald is checking whether the last attempt reached {network} before it tries again, so this post cannot be changed until that is
+              known. Publish now checks right away.
+            </Text>
+          </Alert>
+        )}
+
         {target.status === 'scheduled' && target.errorClass && target.errorMessage && !problem && (
           <Alert variant="light" color="orange" icon={<IconInfoCircle size={18} />} p="xs">
             <Text size="sm">{target.errorMessage}</Text>

@@ -12,6 +12,8 @@ export interface TargetLike {
   status: string;
   errorClass?: string;
   handedOff: boolean;
+  /** The last attempt may be on the network; Herald checks before anything else. */
+  checking?: boolean;
 }
 
 /** The label and colour of a variant, from its status and error class. */
@@ -22,6 +24,9 @@ export function targetLook(target: TargetLike): StatusLook {
     case 'draft':
       return { label: 'Draft', color: 'gray' };
     case 'scheduled':
+      if (target.checking) {
+        return { label: 'Checking', color: 'orange' };
+      }
       if (target.handedOff) {
         return { label: 'Handed off', color: 'violet' };
       }
