@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -52,11 +53,32 @@ func (r *rotating) Refresh(_ context.Context, _ string, c network.Credential) (n
 		Expiry: t0.Add(2 * time.Hour), RefreshExpiry: t0.Add(60 * 24 * time.Hour)}, nil
 }
 
-type recorder struct{ accessExpires *time.Time }
+// recorder is the channel table: expiries and the credential generation.
+type recorder struct {
+	mu            sync.Mutex
+	accessExpires *time.Time
+	gen           int64
+}
 
-func (r *recorder) TokenRenewed(_ context.Context, _ int64, _, access *time.Time) error {
+func (r *recorder) TokenRenewed(_ context.Context, _ int64, _, access *time.Time) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.accessExpires = access
-	return nil
+	r.gen++
+	return r.gen, nil
+}
+
+func (r *recorder) CredentialGeneration(context.Context, int64) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.gen, nil
+}
+
+// reconnect is what a sign-in does to the channel's generation.
+func (r *recorder) reconnect() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gen++
 }
 
 func setup(t *testing.T) (*Manager, *rotating, *secrets.Memory, model.Channel, *recorder) {
@@ -169,4 +191,212 @@ func TestRefreshFailures(t *testing.T) {
 			t.Errorf("second Renew with the stale token = %+v, %v, %d calls", c, err, net.calls.Load())
 		}
 	})
+}
+
+func TestConcurrentRenewalsShareOneRefresh(t *testing.T) {
+	m, net, _, ch, _ := setup(t)
+	net.slow = 50 * time.Millisecond
+	stale, err := m.Load(context.Background(), ch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	got := make([]network.Credential, 20)
+	for i := range got {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			var err error
+			if i%2 == 0 {
+				got[i], err = m.Renew(context.Background(), ch, stale)
+			} else {
+				// The health monitor's refresh of a due token, at the same time.
+				got[i], err = m.Fresh(context.Background(), ch)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if n := net.calls.Load(); n != 1 {
+		t.Errorf("%d refresh calls, want 1", n)
+	}
+	for i, c := range got {
+		if c.AccessToken != "access-1" || c.Generation != 1 {
+			t.Errorf("caller %d got %q at generation %d, want access-1 at 1", i, c.AccessToken, c.Generation)
+		}
+	}
+}
+
+func TestConcurrentRenewalsShareAFailure(t *testing.T) {
+	m, net, _, ch, _ := setup(t)
+	net.slow = 50 * time.Millisecond
+	net.failWith = &network.Error{Class: network.ClassTransient, Message: "timeout"}
+	stale, _ := m.Load(context.Background(), ch.ID)
+	var wg sync.WaitGroup
+	var failed atomic.Int32
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := m.Renew(context.Background(), ch, stale); network.ClassOf(err) == network.ClassTransient && err != nil {
+				failed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := net.calls.Load(); n != 1 || failed.Load() != 10 {
+		t.Errorf("%d refresh calls, %d callers failed; want 1 call shared by all 10", n, failed.Load())
+	}
+}
+
+func TestAWaiterGivesUpButTheRefreshIsSaved(t *testing.T) {
+	m, net, _, ch, _ := setup(t)
+	net.slow = 100 * time.Millisecond
+	stale, _ := m.Load(context.Background(), ch.ID)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if _, err := m.Renew(ctx, ch, stale); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Renew past its deadline = %v", err)
+	}
+	c, err := m.Renew(context.Background(), ch, stale)
+	if err != nil || c.AccessToken != "access-1" || net.calls.Load() != 1 {
+		t.Fatalf("Renew after = %q, %v, %d calls; want the first refresh's access-1", c.AccessToken, err, net.calls.Load())
+	}
+}
+
+// A reconnect's save waits for a refresh in progress: the refresh cannot
+// overwrite the new sign-in with the token it rotated from the old one.
+func TestSaveWaitsForARefreshInProgress(t *testing.T) {
+	m, net, _, ch, rec := setup(t)
+	net.slow = 100 * time.Millisecond
+	stale, _ := m.Load(context.Background(), ch.ID)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := m.Renew(context.Background(), ch, stale); err != nil {
+			t.Error(err)
+		}
+	}()
+	for net.calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	reconnected := network.Credential{AccessToken: "signed-in-again", RefreshToken: "new-grant", Expiry: t0.Add(2 * time.Hour)}
+	if err := m.Save(context.Background(), ch.ID, reconnected); err != nil {
+		t.Fatal(err)
+	}
+	rec.reconnect()
+	<-done
+	c, err := m.Fresh(context.Background(), ch)
+	if err != nil || c.AccessToken != "signed-in-again" || c.Generation != 2 {
+		t.Errorf("after the reconnect Fresh = %q at %d, %v; want the new sign-in at generation 2", c.AccessToken, c.Generation, err)
+	}
+}
+
+func TestGenerations(t *testing.T) {
+	m, _, _, ch, rec := setup(t)
+	ctx := context.Background()
+	ch.CredentialGeneration = 99 // a stale copy of the row: the table's own count wins
+	c, err := m.Fresh(ctx, ch)   // due: rotates
+	if err != nil || c.Generation != 1 {
+		t.Fatalf("Fresh after a rotation = generation %d, %v; want 1", c.Generation, err)
+	}
+	rec.reconnect()
+	if err := m.Save(ctx, ch.ID, network.Credential{AccessToken: "x", Expiry: t0.Add(time.Hour * 3)}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := m.Fresh(ctx, ch); err != nil || c.Generation != 2 || c.AccessToken != "x" {
+		t.Errorf("Fresh after a reconnect = %q at %d, %v", c.AccessToken, c.Generation, err)
+	}
+	// Nothing of the generation goes to the keyring.
+	raw, _ := m.secrets.Get(ctx, Key(ch.ID))
+	if strings.Contains(strings.ToLower(raw), "generation") {
+		t.Errorf("the keyring item holds the generation: %s", raw)
+	}
+}
+
+// flaky is a keyring whose next failSets writes fail.
+type flaky struct {
+	SecretStore
+	mu       sync.Mutex
+	failSets int
+	sets     int
+}
+
+func (f *flaky) Set(ctx context.Context, key, value string) error {
+	f.mu.Lock()
+	f.sets++
+	fail := f.failSets > 0
+	if fail {
+		f.failSets--
+	}
+	f.mu.Unlock()
+	if fail {
+		return errors.New("failed to unlock correct collection")
+	}
+	return f.SecretStore.Set(ctx, key, value)
+}
+
+func flakySetup(t *testing.T, failSets int) (*Manager, *rotating, *flaky, model.Channel, *[]int64) {
+	t.Helper()
+	m, net, mem, ch, rec := setup(t)
+	store := &flaky{SecretStore: secrets.New(mem, "test", time.Second), failSets: failSets}
+	m2 := New(store, m.networks, rec, m.now, m.log)
+	var mu sync.Mutex
+	var notes []int64
+	m2.WatchSaves(func(_ context.Context, id int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		notes = append(notes, id)
+	})
+	return m2, net, store, ch, &notes
+}
+
+func TestAKeyringThatFailsBrieflyIsRetried(t *testing.T) {
+	m, _, store, ch, notes := flakySetup(t, saveAttempts-1)
+	c, err := m.Fresh(context.Background(), ch)
+	if err != nil || c.AccessToken != "access-1" {
+		t.Fatalf("Fresh = %+v, %v", c, err)
+	}
+	if err := m.Unsaved(ch.ID); err != nil || len(*notes) != 0 || store.sets != saveAttempts {
+		t.Errorf("Unsaved = %v, %d notices, %d writes; want saved on attempt %d", err, len(*notes), store.sets, saveAttempts)
+	}
+}
+
+func TestARotatedTokenTheKeyringRefusesIsSavedOnNextUse(t *testing.T) {
+	m, net, store, ch, notes := flakySetup(t, saveAttempts+1)
+	ctx := context.Background()
+	c, err := m.Fresh(ctx, ch)
+	if err != nil || c.AccessToken != "access-1" {
+		t.Fatalf("Fresh = %+v, %v", c, err)
+	}
+	uerr := m.Unsaved(ch.ID)
+	if uerr == nil || len(*notes) != 1 {
+		t.Fatalf("Unsaved = %v with %d notices; want the keyring failure, told once", uerr, len(*notes))
+	}
+	for _, secret := range []string{"access-1", "refresh-1", "access-0", "refresh-0"} {
+		if strings.Contains(uerr.Error(), secret) {
+			t.Errorf("the error names a token: %v", uerr)
+		}
+	}
+
+	// The next use tries again (and fails once more): the token in memory
+	// is the one used, nothing is refreshed twice.
+	c, err = m.Fresh(ctx, ch)
+	if err != nil || c.RefreshToken != "refresh-1" || m.Unsaved(ch.ID) == nil || len(*notes) != 1 {
+		t.Fatalf("second use = %+v, %v; unsaved %v", c, err, m.Unsaved(ch.ID))
+	}
+	// The one after succeeds.
+	c, err = m.Fresh(ctx, ch)
+	if err != nil || c.RefreshToken != "refresh-1" || m.Unsaved(ch.ID) != nil || len(*notes) != 2 {
+		t.Fatalf("third use = %+v, %v; unsaved %v, %d notices", c, err, m.Unsaved(ch.ID), len(*notes))
+	}
+	restarted := New(store, network.NewRegistry(net), nil, m.now, m.log)
+	if stored, err := restarted.Load(ctx, ch.ID); err != nil || stored.RefreshToken != "refresh-1" {
+		t.Errorf("keyring after the retry = %+v, %v", stored, err)
+	}
+	if n := net.calls.Load(); n != 1 {
+		t.Errorf("%d refresh calls, want 1", n)
+	}
 }

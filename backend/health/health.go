@@ -26,6 +26,9 @@ type Channels interface {
 	List(ctx context.Context) ([]model.Channel, error)
 	Get(ctx context.Context, id int64) (model.Channel, error)
 	Transition(ctx context.Context, id int64, to model.ChannelStatus, reason string) (bool, error)
+	// CredentialFailed records a failed check and moves the channel to
+	// status to, only while its credential is still of generation gen.
+	CredentialFailed(ctx context.Context, id, gen int64, to model.ChannelStatus, class, message string) (changed, current bool, err error)
 	RecordCheck(ctx context.Context, id int64, class, message string) error
 	Reminded(ctx context.Context, id int64) error
 	DueForRefresh(ctx context.Context, before time.Time) ([]model.Channel, error)
@@ -41,11 +44,27 @@ type Auditor interface {
 	Append(ctx context.Context, e *model.AuditEntry) error
 }
 
-// Credentials hands out valid credentials.
+// Credentials hands out valid credentials, each with its generation.
 type Credentials interface {
 	Fresh(ctx context.Context, ch model.Channel) (network.Credential, error)
 	Renew(ctx context.Context, ch model.Channel, stale network.Credential) (network.Credential, error)
+	// Unsaved says why the channel's renewed credential is only in memory
+	// (the keyring refused it), or nil.
+	Unsaved(channelID int64) error
+	// WatchSaves sets what runs when a channel's credential becomes
+	// unsaved or is saved at last.
+	WatchSaves(fn func(ctx context.Context, channelID int64))
 }
+
+// ClassKeyring is the check class of a channel whose renewed credential
+// the system keyring refused to store. It is Herald's problem, not the
+// network's: the credential works, but would be lost when Herald quits.
+const ClassKeyring network.Class = "keyring"
+
+// keyringMessage tells the user what ClassKeyring means and what to do.
+const keyringMessage = "Herald renewed this channel's sign-in but could not save it to the system keyring, so it is only kept " +
+	"while Herald runs. Unlock the system keyring (or allow Herald to use it) and Herald will save it on its next try; " +
+	"if Herald quits before then, reconnect the channel."
 
 // ReminderDays reads the "re-authorize every N days" setting.
 type ReminderDays func(ctx context.Context) int
@@ -66,6 +85,7 @@ type Monitor struct {
 	now         func() time.Time
 	log         *slog.Logger
 	onReconnect func(channelID int64) // a click on a notification's Reconnect
+	resume      func(ctx context.Context, channelID int64)
 }
 
 // Deps are the Monitor's collaborators.
@@ -81,12 +101,22 @@ type Deps struct {
 	Now          func() time.Time
 	Log          *slog.Logger
 	OnReconnect  func(channelID int64)
+	// Resume runs when a check finds a disconnected or attention channel
+	// working again: the same function a reconnect runs (the posts that
+	// waited for the channel are rescheduled and publishing is woken).
+	Resume func(ctx context.Context, channelID int64)
 }
 
-// New returns a Monitor.
+// New returns a Monitor. It watches the credentials' keyring saves, so a
+// renewed sign-in the keyring refuses is shown at once.
 func New(d Deps) *Monitor {
-	return &Monitor{channels: d.Channels, timeline: d.Timeline, audit: d.Audit, creds: d.Credentials, networks: d.Networks,
-		notifier: d.Notifier, emitter: d.Emitter, reminder: d.ReminderDays, now: d.Now, log: d.Log, onReconnect: d.OnReconnect}
+	m := &Monitor{channels: d.Channels, timeline: d.Timeline, audit: d.Audit, creds: d.Credentials, networks: d.Networks,
+		notifier: d.Notifier, emitter: d.Emitter, reminder: d.ReminderDays, now: d.Now, log: d.Log, onReconnect: d.OnReconnect,
+		resume: d.Resume}
+	if m.creds != nil {
+		m.creds.WatchSaves(m.keyringChanged)
+	}
+	return m
 }
 
 // Result is the outcome of one check.
@@ -96,6 +126,9 @@ type Result struct {
 	Class     network.Class
 	Message   string
 	Status    model.ChannelStatus
+	// Stale: the error belonged to a credential replaced since; nothing
+	// was changed.
+	Stale bool
 }
 
 // CheckAll checks every channel that is not already disconnected.
@@ -144,27 +177,56 @@ func (m *Monitor) Check(ctx context.Context, channelID int64) (Result, error) {
 	if errors.Is(err, context.Canceled) {
 		return Result{}, err
 	}
-	return m.apply(ctx, ch, err)
+	if err == nil && m.creds.Unsaved(ch.ID) != nil {
+		return m.keyringAttention(ctx, ch)
+	}
+	return m.apply(ctx, ch, cred.Generation, err)
 }
 
 // ReportError lets other parts of Herald (publishing, syncing) report a
-// network error for a channel; an auth-dead error disconnects it.
+// network error for a channel; an auth-dead error disconnects it. It
+// blames the channel's current credential: a caller that knows which
+// credential failed uses ReportErrorAt.
 func (m *Monitor) ReportError(ctx context.Context, channelID int64, err error) {
+	m.report(ctx, channelID, nil, err)
+}
+
+// ReportErrorAt is ReportError for an error of the credential of
+// generation gen (network.Credential.Generation). An auth-dead error
+// disconnects the channel only while that is still its credential: a 401
+// from before the user reconnected, or from a token rotated since, changes
+// nothing. It reports whether err concerns the channel's current
+// credential; false means it was replaced since, and the work that failed
+// can be tried again with a fresh one.
+func (m *Monitor) ReportErrorAt(ctx context.Context, channelID, gen int64, err error) bool {
+	return m.report(ctx, channelID, &gen, err)
+}
+
+func (m *Monitor) report(ctx context.Context, channelID int64, gen *int64, err error) bool {
 	class := network.ClassOf(err)
 	if class != network.ClassAuthDead && class != network.ClassScopeMissing && class != network.ClassAPIRetired {
-		return
+		return true
 	}
 	ch, gerr := m.channels.Get(ctx, channelID)
 	if gerr != nil {
 		m.log.Error("report channel error", "channel_id", channelID, "err", gerr)
-		return
+		return true
 	}
-	if _, aerr := m.apply(ctx, ch, err); aerr != nil {
+	at := ch.CredentialGeneration
+	if gen != nil {
+		at = *gen
+	}
+	res, aerr := m.apply(ctx, ch, at, err)
+	if aerr != nil {
 		m.log.Error("report channel error", "channel_id", channelID, "err", aerr)
+		return true
 	}
+	return !res.Stale
 }
 
-func (m *Monitor) apply(ctx context.Context, ch model.Channel, checkErr error) (Result, error) {
+// apply acts on the outcome of a check of ch's credential of generation
+// gen.
+func (m *Monitor) apply(ctx context.Context, ch model.Channel, gen int64, checkErr error) (Result, error) {
 	res := Result{ChannelID: ch.ID, OK: checkErr == nil, Status: ch.Status}
 	if checkErr != nil {
 		res.Class = network.ClassOf(checkErr)
@@ -186,21 +248,22 @@ func (m *Monitor) apply(ctx context.Context, ch model.Channel, checkErr error) (
 				m.timelineAdd(ctx, ch.ID, model.HealthRecovered, "", "The network accepts Herald's credentials again.")
 				m.auditAdd(ctx, ch, "channel.recovered", fmt.Sprintf("%s answers again", label(ch)), nil)
 				m.emitter.Emit(events.ChannelHealth, healthEvent(ch.ID, model.ChannelConnected))
+				if m.resume != nil {
+					m.resume(ctx, ch.ID)
+				}
 			}
 		}
 	case res.Class == network.ClassAuthDead:
-		changed, err := m.disconnect(ctx, ch, res.Message)
-		if err != nil {
+		_, current, err := m.disconnect(ctx, ch, gen, res.Message)
+		if err != nil || !current {
+			res.Stale = !current
 			return res, err
 		}
 		res.Status = model.ChannelDisconnected
-		_ = changed
 	case res.Class == network.ClassScopeMissing || res.Class == network.ClassAPIRetired:
-		if err := m.channels.RecordCheck(ctx, ch.ID, string(res.Class), res.Message); err != nil {
-			return res, err
-		}
-		changed, err := m.channels.Transition(ctx, ch.ID, model.ChannelAttention, res.Message)
-		if err != nil {
+		changed, current, err := m.channels.CredentialFailed(ctx, ch.ID, gen, model.ChannelAttention, string(res.Class), res.Message)
+		if err != nil || !current {
+			res.Stale = !current
 			return res, err
 		}
 		res.Status = model.ChannelAttention
@@ -222,16 +285,18 @@ func (m *Monitor) apply(ctx context.Context, ch model.Channel, checkErr error) (
 	return res, nil
 }
 
-// disconnect marks the channel disconnected. The status change is one
-// conditional UPDATE, so however many checks and publishes see the dead
-// token at once, exactly one notifies, audits and records it.
-func (m *Monitor) disconnect(ctx context.Context, ch model.Channel, reason string) (bool, error) {
-	if err := m.channels.RecordCheck(ctx, ch.ID, string(network.ClassAuthDead), reason); err != nil {
-		return false, err
-	}
-	changed, err := m.channels.Transition(ctx, ch.ID, model.ChannelDisconnected, reason)
+// disconnect marks the channel disconnected because its credential of
+// generation gen is dead. The status change is one conditional UPDATE, so
+// however many checks and publishes see the dead token at once, exactly
+// one notifies, audits and records it; and none does when the channel's
+// credential was replaced since (current is then false).
+func (m *Monitor) disconnect(ctx context.Context, ch model.Channel, gen int64, reason string) (changed, current bool, err error) {
+	changed, current, err = m.channels.CredentialFailed(ctx, ch.ID, gen, model.ChannelDisconnected, string(network.ClassAuthDead), reason)
 	if err != nil || !changed {
-		return false, err
+		if err == nil && !current {
+			m.log.Info("an error of a replaced credential does not disconnect the channel", "channel_id", ch.ID, "generation", gen)
+		}
+		return changed, current, err
 	}
 	m.log.Warn("channel disconnected", "channel_id", ch.ID, "network", ch.Network, "reason", reason)
 	m.timelineAdd(ctx, ch.ID, model.HealthDisconnected, string(network.ClassAuthDead), reason)
@@ -239,7 +304,53 @@ func (m *Monitor) disconnect(ctx context.Context, ch model.Channel, reason strin
 	m.notifyReconnect(ctx, ch, fmt.Sprintf("%s was disconnected", label(ch)),
 		reason+" Nothing was deleted: reconnect it in Herald and its posts and history stay.")
 	m.emitter.Emit(events.ChannelHealth, healthEvent(ch.ID, model.ChannelDisconnected))
-	return true, nil
+	return true, true, nil
+}
+
+// keyringChanged follows the credentials' keyring saves: a renewed sign-in
+// the keyring refused puts the channel in attention at once, and saving
+// it at last makes the channel connected again.
+func (m *Monitor) keyringChanged(ctx context.Context, channelID int64) {
+	ch, err := m.channels.Get(ctx, channelID)
+	if err != nil {
+		m.log.Error("keyring state of a channel", "channel_id", channelID, "err", err)
+		return
+	}
+	if m.creds.Unsaved(channelID) != nil {
+		_, err = m.keyringAttention(ctx, ch)
+	} else if ch.Status == model.ChannelAttention && ch.LastCheckClass == string(ClassKeyring) {
+		// The credential in use is the one just saved and it worked when it
+		// was renewed: the channel is fine again.
+		_, err = m.apply(ctx, ch, ch.CredentialGeneration, nil)
+	}
+	if err != nil {
+		m.log.Error("keyring state of a channel", "channel_id", channelID, "err", err)
+	}
+}
+
+// keyringAttention puts a channel whose renewed credential is only in
+// memory in attention, and tells the user once.
+func (m *Monitor) keyringAttention(ctx context.Context, ch model.Channel) (Result, error) {
+	res := Result{ChannelID: ch.ID, Class: ClassKeyring, Message: keyringMessage, Status: ch.Status}
+	if ch.Status == model.ChannelDisconnected {
+		return res, nil // its credential is dead anyway; reconnecting replaces it
+	}
+	if err := m.channels.RecordCheck(ctx, ch.ID, string(ClassKeyring), keyringMessage); err != nil {
+		return res, err
+	}
+	changed, err := m.channels.Transition(ctx, ch.ID, model.ChannelAttention, keyringMessage)
+	if err != nil {
+		return res, err
+	}
+	res.Status = model.ChannelAttention
+	if changed {
+		m.log.Warn("renewed credential only in memory; the channel needs attention", "channel_id", ch.ID)
+		m.timelineAdd(ctx, ch.ID, model.HealthAttention, string(ClassKeyring), keyringMessage)
+		m.auditAdd(ctx, ch, "channel.attention", fmt.Sprintf("%s needs attention: %s", label(ch), keyringMessage), map[string]any{"class": ClassKeyring})
+		m.notifyReconnect(ctx, ch, fmt.Sprintf("Herald could not save the sign-in of %s", label(ch)), keyringMessage)
+		m.emitter.Emit(events.ChannelHealth, healthEvent(ch.ID, model.ChannelAttention))
+	}
+	return res, nil
 }
 
 // Remind gives re-authorization reminders: N days after the last sign-in
@@ -294,9 +405,9 @@ func (m *Monitor) RefreshDue(ctx context.Context, ahead time.Duration) {
 		return
 	}
 	for _, ch := range due {
-		if _, err := m.creds.Fresh(ctx, ch); err != nil {
+		if cred, err := m.creds.Fresh(ctx, ch); err != nil {
 			if network.IsAuthDead(err) {
-				if _, derr := m.disconnect(ctx, ch, safeMessage(err)); derr != nil {
+				if _, _, derr := m.disconnect(ctx, ch, cred.Generation, safeMessage(err)); derr != nil {
 					m.log.Error("disconnect", "channel_id", ch.ID, "err", derr)
 				}
 				continue

@@ -2,8 +2,10 @@ package health
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -51,6 +53,16 @@ type fixture struct {
 	ch       model.Channel
 	clock    *time.Time
 	days     int
+	mem      *secrets.Memory
+
+	mu      sync.Mutex
+	resumed []int64 // channels Resume ran for
+}
+
+func (f *fixture) resumes() []int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]int64(nil), f.resumed...)
 }
 
 // newFixture connects one real Bluesky channel (against the fake) with
@@ -72,9 +84,16 @@ func newFixture(t *testing.T) *fixture {
 	reg := network.NewRegistry(bsky)
 	f.chs, f.timeline, f.audit = store.NewChannels(g, now), store.NewHealth(g, now), store.NewAudit(g, now)
 	log := slog.New(slog.DiscardHandler)
-	f.creds = credentials.New(secrets.New(secrets.NewMemory(), "t", time.Second), reg, f.chs, now, log)
+	f.mem = secrets.NewMemory()
+	f.creds = credentials.New(secrets.New(f.mem, "t", time.Second), reg, f.chs, now, log)
+	resume := func(_ context.Context, id int64) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.resumed = append(f.resumed, id)
+	}
 	f.m = New(Deps{Channels: f.chs, Timeline: f.timeline, Audit: f.audit, Credentials: f.creds, Networks: reg,
-		Notifier: f.notes, Emitter: f.events, ReminderDays: func(context.Context) int { return f.days }, Now: now, Log: log})
+		Notifier: f.notes, Emitter: f.events, ReminderDays: func(context.Context) int { return f.days }, Now: now, Log: log,
+		Resume: resume})
 
 	cred, err := networktest.Connect(t, bsky, f.fake)
 	if err != nil {
@@ -261,5 +280,125 @@ func TestRemindersAfterNDaysRepeatWeeklyUntilRefreshed(t *testing.T) {
 	f.m.Remind(ctx)
 	if f.notes.count() != 2 {
 		t.Error("reminded with reminders turned off")
+	}
+}
+
+// A 401 of a credential replaced since (the user reconnected meanwhile)
+// must not disconnect the channel the user just fixed.
+func TestAnErrorOfAReplacedCredentialChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	old, err := f.creds.Fresh(ctx, f.get(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.chs.Authorized(ctx, f.ch.ID, store.Profile{Handle: "h"}, nil, nil, true); err != nil { // the reconnect
+		t.Fatal(err)
+	}
+	dead := &network.Error{Class: network.ClassAuthDead, Message: "InvalidToken"}
+	if current := f.m.ReportErrorAt(ctx, f.ch.ID, old.Generation, dead); current {
+		t.Error("ReportErrorAt with the old generation reports the current credential")
+	}
+	scope := &network.Error{Class: network.ClassScopeMissing, Message: "missing scope"}
+	if current := f.m.ReportErrorAt(ctx, f.ch.ID, old.Generation, scope); current {
+		t.Error("a scope error of the old credential reports the current one")
+	}
+	if ch := f.get(t); ch.Status != model.ChannelConnected || ch.LastCheckClass != "" || f.notes.count() != 0 {
+		t.Fatalf("after errors of the replaced credential: %s (%q), %d notifications", ch.Status, ch.LastCheckClass, f.notes.count())
+	}
+
+	now, err := f.creds.Fresh(ctx, f.get(t))
+	if err != nil || now.Generation != old.Generation+1 {
+		t.Fatalf("Fresh after the reconnect = generation %d, %v; want %d", now.Generation, err, old.Generation+1)
+	}
+	if current := f.m.ReportErrorAt(ctx, f.ch.ID, now.Generation, dead); !current {
+		t.Error("ReportErrorAt with the current generation reports a replaced credential")
+	}
+	if ch := f.get(t); ch.Status != model.ChannelDisconnected || f.notes.count() != 1 {
+		t.Errorf("after an error of the current credential: %s, %d notifications", ch.Status, f.notes.count())
+	}
+}
+
+// A check that finds a disconnected channel working again resumes its
+// waiting posts, as a reconnect does.
+func TestACheckThatFindsTheChannelWorkingResumesItsPosts(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.chs.Transition(ctx, f.ch.ID, model.ChannelDisconnected, "InvalidToken"); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		res, err := f.m.Check(ctx, f.ch.ID)
+		if err != nil || !res.OK {
+			t.Fatalf("Check = %+v, %v", res, err)
+		}
+	}
+	if got := f.resumes(); len(got) != 1 || got[0] != f.ch.ID || f.get(t).Status != model.ChannelConnected {
+		t.Errorf("Resume ran for %v, channel %s; want once for %d, connected", got, f.get(t).Status, f.ch.ID)
+	}
+}
+
+// A rotated sign-in the keyring refuses is shown at once, survives a
+// passing check, and clears when the keyring takes it.
+func TestARenewedSignInTheKeyringRefusesNeedsAttention(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	before, _ := f.creds.Load(ctx, f.ch.ID)
+	f.mem.FailWrites = errors.New("failed to unlock correct collection")
+	*f.clock = before.Expiry.Add(-10 * time.Minute)
+	f.m.RefreshDue(ctx, credentials.RefreshAhead)
+
+	renewed, _ := f.creds.Load(ctx, f.ch.ID)
+	ch := f.get(t)
+	if renewed.RefreshToken == before.RefreshToken || ch.Status != model.ChannelAttention || ch.LastCheckClass != string(ClassKeyring) ||
+		!strings.Contains(ch.StatusReason, "system keyring") || f.notes.count() != 1 {
+		t.Fatalf("after a refused save: renewed %v, channel %s (%q: %q), %d notifications",
+			renewed.RefreshToken != before.RefreshToken, ch.Status, ch.LastCheckClass, ch.StatusReason, f.notes.count())
+	}
+	noTokens(t, f, before, renewed)
+
+	// The network accepts the renewed credential, but it is still unsaved.
+	if res, err := f.m.Check(ctx, f.ch.ID); err != nil || res.Class != ClassKeyring || f.get(t).Status != model.ChannelAttention {
+		t.Fatalf("Check while unsaved = %+v, %v; channel %s", res, err, f.get(t).Status)
+	}
+	if f.notes.count() != 1 {
+		t.Errorf("%d notifications, want the first only", f.notes.count())
+	}
+
+	f.mem.FailWrites = nil
+	if res, err := f.m.Check(ctx, f.ch.ID); err != nil || !res.OK {
+		t.Fatalf("Check once the keyring works = %+v, %v", res, err)
+	}
+	if ch := f.get(t); ch.Status != model.ChannelConnected || ch.LastCheckClass != "" {
+		t.Errorf("after the save: %s (%q)", ch.Status, ch.LastCheckClass)
+	}
+	if f.creds.Unsaved(f.ch.ID) != nil {
+		t.Error("still unsaved")
+	}
+}
+
+// noTokens checks that no token reached the channel row, the timeline or
+// the audit log.
+func noTokens(t *testing.T, f *fixture, creds ...network.Credential) {
+	t.Helper()
+	ctx := context.Background()
+	ch := f.get(t)
+	texts := []string{ch.StatusReason, ch.LastCheckMessage}
+	evs, _ := f.timeline.List(ctx, f.ch.ID, 100)
+	for _, e := range evs {
+		texts = append(texts, e.Message)
+	}
+	entries, _, _ := f.audit.List(ctx, store.AuditFilter{})
+	for _, e := range entries {
+		texts = append(texts, e.Summary, e.Details)
+	}
+	for _, c := range creds {
+		for _, secret := range []string{c.AccessToken, c.RefreshToken} {
+			for _, text := range texts {
+				if secret != "" && strings.Contains(text, secret) {
+					t.Errorf("a token was written out: %q", text)
+				}
+			}
+		}
 	}
 }

@@ -35,6 +35,22 @@ func HTTPClass(status int) Class {
 	return ClassTransient
 }
 
+// MaybeTaken reports whether an answer to a request that creates something
+// may hide a request the server took. A gateway or CDN in front of the
+// server gave up waiting for it (502, 504, Cloudflare's 520–524) or the
+// server shed load while handling it (503): the request may have been
+// processed all the same. Such a write's outcome is unknown, so the error is
+// marked Sent and reconciled before any retry, never simply sent again.
+func MaybeTaken(status int) bool {
+	switch status {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	// Cloudflare: 520 unknown error, 521 origin down, 522 connection timed
+	// out, 523 origin unreachable, 524 a timeout after connecting.
+	return status >= 520 && status <= 524
+}
+
 // RetryAfterHeader reads Retry-After (seconds or an HTTP date).
 func RetryAfterHeader(h http.Header, now time.Time) (time.Time, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))

@@ -97,6 +97,12 @@ type Credential struct {
 	ClientID      string            `json:"client_id,omitempty"`
 	ClientSecret  string            `json:"client_secret,omitempty"`
 	Extra         map[string]string `json:"extra,omitempty"`
+	// Generation is the channel's credential generation this credential
+	// belongs to, as handed out by Herald's credentials manager (never
+	// stored with it: the database counts generations). An auth error is
+	// reported with it, so a credential replaced since cannot disconnect
+	// the channel.
+	Generation int64 `json:"-"`
 }
 
 // ExpiresWithin reports whether the access token expires within d of now.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"gorm.io/gorm"
@@ -21,6 +22,37 @@ import (
 // HealthChecker runs one channel's liveness check.
 type HealthChecker interface {
 	Check(ctx context.Context, channelID int64) (health.Result, error)
+}
+
+// Unblocker reschedules the targets that waited for a channel to work
+// again (store.Targets).
+type Unblocker interface {
+	Unblock(ctx context.Context, channelID int64, at time.Time) ([]int64, error)
+}
+
+// Waker makes the publishing engine look at the schedule now.
+type Waker interface {
+	Wake()
+}
+
+// ResumeWaiting returns what runs when a channel works again: after a
+// reconnect (connect.Deps.Reauthorized) and after a health check finds a
+// disconnected channel working (health.Deps.Resume). Its posts that waited
+// for it are rescheduled for now and publishing is woken. Both paths use
+// this one function, so a channel that comes back resumes the same way
+// whichever noticed.
+func ResumeWaiting(targets Unblocker, engine Waker, now func() time.Time, log *slog.Logger) func(ctx context.Context, channelID int64) {
+	return func(ctx context.Context, channelID int64) {
+		ids, err := targets.Unblock(ctx, channelID, now())
+		if err != nil {
+			log.Error("resume posts waiting for a reconnect", "channel_id", channelID, "err", err)
+			return
+		}
+		if len(ids) > 0 {
+			log.Info("posts waiting for a reconnect resume", "channel_id", channelID, "posts", len(ids))
+			engine.Wake()
+		}
+	}
 }
 
 // Channels serves the channel list and the connect, refresh and remove

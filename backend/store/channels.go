@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"herald/backend/model"
 )
@@ -121,6 +122,9 @@ func (c *Channels) Authorized(ctx context.Context, id int64, p Profile, tokenExp
 		"status": model.ChannelConnected, "status_reason": "", "status_changed_at": now,
 		"last_check_class": "", "last_check_message": "", "checked_at": now,
 		"removed_at": nil, "updated_at": now,
+		// A new sign-in is a new credential: errors of the old one must no
+		// longer disconnect the channel (CredentialFailed).
+		"credential_generation": nextGeneration(),
 	}
 	if refreshed {
 		updates["refreshed_at"] = now
@@ -135,9 +139,79 @@ func (c *Channels) Authorized(ctx context.Context, id int64, p Profile, tokenExp
 	return nil
 }
 
-// TokenRenewed records expiries after Herald refreshed a token itself.
-func (c *Channels) TokenRenewed(ctx context.Context, id int64, tokenExpires, accessExpires *time.Time) error {
-	return c.update(ctx, id, map[string]any{"token_expires_at": utcPtr(tokenExpires), "access_expires_at": utcPtr(accessExpires)})
+// nextGeneration moves credential_generation on inside the UPDATE that
+// records the new credential, so the two can never be seen apart.
+func nextGeneration() clause.Expr { return gorm.Expr("credential_generation + 1") }
+
+// TokenRenewed records expiries after Herald refreshed (rotated) a token
+// itself, and returns the channel's new credential generation.
+func (c *Channels) TokenRenewed(ctx context.Context, id int64, tokenExpires, accessExpires *time.Time) (int64, error) {
+	return c.bump(ctx, id, map[string]any{"token_expires_at": utcPtr(tokenExpires), "access_expires_at": utcPtr(accessExpires)})
+}
+
+// BumpCredentialGeneration records that the channel's credential was
+// replaced without any other change to its row, and returns the new
+// generation.
+func (c *Channels) BumpCredentialGeneration(ctx context.Context, id int64) (int64, error) {
+	return c.bump(ctx, id, map[string]any{})
+}
+
+// CredentialGeneration returns the generation of the channel's credential.
+func (c *Channels) CredentialGeneration(ctx context.Context, id int64) (int64, error) {
+	var gen []int64
+	err := c.db.WithContext(ctx).Model(&model.Channel{}).Where("id = ?", id).Pluck("credential_generation", &gen).Error
+	if err != nil {
+		return 0, fmt.Errorf("read credential generation of channel %d: %w", id, err)
+	}
+	if len(gen) == 0 {
+		return 0, fmt.Errorf("channel %d: %w", id, ErrNotFound)
+	}
+	return gen[0], nil
+}
+
+// bump applies updates with the credential generation moved on, and reads
+// the new generation in the same transaction.
+func (c *Channels) bump(ctx context.Context, id int64, updates map[string]any) (int64, error) {
+	updates["credential_generation"] = nextGeneration()
+	var gen int64
+	err := c.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		in := c.WithTx(tx)
+		if err := in.update(ctx, id, updates); err != nil {
+			return err
+		}
+		var err error
+		gen, err = in.CredentialGeneration(ctx, id)
+		return err
+	})
+	return gen, err
+}
+
+// CredentialFailed records a check that found the credential of generation
+// gen dead or lacking (class, message) and moves the channel to status to
+// unless it is there already. Both UPDATEs hold only while the channel's
+// credential is still that generation, so an error of a credential replaced
+// since (the user reconnected, the token rotated) changes nothing: current
+// is then false. Of many concurrent reports exactly one sees changed.
+func (c *Channels) CredentialFailed(ctx context.Context, id, gen int64, to model.ChannelStatus, class, message string) (changed, current bool, err error) {
+	now := c.now().UTC()
+	err = c.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&model.Channel{}).Where("id = ? AND credential_generation = ?", id, gen).
+			Updates(map[string]any{"checked_at": now, "last_check_class": class, "last_check_message": message, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if current = res.RowsAffected == 1; !current {
+			return nil
+		}
+		res = tx.Model(&model.Channel{}).Where("id = ? AND credential_generation = ? AND status != ?", id, gen, to).
+			Updates(map[string]any{"status": to, "status_reason": message, "status_changed_at": now})
+		changed = res.RowsAffected == 1
+		return res.Error
+	})
+	if err != nil {
+		return false, false, fmt.Errorf("record credential failure of channel %d: %w", id, err)
+	}
+	return changed, current, nil
 }
 
 // Transition moves a channel to status unless it is already there, and

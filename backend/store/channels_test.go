@@ -176,3 +176,85 @@ func TestHealthTimelineIsNewestFirstAndCascades(t *testing.T) {
 		t.Errorf("health events outlived their channel: %d", len(events))
 	}
 }
+
+func TestCredentialGeneration(t *testing.T) {
+	ctx := context.Background()
+	chs := NewChannels(openDB(t), func() time.Time { return t0 })
+	ch := newChannel("gen")
+	if err := chs.Create(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	gen := func() int64 {
+		t.Helper()
+		g, err := chs.CredentialGeneration(ctx, ch.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	if g := gen(); g != 0 {
+		t.Fatalf("a new channel is at generation %d, want 0", g)
+	}
+	exp := t0.Add(time.Hour)
+	if g, err := chs.TokenRenewed(ctx, ch.ID, nil, &exp); err != nil || g != 1 || gen() != 1 {
+		t.Fatalf("TokenRenewed = %d, %v; stored %d; want 1", g, err, gen())
+	}
+	if got, _ := chs.Get(ctx, ch.ID); got.AccessExpiresAt == nil || !got.AccessExpiresAt.Equal(exp) {
+		t.Errorf("TokenRenewed stored access expiry %v, want %v", got.AccessExpiresAt, exp)
+	}
+	if err := chs.Authorized(ctx, ch.ID, Profile{Handle: "gen"}, nil, nil, true); err != nil || gen() != 2 {
+		t.Fatalf("Authorized = %v, generation %d; want 2", err, gen())
+	}
+	if g, err := chs.BumpCredentialGeneration(ctx, ch.ID); err != nil || g != 3 {
+		t.Fatalf("BumpCredentialGeneration = %d, %v; want 3", g, err)
+	}
+	if _, err := chs.BumpCredentialGeneration(ctx, 999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("bump of a missing channel = %v, want ErrNotFound", err)
+	}
+	if _, err := chs.CredentialGeneration(ctx, 999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("generation of a missing channel = %v, want ErrNotFound", err)
+	}
+}
+
+// A 401 that belongs to a credential replaced since changes nothing: the
+// user reconnected, and the old token's death is no news.
+func TestCredentialFailedOnlyForTheCurrentGeneration(t *testing.T) {
+	ctx := context.Background()
+	chs := NewChannels(openDB(t), func() time.Time { return t0 })
+	ch := newChannel("stale")
+	if err := chs.Create(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	if err := chs.Authorized(ctx, ch.ID, Profile{Handle: "stale"}, nil, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	changed, current, err := chs.CredentialFailed(ctx, ch.ID, 0, model.ChannelDisconnected, "auth_dead", "revoked")
+	if err != nil || changed || current {
+		t.Fatalf("CredentialFailed at an old generation = %v, %v, %v; want no change, not current", changed, current, err)
+	}
+	got, _ := chs.Get(ctx, ch.ID)
+	if got.Status != model.ChannelConnected || got.LastCheckClass != "" || got.StatusReason != "" {
+		t.Fatalf("an old credential's failure changed the channel: %+v", got)
+	}
+
+	var wg sync.WaitGroup
+	var changes atomic.Int32
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			changed, current, err := chs.CredentialFailed(ctx, ch.ID, 1, model.ChannelDisconnected, "auth_dead", "revoked")
+			if err != nil || !current {
+				t.Errorf("CredentialFailed at the current generation = %v, %v", current, err)
+			}
+			if changed {
+				changes.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	got, _ = chs.Get(ctx, ch.ID)
+	if changes.Load() != 1 || got.Status != model.ChannelDisconnected || got.StatusReason != "revoked" || got.LastCheckClass != "auth_dead" {
+		t.Errorf("%d changes; channel %+v; want one change to disconnected", changes.Load(), got)
+	}
+}

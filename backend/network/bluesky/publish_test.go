@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -246,6 +247,60 @@ func TestRetryAfterLostAnswerMakesOneRecord(t *testing.T) {
 				t.Errorf("retry Published %+v; createRecord called %d times", got, p.s.Calls(nsidCreate))
 			}
 		})
+	}
+}
+
+// TestMaybeTakenAnswersAreUnknown: a gateway or overload answer to
+// createRecord may hide a record the PDS is still committing, so even a
+// getRecord that finds nothing leaves the outcome unknown.
+func TestMaybeTakenAnswersAreUnknown(t *testing.T) {
+	for _, status := range []int{502, 503, 504, 520, 521, 522, 523, 524} {
+		p := newPublisher(t)
+		p.s.Handle(nsidCreate, http.MethodPost, func(w http.ResponseWriter, _ *http.Request, _ string) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(status)
+		})
+		_, err := p.publish(t, network.Post{Text: "x", IdempotencyKey: "gw", CreatedAt: time.Now()})
+		if ne := networkError(t, err); !ne.Sent || ne.Class != network.ClassTransient || ne.Status != status {
+			t.Errorf("HTTP %d = %+v, want transient and Sent", status, ne)
+		}
+	}
+	// A plain 500 after which getRecord finds nothing: the PDS finished
+	// the request and made nothing, as today.
+	p := newPublisher(t)
+	p.s.Handle(nsidCreate, http.MethodPost, func(w http.ResponseWriter, _ *http.Request, _ string) {
+		blueskytest.WriteError(w, http.StatusInternalServerError, "InternalServerError", "Internal Server Error")
+	})
+	_, err := p.publish(t, network.Post{Text: "x", IdempotencyKey: "500", CreatedAt: time.Now()})
+	if ne := networkError(t, err); ne.Sent || ne.Class != network.ClassTransient {
+		t.Errorf("HTTP 500 with nothing under the key = %+v, want transient, not Sent", ne)
+	}
+}
+
+func TestConnectionLostAfterSendingIsUnknown(t *testing.T) {
+	for _, d := range []networktest.Drop{networktest.DropClose, networktest.DropReset} {
+		p := newPublisher(t)
+		p.s.Handle(nsidCreate, http.MethodPost, func(w http.ResponseWriter, r *http.Request, _ string) {
+			networktest.DropAfterBody(w, r, d)
+		})
+		_, err := p.publish(t, network.Post{Text: "x", IdempotencyKey: "drop", CreatedAt: time.Now()})
+		if ne := networkError(t, err); !ne.Sent || ne.Class != network.ClassTransient {
+			t.Errorf("connection dropped (%d) after the body = %+v, want transient and Sent", d, ne)
+		}
+	}
+	p := newPublisher(t)
+	p.s.Handle(nsidCreate, http.MethodPost, func(_ http.ResponseWriter, r *http.Request, _ string) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := p.c.Publish(ctx, "", p.cred, network.Post{Text: "x", IdempotencyKey: "slow", CreatedAt: time.Now()})
+	if ne := networkError(t, err); !ne.Sent || ne.Class != network.ClassTransient {
+		t.Errorf("timed out after sending = %+v, want transient and Sent", ne)
 	}
 }
 

@@ -134,6 +134,11 @@ func (cl *Client) createRecord(ctx context.Context, op string, s repoSession, rk
 	var out strongRef
 	err := cl.do(ctx, call{op: op, method: http.MethodPost, host: s.host, nsid: "com.atproto.repo.createRecord",
 		body: in, token: s.token, use: accessToken, subject: "the post"}, &out)
+	if ne, ok := asError(err); ok && network.MaybeTaken(ne.Status) {
+		// A gateway gave up or the PDS shed load while the write may still
+		// commit: even a getRecord that finds nothing now does not settle it.
+		ne.Sent = true
+	}
 	if err != nil {
 		return strongRef{}, err
 	}

@@ -169,6 +169,13 @@ func optionsFrom(o map[string]string) statusOptions {
 	return s
 }
 
+// maybeTaken reports whether a non-2xx answer to a create may hide a
+// created status. Mastodon also answers 500 when something after the
+// insert failed (fan-out, a hook), so a 500 counts as well.
+func maybeTaken(code int) bool {
+	return code == http.StatusInternalServerError || network.MaybeTaken(code)
+}
+
 // form is the create-status form for one item.
 func (o statusOptions) form(text string) url.Values {
 	f := url.Values{"status": {text}, "visibility": {o.visibility}}
@@ -185,9 +192,9 @@ func (o statusOptions) form(text string) url.Values {
 }
 
 // createStatus posts one status. An answer that may hide a created status
-// (a 2xx that cannot be read, a 500/502/504 from the server or a proxy in
-// front of it, a connection lost after sending) is marked Sent: the
-// outcome is unknown and must be reconciled before any retry.
+// (a 2xx that cannot be read, a 500 from the server, network.MaybeTaken's
+// gateway and overload answers, a connection lost after sending) is marked
+// Sent: the outcome is unknown and must be reconciled before any retry.
 func (c *Client) createStatus(ctx context.Context, op, base string, cred network.Credential, form url.Values, key string) (status, error) {
 	var s status
 	code, err := c.callReq(ctx, op, request{
@@ -200,7 +207,7 @@ func (c *Client) createStatus(ctx context.Context, op, base string, cred network
 		case code >= 200 && code <= 299:
 			ne.Sent = true
 			ne.Message = "the server took the post but its answer could not be read; Herald will check whether it was published"
-		case code == http.StatusInternalServerError || code == http.StatusBadGateway || code == http.StatusGatewayTimeout:
+		case maybeTaken(code):
 			ne.Sent = true
 		case code == http.StatusBadRequest && ne.Class == network.ClassContentRejected:
 			// GoToSocial answers 400 where Mastodon answers 422.

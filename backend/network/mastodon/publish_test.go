@@ -335,9 +335,16 @@ func TestPublishErrors(t *testing.T) {
 		{"rate limited", 429, "application/json", `{"error":"Too many requests"}`, map[string]string{"X-RateLimit-Reset": "2030-01-02T03:04:05.000Z"},
 			network.ClassRateLimited, false, "rate limit"},
 		{"revoked token", 401, "application/json", `{"error":"The access token is invalid"}`, nil, network.ClassAuthDead, false, "reconnect"},
-		{"throttled: not processed", 503, "text/html", "<h1>503</h1>", nil, network.ClassTransient, false, "trouble"},
+		{"overloaded: maybe processed", 503, "text/html", "<h1>503</h1>", nil, network.ClassTransient, true, "trouble"},
 		{"crashed: maybe processed", 500, "application/json", `{"error":"Internal server error"}`, nil, network.ClassTransient, true, "trouble"},
+		{"bad gateway: maybe processed", 502, "text/html", "<h1>502</h1>", nil, network.ClassTransient, true, "trouble"},
 		{"proxy timeout: maybe processed", 504, "text/html", "<h1>504</h1>", nil, network.ClassTransient, true, "trouble"},
+		{"Cloudflare 520: maybe processed", 520, "text/html", "<h1>520</h1>", nil, network.ClassTransient, true, "trouble"},
+		{"Cloudflare 521: maybe processed", 521, "text/html", "<h1>521</h1>", nil, network.ClassTransient, true, "trouble"},
+		{"Cloudflare 522: maybe processed", 522, "text/html", "<h1>522</h1>", nil, network.ClassTransient, true, "trouble"},
+		{"Cloudflare 523: maybe processed", 523, "text/html", "<h1>523</h1>", nil, network.ClassTransient, true, "trouble"},
+		{"Cloudflare 524: maybe processed", 524, "text/html", "<h1>524</h1>", nil, network.ClassTransient, true, "trouble"},
+		{"HTTP version not supported: not processed", 505, "text/html", "<h1>505</h1>", nil, network.ClassTransient, false, "trouble"},
 		{"accepted but unreadable", 200, "text/html", "<html>oops</html>", nil, network.ClassTransient, true, "could not be read"},
 		{"accepted without an id", 200, "application/json", `{}`, nil, network.ClassTransient, true, "without an id"},
 	}
@@ -364,6 +371,39 @@ func TestPublishErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestPublishConnectionLostAfterSendingIsUnknown(t *testing.T) {
+	for _, d := range []networktest.Drop{networktest.DropClose, networktest.DropReset} {
+		fake := mastodontest.NewServer(t)
+		fake.Handle("POST /api/v1/statuses", func(w http.ResponseWriter, r *http.Request) {
+			networktest.DropAfterBody(w, r, d)
+		})
+		c, cred := publisher(t, fake, mastodon.Options{})
+		_, err := c.Publish(context.Background(), fake.Instance(), cred, network.Post{Text: "x", IdempotencyKey: "k"})
+		var ne *network.Error
+		if !errors.As(err, &ne) || !ne.Sent || ne.Class != network.ClassTransient {
+			t.Errorf("Publish with the connection dropped (%d) after the body = %#v, want transient with Sent", d, err)
+		}
+	}
+
+	// Timed out after the server read the whole post.
+	fake := mastodontest.NewServer(t)
+	fake.Handle("POST /api/v1/statuses", func(_ http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	c, cred := publisher(t, fake, mastodon.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := c.Publish(ctx, fake.Instance(), cred, network.Post{Text: "x", IdempotencyKey: "k"})
+	var ne *network.Error
+	if !errors.As(err, &ne) || !ne.Sent || ne.Class != network.ClassTransient {
+		t.Errorf("Publish that timed out after sending = %#v, want transient with Sent", err)
 	}
 }
 

@@ -101,8 +101,7 @@ func (c *Client) Schedule(ctx context.Context, instance string, cred network.Cre
 		switch {
 		case code == http.StatusNotImplemented:
 			return network.Scheduled{}, unsupported(op, ne)
-		case code >= 200 && code <= 299,
-			code == http.StatusInternalServerError, code == http.StatusBadGateway, code == http.StatusGatewayTimeout:
+		case code >= 200 && code <= 299, maybeTaken(code):
 			ne.Sent = true
 		}
 		return network.Scheduled{}, err
