@@ -189,10 +189,14 @@ func (a *App) compose(keyring *secrets.Store) error {
 		a.notifier = notify.NewSystem(a.log)
 	}
 	emitter := &a.emitter
+	targets := store.NewTargets(a.db, now)
+	// A reconnect and a health check that finds a channel working again
+	// resume its waiting posts the same way; the engine exists only later.
+	var resume func(context.Context, int64)
 	monitor := health.New(health.Deps{
 		Channels: channels, Timeline: timeline, Audit: audit, Credentials: creds, Networks: reg,
 		Notifier: a.notifier, Emitter: emitter, ReminderDays: settings.ReminderDays, Now: now, Log: a.log,
-		OnReconnect: a.routes.OpenReconnect,
+		OnReconnect: a.routes.OpenReconnect, Resume: func(ctx context.Context, id int64) { resume(ctx, id) },
 	})
 	a.engine = publish.New(publish.Deps{
 		DB: a.db, Channels: channels, Credentials: creds, Networks: reg, Health: monitor, Notifier: a.notifier,
@@ -205,18 +209,10 @@ func (a *App) compose(keyring *secrets.Store) error {
 		}
 	}
 	a.engine.SetPaused(service.LoadPaused(context.Background(), a.db, now))
-	targets := store.NewTargets(a.db, now)
+	resume = service.ResumeWaiting(targets, a.engine, now, a.log)
 	a.connect = connect.New(connect.Deps{
 		DB: a.db, Channels: channels, Health: timeline, Audit: audit, Credentials: creds, Networks: reg,
-		Opener: oauth.SystemOpener{}, Emitter: emitter, Now: now, Log: a.log,
-		Reauthorized: func(ctx context.Context, channelID int64) {
-			if ids, err := targets.Unblock(ctx, channelID, now()); err != nil {
-				a.log.Error("resume posts waiting for a reconnect", "channel_id", channelID, "err", err)
-			} else if len(ids) > 0 {
-				a.log.Info("posts waiting for a reconnect resume", "channel_id", channelID, "posts", len(ids))
-				a.engine.Wake()
-			}
-		},
+		Opener: oauth.SystemOpener{}, Emitter: emitter, Now: now, Log: a.log, Reauthorized: resume,
 	})
 	a.posts = service.NewPosts(service.PostsDeps{DB: a.db, Networks: reg, Engine: a.engine, Media: media.NewLibrary(a.cfg.MediaDir), Emitter: emitter, Now: now})
 	a.publishing = service.NewPublishing(a.db, a.engine, emitter, now)

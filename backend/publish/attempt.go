@@ -116,7 +116,7 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel
 	}
 	cred, err := e.d.Credentials.Fresh(ctx, ch)
 	if err != nil {
-		return e.classify(ctx, c, ch, err, nil)
+		return e.classify(ctx, c, ch, cred.Generation, err, nil)
 	}
 
 	items := append([]string(nil), post.Done...)
@@ -155,7 +155,7 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel
 			}
 			found, ok, err := rec.FindPublished(ctx, ch.Instance, cred, post, since)
 			if err != nil {
-				o := e.classify(ctx, c, ch, err, post.Done)
+				o := e.classify(ctx, c, ch, cred.Generation, err, post.Done)
 				o.Reconcile = true
 				return o
 			}
@@ -197,7 +197,7 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel
 		itemsMu.Lock()
 		done := append([]string(nil), items...)
 		itemsMu.Unlock()
-		return e.classify(ctx, c, ch, err, done)
+		return e.classify(ctx, c, ch, cred.Generation, err, done)
 	}
 	return e.published(ctx, n, ch, cred, c, res, "")
 }
@@ -211,7 +211,7 @@ func (e *Engine) published(_ context.Context, _ network.Network, _ model.Channel
 }
 
 // classify turns a failed attempt into what happens next.
-func (e *Engine) classify(ctx context.Context, c store.Claimed, ch model.Channel, err error, done []string) store.Outcome {
+func (e *Engine) classify(ctx context.Context, c store.Claimed, ch model.Channel, gen int64, err error, done []string) store.Outcome {
 	msg := safeMessage(err)
 	class := network.ClassOf(err)
 	var ne *network.Error
@@ -219,7 +219,14 @@ func (e *Engine) classify(ctx context.Context, c store.Claimed, ch model.Channel
 	o := store.Outcome{Attempt: model.OutcomeFailed, Class: string(class), Message: msg, Items: done}
 	switch class {
 	case network.ClassAuthDead, network.ClassScopeMissing, network.ClassAPIRetired:
-		e.d.Health.ReportError(context.WithoutCancel(ctx), ch.ID, err)
+		if !e.d.Health.ReportErrorAt(context.WithoutCancel(ctx), ch.ID, gen, err) {
+			// The credential was replaced while this request was out (the
+			// user reconnected): try again at once with the new one.
+			o.Status = model.TargetScheduled
+			o.NextAttemptAt = e.d.Clock.Now()
+			o.Message = fmt.Sprintf("%s refused an older sign-in; trying again with the new one.", ch.Network)
+			return o
+		}
 		b := blocked(class, fmt.Sprintf("%s Reconnect %s and Herald will publish it.", msg, label(ch)))
 		b.Items = done
 		return b

@@ -37,9 +37,12 @@ type Credentials interface {
 	Renew(ctx context.Context, ch model.Channel, stale network.Credential) (network.Credential, error)
 }
 
-// ErrorReporter learns about channel errors (auth_dead disconnects).
+// ErrorReporter learns about channel errors (auth_dead disconnects). gen
+// is the credential generation the failed request used: an error of a
+// credential replaced since (the user reconnected) must not disconnect the
+// channel, and the reporter says so by returning false.
 type ErrorReporter interface {
-	ReportError(ctx context.Context, channelID int64, err error)
+	ReportErrorAt(ctx context.Context, channelID, gen int64, err error) bool
 }
 
 // Deps are the engine's collaborators.

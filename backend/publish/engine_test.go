@@ -147,13 +147,18 @@ func (staticCreds) Renew(context.Context, model.Channel, network.Credential) (ne
 type reporter struct {
 	chs   *store.Channels
 	calls int
+	stale bool // every error belongs to a replaced credential
 }
 
-func (r *reporter) ReportError(ctx context.Context, id int64, err error) {
+func (r *reporter) ReportErrorAt(ctx context.Context, id, gen int64, err error) bool {
 	r.calls++
+	if r.stale {
+		return false
+	}
 	if network.IsAuthDead(err) {
 		_, _ = r.chs.Transition(ctx, id, model.ChannelDisconnected, "revoked")
 	}
+	return true
 }
 
 type rig struct {
@@ -700,5 +705,24 @@ func TestEachAttemptKeepsTheFingerprintOfWhatItSent(t *testing.T) {
 	r.e.Tick(context.Background())
 	if got := r.attempts(t, other.ID); len(got) == 0 || got[0].Fingerprint == as[0].Fingerprint {
 		t.Fatalf("two different threads share a fingerprint: %+v / %+v", as, got)
+	}
+}
+
+func TestA401OfAReplacedCredentialDoesNotBlockThePost(t *testing.T) {
+	r := newRig(t)
+	r.rep.stale = true // the user reconnected while the request was out
+	r.net.script = []step{authDead}
+	tg := r.schedule(t, "after a reconnect", t0, model.MissedPublishLate)
+	r.e.Tick(context.Background())
+	got := r.target(t, tg.ID)
+	if got.Status != model.TargetScheduled || got.NextAttemptAt == nil || got.NextAttemptAt.After(r.clock.Now()) {
+		t.Fatalf("target = %+v", got)
+	}
+	if ch, _ := r.chs.Get(context.Background(), r.ch.ID); ch.Status == model.ChannelDisconnected {
+		t.Fatal("an error of the old credential disconnected the channel")
+	}
+	r.e.Tick(context.Background())
+	if r.target(t, tg.ID).Status != model.TargetPublished || r.net.count("after a reconnect") != 1 {
+		t.Fatalf("after retrying with the new credential: %+v", r.target(t, tg.ID))
 	}
 }

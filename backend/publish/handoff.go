@@ -107,7 +107,7 @@ func (e *Engine) handOffOne(ctx context.Context, r handoffRow) error {
 			return err
 		}
 		e.noteRateLimit(ctx, ch.ID, err)
-		e.d.Health.ReportError(context.WithoutCancel(ctx), ch.ID, err)
+		e.d.Health.ReportErrorAt(context.WithoutCancel(ctx), ch.ID, cred.Generation, err)
 		return err // Herald publishes it itself at its time
 	}
 	err = e.setHandoff(ctx, tg, "", sch.ID, "post.handed_off",

@@ -37,7 +37,7 @@ func (c creds) Renew(ctx context.Context, ch model.Channel, _ network.Credential
 
 type noHealth struct{}
 
-func (noHealth) ReportError(context.Context, int64, error) {}
+func (noHealth) ReportErrorAt(context.Context, int64, int64, error) bool { return true }
 
 // BenchmarkThousandDueTogether: 1,000 targets on 50 channels all fall due
 // in the same second; how late does each go out? Reports p50 and p99

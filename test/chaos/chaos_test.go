@@ -807,10 +807,11 @@ func (s staticCreds) Renew(ctx context.Context, ch model.Channel, _ network.Cred
 // disconnector plays the health monitor: a 401 disconnects the channel.
 type disconnector struct{ chs *store.Channels }
 
-func (d disconnector) ReportError(ctx context.Context, id int64, err error) {
+func (d disconnector) ReportErrorAt(ctx context.Context, id, _ int64, err error) bool {
 	if network.IsAuthDead(err) {
 		_, _ = d.chs.Transition(ctx, id, model.ChannelDisconnected, "token revoked")
 	}
+	return true
 }
 
 // reconnect plays the user, between runs of the publisher: every channel
