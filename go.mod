@@ -18,6 +18,7 @@ require (
 	golang.org/x/sys v0.49.0
 	gorm.io/gorm v1.31.2
 	mvdan.cc/xurls/v2 v2.6.0
+	pgregory.net/rapid v1.3.0
 )
 
 require (
@@ -54,7 +55,6 @@ require (
 	modernc.org/mathutil v1.5.0 // indirect
 	modernc.org/memory v1.5.0 // indirect
 	modernc.org/sqlite v1.23.1 // indirect
-	pgregory.net/rapid v1.3.0 // indirect
 )
 
 ignore ./frontend/node_modules
