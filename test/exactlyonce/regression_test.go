@@ -189,3 +189,22 @@ func TestRegression_PublishNowIgnoresRateLimit(t *testing.T) {
 	w.tick()
 	w.holds(t, "after Publish now inside the window", false)
 }
+
+// A failed read while reconciling (the channel check after an unknown
+// outcome answered 4xx) is classified like a refused post: the target ends
+// "failed: the server rejected the post" although the earlier attempt's
+// post is on the channel and nothing was rejected.
+func TestRegression_ReconcileReadErrorFailsPublishedPost(t *testing.T) {
+	w := newTestWorld(t)
+	ch := w.channelIDs[0]
+	id := lostAnswer(t, w, ch)
+	w.net.arm(ch, faultReject, 0) // the channel check (FindPublished) gets a 422
+	w.clock.Advance(time.Hour)
+	w.tick()
+	if r := w.targetOf(t, id); r.Status != "scheduled" {
+		t.Logf("after the failed channel check the target is %s (%q)", r.Status, r.ErrorMessage)
+	}
+	w.holds(t, "after the failed channel check", false)
+	w.settle()
+	w.holds(t, "after settling", true)
+}
