@@ -18,6 +18,7 @@ require (
 	golang.org/x/sys v0.49.0
 	gorm.io/gorm v1.31.2
 	mvdan.cc/xurls/v2 v2.6.0
+	pgregory.net/rapid v1.3.0
 )
 
 require (

@@ -1,0 +1,672 @@
+package exactlyonce
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"gorm.io/gorm"
+
+	"herald/backend/apperr"
+	"herald/backend/db"
+	"herald/backend/events"
+	"herald/backend/health"
+	"herald/backend/media"
+	"herald/backend/model"
+	"herald/backend/network"
+	"herald/backend/notify"
+	"herald/backend/publish"
+	"herald/backend/service"
+	"herald/backend/store"
+)
+
+// t0 is the fake clock's start: a Monday morning.
+var t0 = time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+
+// tb is what the world needs of *testing.T and *rapid.T.
+type tb interface {
+	Helper()
+	Logf(format string, args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// creds is the keyring double: every channel has a working credential that
+// names it, so the fake server knows which channel a request is for.
+type creds struct{}
+
+func (creds) Fresh(_ context.Context, ch model.Channel) (network.Credential, error) {
+	return network.Credential{Kind: "test", AccessToken: "tok-" + strconv.FormatInt(ch.ID, 10), Extra: map[string]string{"channel": strconv.FormatInt(ch.ID, 10)}}, nil
+}
+
+func (c creds) Renew(ctx context.Context, ch model.Channel, _ network.Credential) (network.Credential, error) {
+	return c.Fresh(ctx, ch)
+}
+
+// logBuf keeps the engine's warnings and errors; the harness prints them
+// from its own goroutine after each action.
+type logBuf struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (b *logBuf) Enabled(context.Context, slog.Level) bool { return true }
+func (b *logBuf) Handle(_ context.Context, r slog.Record) error {
+	if r.Level < slog.LevelWarn {
+		return nil
+	}
+	var sb strings.Builder
+	sb.WriteString("engine " + r.Level.String() + ": " + r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		sb.WriteString(" " + a.Key + "=" + a.Value.String())
+		return true
+	})
+	b.mu.Lock()
+	b.lines = append(b.lines, sb.String())
+	b.mu.Unlock()
+	return nil
+}
+func (b *logBuf) WithAttrs([]slog.Attr) slog.Handler { return b }
+func (b *logBuf) WithGroup(string) slog.Handler      { return b }
+func (b *logBuf) drain() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := b.lines
+	b.lines = nil
+	return out
+}
+
+// deletedTarget is what Herald showed of a target when its post was deleted.
+type deletedTarget struct {
+	ID      int64
+	Post    int64
+	Channel int64
+	Key     string
+	Status  string
+	Items   []string
+}
+
+// world is one Herald process (engine, services, database handle) over a
+// database file that outlives it, a fake network and a fake clock.
+type world struct {
+	t     tb
+	dir   string
+	path  string
+	clock *clockwork.FakeClock
+	net   *fakeNet
+	log   *logBuf
+
+	// One process generation; replaced by restart.
+	g          *gorm.DB
+	ctx        context.Context
+	cancel     context.CancelFunc
+	engine     *publish.Engine
+	posts      *service.Posts
+	publishing *service.Publishing
+	channels   *store.Channels
+	targets    *store.Targets
+	restarts   int
+
+	channelIDs []int64
+	postIDs    []int64 // every post created, in order (deleted ones too)
+	deleted    map[int64]bool
+	gone       []deletedTarget
+	shown      map[int64]string // per post, the rows it was last shown correctly from
+}
+
+// policy is Herald's shipped policy, with an attempt timeout no slow CI
+// machine can reach (the fake network never blocks).
+func policy() publish.Policy {
+	p := publish.DefaultPolicy()
+	p.AttemptTimeout = 24 * time.Hour
+	return p
+}
+
+// template is a migrated database file with the channels and queue times
+// every run starts from, made once per test binary (opening and migrating
+// a fresh file costs more than a whole run).
+var template struct {
+	sync.Once
+	data []byte
+	err  error
+}
+
+// newWorld starts Herald on a copy of the template database.
+func newWorld(t tb, dir string, nChannels int) *world {
+	t.Helper()
+	template.Do(func() {
+		tdir, err := os.MkdirTemp("", "herald-template")
+		if err != nil {
+			template.err = err
+			return
+		}
+		defer os.RemoveAll(tdir)
+		w := buildWorld(t, tdir, nChannels)
+		w.close()
+		template.data, template.err = os.ReadFile(w.path)
+	})
+	if template.err != nil {
+		t.Fatalf("template database: %v", template.err)
+	}
+	clock := clockwork.NewFakeClockAt(t0)
+	w := &world{t: t, dir: dir, path: filepath.Join(dir, "herald.db"), clock: clock, net: newFakeNet(clock.Now), log: &logBuf{}, deleted: map[int64]bool{}, shown: map[int64]string{}}
+	w.net.onKill = w.freeze
+	if err := os.WriteFile(w.path, template.data, 0o600); err != nil {
+		t.Fatalf("copy template: %v", err)
+	}
+	w.open()
+	if err := w.g.Raw(`SELECT id FROM channels ORDER BY id`).Scan(&w.channelIDs).Error; err != nil || len(w.channelIDs) != nChannels {
+		t.Fatalf("template channels: %v %v", w.channelIDs, err)
+	}
+	return w
+}
+
+func buildWorld(t tb, dir string, nChannels int) *world {
+	t.Helper()
+	clock := clockwork.NewFakeClockAt(t0)
+	w := &world{t: t, dir: dir, path: filepath.Join(dir, "herald.db"), clock: clock, net: newFakeNet(clock.Now), log: &logBuf{}, deleted: map[int64]bool{}, shown: map[int64]string{}}
+	w.open()
+	for i := 1; i <= nChannels; i++ {
+		ch := model.Channel{Network: netID, Instance: "https://fakenet.example", RemoteID: strconv.Itoa(i), Handle: fmt.Sprintf("shop%d", i), DisplayName: fmt.Sprintf("Shop %d", i)}
+		if err := w.channels.Create(context.Background(), &ch); err != nil {
+			t.Fatalf("create channel: %v", err)
+		}
+		w.channelIDs = append(w.channelIDs, ch.ID)
+		slots := []service.SlotView{}
+		for d := 0; d < 7; d++ {
+			slots = append(slots, service.SlotView{Weekday: d, Time: "09:00"}, service.SlotView{Weekday: d, Time: "17:00"})
+		}
+		if _, err := w.publishing.SetQueueSlots(service.QueueTimes{ChannelID: ch.ID, TimeZone: "UTC", Slots: slots}); err != nil {
+			t.Fatalf("queue slots: %v", err)
+		}
+	}
+	return w
+}
+
+// open starts a process generation on the database file, as Herald does at
+// start-up: open and migrate, recover in-flight targets, load the pause
+// switch.
+func (w *world) open() {
+	w.t.Helper()
+	g, _, err := db.Open(context.Background(), db.Options{Path: w.path, BackupDir: filepath.Join(w.dir, "backups"), Now: w.clock.Now,
+		Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		w.t.Fatalf("open database: %v", err)
+	}
+	w.g = g
+	w.ctx, w.cancel = context.WithCancel(context.Background())
+	now := w.clock.Now
+	reg := network.NewRegistry(w.net)
+	w.channels = store.NewChannels(g, now)
+	w.targets = store.NewTargets(g, now)
+	log := slog.New(w.log)
+	monitor := health.New(health.Deps{Channels: w.channels, Timeline: store.NewHealth(g, now), Audit: store.NewAudit(g, now), Credentials: creds{},
+		Networks: reg, Notifier: notify.Discard{}, Emitter: events.Discard{}, ReminderDays: func(context.Context) int { return 0 }, Now: now, Log: log})
+	w.engine = publish.New(publish.Deps{DB: g, Channels: w.channels, Credentials: creds{}, Networks: reg, Health: monitor,
+		Notifier: notify.Discard{}, Emitter: events.Discard{}, Clock: w.clock, Log: log, MediaDir: filepath.Join(w.dir, "media"), Policy: policy()})
+	if err := w.engine.Recover(w.ctx); err != nil {
+		w.t.Fatalf("recover: %v", err)
+	}
+	w.engine.SetPaused(service.LoadPaused(w.ctx, g, now))
+	w.posts = service.NewPosts(service.PostsDeps{DB: g, Networks: reg, Engine: w.engine, Media: media.NewLibrary(filepath.Join(w.dir, "media")),
+		Emitter: events.Discard{}, Now: now})
+	w.publishing = service.NewPublishing(g, w.engine, events.Discard{}, now)
+}
+
+// close ends the process generation. Nothing of it runs any more: Tick is
+// synchronous and Run is never started.
+func (w *world) close() {
+	w.cancel()
+	_ = db.Close(w.g)
+}
+
+// restart is a kill and a new start on the same file.
+func (w *world) restart() {
+	w.close()
+	w.net.restarted()
+	w.restarts++
+	w.open()
+}
+
+// freeze runs inside the killed request: the process is gone, so its
+// in-flight targets stay exactly as they are in the file (claimed, with
+// whatever remote ids were recorded). Taking the claim away makes every
+// later write of the dead engine for them miss, as it would after a real
+// kill; RecoverClaimed at the next start resets the claim anyway.
+func (w *world) freeze(channelID int64) {
+	err := w.g.Exec(`UPDATE post_targets SET claim_token = 'dead-process', version = version + 1 WHERE channel_id = ? AND status = 'claimed'`, channelID).Error
+	if err != nil {
+		w.log.mu.Lock()
+		w.log.lines = append(w.log.lines, "harness: freeze failed: "+err.Error())
+		w.log.mu.Unlock()
+	}
+}
+
+// tick runs one engine tick; a kill during it restarts Herald afterwards.
+func (w *world) tick() {
+	w.engine.Tick(w.ctx)
+	w.flushLogs()
+	if w.net.wasKilled() {
+		w.t.Logf("  process killed during the tick; restarting Herald on the same file")
+		w.restart()
+	}
+}
+
+func (w *world) flushLogs() {
+	for _, l := range w.net.drainLog() {
+		w.t.Logf("  %s", l)
+	}
+	for _, l := range w.log.drain() {
+		w.t.Logf("  %s", l)
+	}
+}
+
+func (w *world) since() string {
+	d := w.clock.Now().Sub(t0)
+	return fmt.Sprintf("t0%+v", d)
+}
+
+// refused says whether err is the service refusing an action the UI may
+// offer in a stale state (a conflict or an invalid time): logged, and the
+// model moves on.
+func refused(err error) bool {
+	var ae *apperr.Error
+	return errors.As(err, &ae) && (ae.Code == apperr.CodeConflict || ae.Code == apperr.CodeInvalid || ae.Code == apperr.CodeNotFound)
+}
+
+// targetRow is a target as stored.
+type targetRow struct {
+	ID             int64
+	PostID         int64
+	ChannelID      int64
+	Status         string
+	ItemIDs        string
+	RemoteID       string
+	Reconcile      bool
+	ErrorClass     string
+	ErrorMessage   string
+	IdempotencyKey string
+	Thread         string
+	FirstComment   string
+	AttemptCount   int
+}
+
+func (r targetRow) items() []string {
+	var ids []string
+	_ = json.Unmarshal([]byte(orDefault(r.ItemIDs, "[]")), &ids)
+	if len(ids) == 0 && r.RemoteID != "" {
+		ids = []string{r.RemoteID}
+	}
+	return ids
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func (w *world) rows() []targetRow {
+	var rows []targetRow
+	if err := w.g.Raw(`SELECT id, post_id, channel_id, status, item_ids, remote_id, reconcile, error_class, error_message, idempotency_key, thread, first_comment, attempt_count
+		FROM post_targets ORDER BY id`).Scan(&rows).Error; err != nil {
+		w.t.Fatalf("read targets: %v", err)
+	}
+	return rows
+}
+
+func (w *world) livePosts() []int64 {
+	var out []int64
+	for _, id := range w.postIDs {
+		if !w.deleted[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// describe is one line per live target, for the log.
+func (w *world) describe() string {
+	var b strings.Builder
+	for _, r := range w.rows() {
+		fmt.Fprintf(&b, "    target %d (post %d, ch%d): %s tries=%d items=%v reconcile=%v class=%q msg=%q\n", r.ID, r.PostID, r.ChannelID, r.Status,
+			r.AttemptCount, r.items(), r.Reconcile, r.ErrorClass, clip(r.ErrorMessage, 90))
+	}
+	return b.String()
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// problems checks every invariant that must hold between any two steps.
+func (w *world) problems() []string {
+	var out []string
+	rows := w.rows()
+	server := w.net.snapshot()
+	chIDs := make([]int64, 0, len(server))
+	for id := range server {
+		chIDs = append(chIDs, id)
+	}
+	sort.Slice(chIDs, func(i, j int) bool { return chIDs[i] < chIDs[j] })
+
+	// Items on the server, by channel and key.
+	type slot struct {
+		ch  int64
+		key string
+	}
+	byKey := map[slot][]remoteItem{}
+	for _, ch := range chIDs {
+		seen := map[string]remoteItem{}
+		for _, it := range server[ch] {
+			k := fmt.Sprintf("%s#%d", it.Key, it.Index)
+			if first, dup := seen[k]; dup {
+				out = append(out, fmt.Sprintf("DUPLICATE: channel %d holds item %d of one target twice (%s at %s and %s at %s) [%s]",
+					ch, it.Index, first.ID, first.At.Sub(t0), it.ID, it.At.Sub(t0), w.whose(it.Key, rows)))
+			}
+			seen[k] = it
+			byKey[slot{ch, it.Key}] = append(byKey[slot{ch, it.Key}], it)
+		}
+	}
+	known := map[slot]bool{}
+	for _, r := range rows {
+		s := slot{r.ChannelID, r.IdempotencyKey}
+		known[s] = true
+		on := byKey[s]
+		recorded := map[string]bool{}
+		for _, id := range r.items() {
+			recorded[id] = true
+		}
+		var unrecorded []string
+		for _, it := range on {
+			if !recorded[it.ID] {
+				unrecorded = append(unrecorded, it.ID)
+			}
+		}
+		switch r.Status {
+		case string(model.TargetPublished):
+			onIDs := map[string]bool{}
+			for _, it := range on {
+				onIDs[it.ID] = true
+			}
+			var missing []string
+			for id := range recorded {
+				if !onIDs[id] {
+					missing = append(missing, id)
+				}
+			}
+			sort.Strings(missing)
+			if len(missing) > 0 || len(unrecorded) > 0 || len(on) == 0 {
+				out = append(out, fmt.Sprintf("PUBLISHED-MISMATCH: target %d (post %d) is published with items %v, but the server has %v (missing %v, unrecorded %v)",
+					r.ID, r.PostID, r.items(), ids(on), missing, unrecorded))
+			}
+		case string(model.TargetClaimed):
+			out = append(out, fmt.Sprintf("STUCK-CLAIMED: target %d (post %d) is claimed while no engine runs", r.ID, r.PostID))
+		case string(model.TargetScheduled), string(model.TargetBlocked):
+			if len(unrecorded) > 0 && !r.Reconcile {
+				out = append(out, fmt.Sprintf("UNRECORDED: target %d (post %d) is %s without a pending channel check, but the server already has %v that Herald did not record (recorded %v): its next attempt publishes again",
+					r.ID, r.PostID, r.Status, unrecorded, r.items()))
+			}
+		default: // draft, failed, skipped, cancelled: what the user reads as "not published"
+			if len(unrecorded) > 0 {
+				out = append(out, fmt.Sprintf("HIDDEN-ON-SERVER: target %d (post %d) shows %s (%q) but the server has %v that Herald did not record (recorded %v, reconcile=%v)",
+					r.ID, r.PostID, r.Status, clip(r.ErrorMessage, 80), unrecorded, r.items(), r.Reconcile))
+			}
+		}
+	}
+	for _, d := range w.gone {
+		s := slot{d.Channel, d.Key}
+		known[s] = true
+		recorded := map[string]bool{}
+		for _, id := range d.Items {
+			recorded[id] = true
+		}
+		var unrecorded []string
+		for _, it := range byKey[s] {
+			if !recorded[it.ID] {
+				unrecorded = append(unrecorded, it.ID)
+			}
+		}
+		if len(unrecorded) > 0 {
+			out = append(out, fmt.Sprintf("DELETED-BUT-ON-SERVER: target %d of deleted post %d was %s with items %v when deleted, but the server has %v too",
+				d.ID, d.Post, d.Status, d.Items, unrecorded))
+		}
+	}
+	for _, ch := range chIDs {
+		for _, it := range server[ch] {
+			if !known[slot{ch, it.Key}] {
+				out = append(out, fmt.Sprintf("ORPHAN: server item %s on channel %d belongs to no target Herald ever had", it.ID, ch))
+			}
+		}
+	}
+	for _, v := range w.net.rateViolations() {
+		out = append(out, fmt.Sprintf("RATE-LIMIT-WINDOW: Herald sent %s to channel %d at %s, inside the 429 window %s..%s (expected: the channel parked until the reset)",
+			v.Op, v.Channel, v.At.Sub(t0), v.Window.From.Sub(t0), v.Window.Until.Sub(t0)))
+	}
+	out = append(out, w.viewProblems(rows)...)
+	return out
+}
+
+func ids(items []remoteItem) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, it.ID)
+	}
+	return out
+}
+
+func (w *world) whose(key string, rows []targetRow) string {
+	for _, r := range rows {
+		if r.IdempotencyKey == key {
+			return fmt.Sprintf("target %d of post %d, now %s, items %v", r.ID, r.PostID, r.Status, r.items())
+		}
+	}
+	for _, d := range w.gone {
+		if d.Key == key {
+			return fmt.Sprintf("target %d of deleted post %d", d.ID, d.Post)
+		}
+	}
+	return "no known target"
+}
+
+// derivedStatus is a post's status from its targets' (store.postStatusSQL).
+func derivedStatus(ts []string) string {
+	n := len(ts)
+	c := map[string]int{}
+	for _, s := range ts {
+		c[s]++
+	}
+	switch {
+	case n == 0 || c["draft"] == n:
+		return "draft"
+	case c["cancelled"] == n:
+		return "cancelled"
+	case c["claimed"] > 0:
+		return "publishing"
+	case c["scheduled"]+c["blocked"] > 0:
+		return "scheduled"
+	case c["published"] == n:
+		return "published"
+	case c["published"] > 0:
+		return "partial"
+	case c["draft"] > 0:
+		return "draft"
+	}
+	return "failed"
+}
+
+// viewProblems compares what the UI shows (service.Posts.Get) with the rows.
+func (w *world) viewProblems(rows []targetRow) []string {
+	var out []string
+	byPost := map[int64][]targetRow{}
+	for _, r := range rows {
+		byPost[r.PostID] = append(byPost[r.PostID], r)
+	}
+	var postRows []struct {
+		ID        int64
+		Status    string
+		UpdatedAt string
+	}
+	if err := w.g.Raw(`SELECT id, status, updated_at FROM posts ORDER BY id`).Scan(&postRows).Error; err != nil {
+		w.t.Fatalf("read posts: %v", err)
+	}
+	fp := map[int64]string{}
+	for _, p := range postRows {
+		fp[p.ID] = p.Status + "|" + p.UpdatedAt
+	}
+	for _, r := range rows {
+		fp[r.PostID] += fmt.Sprintf("|%d:%s:%s:%s", r.ID, r.Status, r.RemoteID, r.ItemIDs)
+	}
+	for _, id := range w.livePosts() {
+		// A post whose rows did not change since it was last shown
+		// correctly shows the same (the view is read from the rows).
+		if w.shown[id] == fp[id] {
+			continue
+		}
+		v, err := w.posts.Get(id)
+		if err != nil {
+			out = append(out, fmt.Sprintf("VIEW: post %d cannot be shown: %v", id, err))
+			continue
+		}
+		var statuses []string
+		rowByID := map[int64]targetRow{}
+		for _, r := range byPost[id] {
+			statuses = append(statuses, r.Status)
+			rowByID[r.ID] = r
+		}
+		if len(v.Targets) != len(byPost[id]) {
+			out = append(out, fmt.Sprintf("VIEW: post %d shows %d targets, the database has %d", id, len(v.Targets), len(byPost[id])))
+		}
+		for _, tv := range v.Targets {
+			r, ok := rowByID[tv.ID]
+			if !ok || tv.Status != r.Status || tv.RemoteID != r.RemoteID {
+				out = append(out, fmt.Sprintf("VIEW: post %d target %d shows %s/%q, the database has %s/%q", id, tv.ID, tv.Status, tv.RemoteID, r.Status, r.RemoteID))
+			}
+		}
+		if want := derivedStatus(statuses); v.Status != want {
+			out = append(out, fmt.Sprintf("VIEW-POST-STATUS: post %d shows %q but its targets (%v) make it %q", id, v.Status, statuses, want))
+		}
+		if len(out) == 0 {
+			w.shown[id] = fp[id]
+		}
+	}
+	return out
+}
+
+// settle ends a run as a user who wants everything out would: no more
+// faults, channels reconnected, publishing resumed, and the clock moved to
+// each next due time until nothing is left to do.
+func (w *world) settle() {
+	w.net.calm()
+	for _, ch := range w.channelIDs {
+		var c model.Channel
+		_ = w.g.First(&c, ch).Error
+		if w.net.revoked(ch) || c.Status != model.ChannelConnected {
+			w.reconnect(ch)
+		}
+	}
+	if w.engine.Paused() {
+		if _, err := w.publishing.SetPaused(false); err != nil {
+			w.t.Fatalf("resume: %v", err)
+		}
+	}
+	for round := 0; round < 60; round++ {
+		var due []targetRow
+		for _, r := range w.rows() {
+			if r.Status == string(model.TargetScheduled) || r.Status == string(model.TargetClaimed) {
+				due = append(due, r)
+			}
+		}
+		if len(due) == 0 {
+			return
+		}
+		next, ok, err := w.targets.NextDue(context.Background())
+		if err != nil {
+			w.t.Fatalf("next due: %v", err)
+		}
+		if ok && next.After(w.clock.Now()) {
+			w.clock.Advance(next.Sub(w.clock.Now()))
+		} else if !ok {
+			w.clock.Advance(time.Minute)
+		}
+		w.tick()
+	}
+}
+
+// settledProblems checks the end state: every variant the user still wants
+// is out exactly once and marked published, or failed with a reason.
+func (w *world) settledProblems() []string {
+	var out []string
+	for _, r := range w.rows() {
+		switch r.Status {
+		case string(model.TargetPublished), string(model.TargetDraft), string(model.TargetCancelled):
+		case string(model.TargetFailed), string(model.TargetSkipped):
+			if strings.TrimSpace(r.ErrorMessage) == "" {
+				out = append(out, fmt.Sprintf("NO-REASON: target %d (post %d) ended %s without a reason", r.ID, r.PostID, r.Status))
+			}
+		case string(model.TargetBlocked):
+			if r.ErrorClass != "missed" {
+				out = append(out, fmt.Sprintf("NOT-SETTLED: target %d (post %d) is still blocked (%s: %q) after every channel was reconnected", r.ID, r.PostID, r.ErrorClass, r.ErrorMessage))
+			}
+		default:
+			out = append(out, fmt.Sprintf("NOT-SETTLED: target %d (post %d) is still %s after faults stopped and the clock ran to every due time (tries %d, %q)",
+				r.ID, r.PostID, r.Status, r.AttemptCount, r.ErrorMessage))
+		}
+	}
+	return out
+}
+
+// reconnect is the user signing in again: a fresh credential, the channel
+// connected, and posts waiting for it rescheduled (what app.go wires to
+// connect's Reauthorized).
+func (w *world) reconnect(ch int64) {
+	w.net.reconnect(ch)
+	var c model.Channel
+	if err := w.g.First(&c, ch).Error; err != nil {
+		w.t.Fatalf("reconnect: %v", err)
+	}
+	p := store.Profile{Handle: c.Handle, DisplayName: c.DisplayName}
+	if err := w.channels.Authorized(context.Background(), ch, p, nil, nil, true); err != nil {
+		w.t.Fatalf("reconnect: %v", err)
+	}
+	ids, err := w.targets.Unblock(context.Background(), ch, w.clock.Now())
+	if err != nil {
+		w.t.Fatalf("unblock: %v", err)
+	}
+	w.engine.Wake()
+	w.t.Logf("  reconnected channel %d; posts resumed: %v", ch, ids)
+}
+
+// deleting remembers what Herald showed of a post's targets before it is
+// deleted, so the server can still be checked against it.
+func (w *world) deleting(postID int64) []deletedTarget {
+	var out []deletedTarget
+	for _, r := range w.rows() {
+		if r.PostID == postID {
+			out = append(out, deletedTarget{ID: r.ID, Post: r.PostID, Channel: r.ChannelID, Key: r.IdempotencyKey, Status: r.Status, Items: r.items()})
+		}
+	}
+	return out
+}
+
+func mkdirTemp(parent string) string {
+	d, err := os.MkdirTemp(parent, "run")
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
