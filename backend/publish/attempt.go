@@ -155,6 +155,14 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel
 			}
 			found, ok, err := rec.FindPublished(ctx, ch.Instance, cred, post, since)
 			if err != nil {
+				// The check failed, not the post: whatever the server said
+				// about reading the channel says nothing about the post, so
+				// it is tried again (unless the channel itself is at fault).
+				switch network.ClassOf(err) {
+				case network.ClassAuthDead, network.ClassScopeMissing, network.ClassAPIRetired, network.ClassRateLimited, network.ClassTransient:
+				default:
+					err = &network.Error{Class: network.ClassTransient, Message: "Herald could not check the channel: " + safeMessage(err), Err: err}
+				}
 				o := e.classify(ctx, c, ch, cred.Generation, err, post.Done)
 				o.Reconcile = true
 				return o
@@ -223,7 +231,8 @@ func (e *Engine) classify(ctx context.Context, c store.Claimed, ch model.Channel
 			// The credential was replaced while this request was out (the
 			// user reconnected): try again at once with the new one.
 			o.Status = model.TargetScheduled
-			o.NextAttemptAt = e.d.Clock.Now()
+			// A second, not now: never a hot loop within one tick.
+			o.NextAttemptAt = e.d.Clock.Now().Add(time.Second)
 			o.Message = fmt.Sprintf("%s refused an older sign-in; trying again with the new one.", ch.Network)
 			return o
 		}

@@ -715,12 +715,13 @@ func TestA401OfAReplacedCredentialDoesNotBlockThePost(t *testing.T) {
 	tg := r.schedule(t, "after a reconnect", t0, model.MissedPublishLate)
 	r.e.Tick(context.Background())
 	got := r.target(t, tg.ID)
-	if got.Status != model.TargetScheduled || got.NextAttemptAt == nil || got.NextAttemptAt.After(r.clock.Now()) {
+	if got.Status != model.TargetScheduled || got.NextAttemptAt == nil || got.NextAttemptAt.After(r.clock.Now().Add(time.Second)) {
 		t.Fatalf("target = %+v", got)
 	}
 	if ch, _ := r.chs.Get(context.Background(), r.ch.ID); ch.Status == model.ChannelDisconnected {
 		t.Fatal("an error of the old credential disconnected the channel")
 	}
+	r.clock.Advance(time.Second)
 	r.e.Tick(context.Background())
 	if r.target(t, tg.ID).Status != model.TargetPublished || r.net.count("after a reconnect") != 1 {
 		t.Fatalf("after retrying with the new credential: %+v", r.target(t, tg.ID))

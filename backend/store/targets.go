@@ -96,18 +96,37 @@ func (t *Targets) ClaimDue(ctx context.Context, now time.Time, token string, lim
 	return out, err
 }
 
-// NextDue returns when the next target falls due, if any is scheduled.
+// NextDue returns when the next target can be claimed, if any is
+// scheduled: the earliest due time among channels free to publish, or the
+// end of a rate-limit wait, whichever comes first. (A parked channel's
+// overdue targets must not make the engine spin until the wait ends.)
 func (t *Targets) NextDue(ctx context.Context) (time.Time, bool, error) {
-	var next *string
-	err := t.db.WithContext(ctx).Raw(`SELECT min(next_attempt_at) FROM post_targets WHERE status = 'scheduled' AND handoff_id = '' AND next_attempt_at IS NOT NULL`).Scan(&next).Error
-	if err != nil || next == nil || *next == "" {
-		return time.Time{}, false, err
-	}
-	at, err := parseDBTime(*next)
+	now := t.now().UTC()
+	var next, parked *string
+	err := t.db.WithContext(ctx).Raw(`SELECT min(next_attempt_at) FROM post_targets
+		WHERE status = 'scheduled' AND handoff_id = '' AND next_attempt_at IS NOT NULL
+		  AND channel_id NOT IN (SELECT id FROM channels WHERE rate_limited_until > ?)`, now).Scan(&next).Error
 	if err != nil {
 		return time.Time{}, false, err
 	}
-	return at, true, nil
+	if err := t.db.WithContext(ctx).Raw(`SELECT min(rate_limited_until) FROM channels WHERE rate_limited_until > ?
+		AND EXISTS (SELECT 1 FROM post_targets WHERE channel_id = channels.id AND status = 'scheduled')`, now).Scan(&parked).Error; err != nil {
+		return time.Time{}, false, err
+	}
+	var out time.Time
+	for _, v := range []*string{next, parked} {
+		if v == nil || *v == "" {
+			continue
+		}
+		at, err := parseDBTime(*v)
+		if err != nil {
+			return time.Time{}, false, err
+		}
+		if out.IsZero() || at.Before(out) {
+			out = at
+		}
+	}
+	return out, !out.IsZero(), nil
 }
 
 // parseDBTime reads a time as SQLite aggregates return it (text).
@@ -239,11 +258,19 @@ func (t *Targets) RecoverClaimed(ctx context.Context) (int64, error) {
 			return err
 		}
 		// The attempt was cut short: it does not use up a try.
-		res := tx.Exec(`UPDATE post_targets SET status = 'scheduled', reconcile = 1, claim_token = '', claimed_at = NULL, version = version + 1,
+		var postIDs []int64
+		if err := tx.Raw(`UPDATE post_targets SET status = 'scheduled', reconcile = 1, claim_token = '', claimed_at = NULL, version = version + 1,
 			next_attempt_at = ?, error_class = 'transient', error_message = 'Herald stopped while publishing; checking the channel before trying again',
-			updated_at = ? WHERE status = 'claimed'`, now, now)
-		n = res.RowsAffected
-		return res.Error
+			updated_at = ? WHERE status = 'claimed' RETURNING post_id`, now, now).Scan(&postIDs).Error; err != nil {
+			return err
+		}
+		n = int64(len(postIDs))
+		for _, id := range uniq(postIDs) {
+			if err := RefreshPostStatus(ctx, tx, id, now); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("recover interrupted targets: %w", err)

@@ -60,7 +60,7 @@ func (m *machine) pickPost(t *rapid.T) int64 {
 func (m *machine) pickTarget(t *rapid.T) targetRow {
 	var rows []targetRow
 	for _, r := range m.w.rows() {
-		if !m.w.deleted[r.PostID] && !(*avoidUnknown && r.Reconcile) {
+		if !m.w.deleted[r.PostID] && (!*avoidUnknown || !r.Reconcile) {
 			rows = append(rows, r)
 		}
 	}
@@ -114,7 +114,8 @@ func (m *machine) Create(t *rapid.T) {
 			kept = append(kept, id)
 		}
 	}
-	w.postIDs = append(kept, v.ID)
+	kept = append(kept, v.ID)
+	w.postIDs = kept
 	shape := []string{}
 	for _, vi := range in.Variants {
 		shape = append(shape, fmt.Sprintf("ch%d:%d items", vi.ChannelID, 1+len(vi.Thread)))

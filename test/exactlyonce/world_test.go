@@ -42,15 +42,25 @@ type tb interface {
 
 // creds is the keyring double: every channel has a working credential that
 // names it, so the fake server knows which channel a request is for.
-type creds struct{}
+// creds hands out a channel's token with its current credential
+// generation, as the keyring-backed manager does.
+type creds struct{ chs *store.Channels }
 
-func (creds) Fresh(_ context.Context, ch model.Channel) (network.Credential, error) {
-	return network.Credential{Kind: "test", AccessToken: "tok-" + strconv.FormatInt(ch.ID, 10), Extra: map[string]string{"channel": strconv.FormatInt(ch.ID, 10)}}, nil
+func (c creds) Fresh(ctx context.Context, ch model.Channel) (network.Credential, error) {
+	gen, err := c.chs.CredentialGeneration(ctx, ch.ID)
+	if err != nil {
+		return network.Credential{}, err
+	}
+	return network.Credential{Kind: "test", AccessToken: "tok-" + strconv.FormatInt(ch.ID, 10), Extra: map[string]string{"channel": strconv.FormatInt(ch.ID, 10)},
+		Generation: gen}, nil
 }
 
 func (c creds) Renew(ctx context.Context, ch model.Channel, _ network.Credential) (network.Credential, error) {
 	return c.Fresh(ctx, ch)
 }
+
+func (creds) Unsaved(int64) error                                   { return nil }
+func (creds) WatchSaves(func(ctx context.Context, channelID int64)) {}
 
 // logBuf keeps the engine's warnings and errors; the harness prints them
 // from its own goroutine after each action.
@@ -209,9 +219,9 @@ func (w *world) open() {
 	w.channels = store.NewChannels(g, now)
 	w.targets = store.NewTargets(g, now)
 	log := slog.New(w.log)
-	monitor := health.New(health.Deps{Channels: w.channels, Timeline: store.NewHealth(g, now), Audit: store.NewAudit(g, now), Credentials: creds{},
+	monitor := health.New(health.Deps{Channels: w.channels, Timeline: store.NewHealth(g, now), Audit: store.NewAudit(g, now), Credentials: creds{w.channels},
 		Networks: reg, Notifier: notify.Discard{}, Emitter: events.Discard{}, ReminderDays: func(context.Context) int { return 0 }, Now: now, Log: log})
-	w.engine = publish.New(publish.Deps{DB: g, Channels: w.channels, Credentials: creds{}, Networks: reg, Health: monitor,
+	w.engine = publish.New(publish.Deps{DB: g, Channels: w.channels, Credentials: creds{w.channels}, Networks: reg, Health: monitor,
 		Notifier: notify.Discard{}, Emitter: events.Discard{}, Clock: w.clock, Log: log, MediaDir: filepath.Join(w.dir, "media"), Policy: policy()})
 	if err := w.engine.Recover(w.ctx); err != nil {
 		w.t.Fatalf("recover: %v", err)
@@ -280,7 +290,8 @@ func (w *world) since() string {
 // model moves on.
 func refused(err error) bool {
 	var ae *apperr.Error
-	return errors.As(err, &ae) && (ae.Code == apperr.CodeConflict || ae.Code == apperr.CodeInvalid || ae.Code == apperr.CodeNotFound)
+	return errors.As(err, &ae) && (ae.Code == apperr.CodeConflict || ae.Code == apperr.CodeInvalid || ae.Code == apperr.CodeNotFound ||
+		ae.Code == service.CodeOutcomeUnknown)
 }
 
 // targetRow is a target as stored.
