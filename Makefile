@@ -105,6 +105,9 @@ test-frontend: npm bindings
 test-go: frontend/dist/index.html
 	go test -race -count=1 ./...
 	go test -tags chaos -count=1 -v -run TestKilled ./test/chaos/ 2>&1 | grep -E '^(---|ok|FAIL|PASS)|targets:|failed:|exists|ended as|seed '
+	# The exactly-once model test again without the race detector, longer:
+	# random user actions, faults, kills and clock jumps (seed printed on failure).
+	go test -count=1 -run TestExactlyOnce ./test/exactlyonce/ -rapid.checks=300 -rapid.steps=100
 
 ## test-peers: network clients against real servers (GoToSocial)
 test-peers: $(GTS) frontend/dist/index.html
