@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -725,5 +726,31 @@ func TestA401OfAReplacedCredentialDoesNotBlockThePost(t *testing.T) {
 	r.e.Tick(context.Background())
 	if r.target(t, tg.ID).Status != model.TargetPublished || r.net.count("after a reconnect") != 1 {
 		t.Fatalf("after retrying with the new credential: %+v", r.target(t, tg.ID))
+	}
+}
+
+func TestAnOutcomeThatCannotBeWrittenIsNotLeftPublishing(t *testing.T) {
+	r := newRig(t)
+	// The database refuses every write of an attempt's outcome (a full
+	// disk, say) — but not the smaller hand-over to reconciliation.
+	failing := true
+	if err := r.g.Callback().Raw().Before("gorm:raw").Register("test:refuse_finish", func(db *gorm.DB) {
+		if failing && strings.HasPrefix(db.Statement.SQL.String(), "UPDATE post_targets SET status = ?, error_class") {
+			_ = db.AddError(errors.New("database or disk is full"))
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tg := r.schedule(t, "unrecorded", t0, model.MissedPublishLate)
+	r.e.Tick(context.Background())
+	got := r.target(t, tg.ID)
+	if got.Status != model.TargetScheduled || !got.Reconcile {
+		t.Fatalf("after the outcome could not be written: %+v", got)
+	}
+	failing = false
+	r.clock.Advance(time.Minute)
+	r.e.Tick(context.Background())
+	if got := r.target(t, tg.ID); got.Status != model.TargetPublished || r.net.count("unrecorded") != 1 {
+		t.Fatalf("after the database recovered: %+v; on the network %d times", got, r.net.count("unrecorded"))
 	}
 }
