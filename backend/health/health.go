@@ -145,6 +145,9 @@ func (m *Monitor) CheckAll(ctx context.Context) {
 		if ch.Status == model.ChannelDisconnected {
 			continue // its credentials are dead; only the user can fix that
 		}
+		if m.parked(ch) {
+			continue // the network asked for no requests until its reset
+		}
 		if _, err := m.Check(ctx, ch.ID); err != nil {
 			m.log.Warn("health check", "channel_id", ch.ID, "err", err)
 		}
@@ -405,6 +408,9 @@ func (m *Monitor) RefreshDue(ctx context.Context, ahead time.Duration) {
 		return
 	}
 	for _, ch := range due {
+		if m.parked(ch) {
+			continue // refreshed after the rate limit's reset, well before expiry
+		}
 		if cred, err := m.creds.Fresh(ctx, ch); err != nil {
 			if network.IsAuthDead(err) {
 				if _, _, derr := m.disconnect(ctx, ch, cred.Generation, safeMessage(err)); derr != nil {
@@ -415,6 +421,11 @@ func (m *Monitor) RefreshDue(ctx context.Context, ahead time.Duration) {
 			m.log.Warn("token refresh failed; will retry", "channel_id", ch.ID, "err", err)
 		}
 	}
+}
+
+// parked: a 429 asked for no requests to this channel before its reset.
+func (m *Monitor) parked(ch model.Channel) bool {
+	return ch.RateLimitedUntil != nil && ch.RateLimitedUntil.After(m.now())
 }
 
 func (m *Monitor) notifyReconnect(ctx context.Context, ch model.Channel, title, body string) {

@@ -54,6 +54,7 @@ type fixture struct {
 	clock    *time.Time
 	days     int
 	mem      *secrets.Memory
+	rates    *store.RateLimits
 
 	mu      sync.Mutex
 	resumed []int64 // channels Resume ran for
@@ -79,6 +80,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close(g) })
+	f.rates = store.NewRateLimits(g, now)
 	f.fake = blueskytest.NewServer(t)
 	bsky := bluesky.New(bluesky.Options{Entryway: f.fake.URL(), PLCDirectory: f.fake.URL()})
 	reg := network.NewRegistry(bsky)
@@ -400,5 +402,18 @@ func noTokens(t *testing.T, f *fixture, creds ...network.Credential) {
 				}
 			}
 		}
+	}
+}
+
+func TestARateLimitedChannelIsNotCheckedBeforeItsReset(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.fake.Inject(networktest.FaultServerError) // any request would leave a trace
+	if err := f.rates.Park(ctx, f.ch.ID, f.clock.Add(10*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	f.m.CheckAll(ctx)
+	if kinds := f.timelineKinds(t); len(kinds) != 0 || f.get(t).LastCheckClass != "" {
+		t.Fatalf("a parked channel was checked: timeline %v, last check %q", kinds, f.get(t).LastCheckClass)
 	}
 }
