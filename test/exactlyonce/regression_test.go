@@ -306,3 +306,25 @@ func TestRegression_TakeBackAfterTheNetworkPublishedPublishesTwice(t *testing.T)
 	w.settle()
 	w.holds(t, "after settling", true)
 }
+
+// CancelHandoff (every user action on a handed-off post) calls the
+// network without asking whether the channel is parked after a 429: a
+// second try of the action sends the cancel inside the window the network
+// announced.
+func TestRegression_TakeBackIgnoresRateLimit(t *testing.T) {
+	w := newTestWorld(t)
+	ch := w.channelIDs[0]
+	id := w.handoffPost(t, ch, 30*time.Minute)
+	w.handOff()
+	w.net.arm(ch, faultRateLimit, 10*time.Minute)
+	_, err := w.posts.Unschedule(id) // the cancel gets the 429
+	if !refused(err) {
+		t.Fatalf("Unschedule: %v", err)
+	}
+	w.advance(time.Minute)
+	_, err = w.posts.Unschedule(id)
+	if err != nil && !refused(err) {
+		t.Fatalf("Unschedule: %v", err)
+	}
+	w.holds(t, "after trying again inside the window", false)
+}
