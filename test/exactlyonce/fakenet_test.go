@@ -2,9 +2,11 @@ package exactlyonce
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +46,20 @@ type remoteItem struct {
 	Text  string
 	Media int
 	At    time.Time
+	Fired string // the scheduled post it was made from, if the network's scheduler made it
+	Seq   int    // the server's event counter when it was created
+	// GoneSeq is the server's event counter when the user deleted it on
+	// the network (0 while it is there).
+	GoneSeq int
+}
+
+// schedItem is one post waiting in the fake network's own scheduler.
+type schedItem struct {
+	ID    string
+	Key   string // the idempotency key Herald sent with the schedule request
+	Text  string
+	Media int
+	At    time.Time // when the network publishes it
 }
 
 // window is a rate-limit window the server announced with a 429.
@@ -61,7 +77,10 @@ type violation struct {
 
 type fakeChannel struct {
 	items   []remoteItem
-	next    int // remote id counter, per channel so ids never depend on goroutine order
+	removed []remoteItem // items the user deleted on the network
+	sched   []schedItem  // the network's scheduler, in the order it was given the posts
+	next    int          // remote id counter, per channel so ids never depend on goroutine order
+	nextSch int          // scheduled id counter
 	armed   fault
 	limit   window
 	limited bool
@@ -86,7 +105,10 @@ type fakeNet struct {
 	onKill func(channelID int64)
 	killed bool
 	log    []string
+	seq    int // counts item creations and deletions, to tell "alive at once" from "one after the other"
 }
+
+var _ network.NativeScheduler = (*fakeNet)(nil)
 
 func newFakeNet(now func() time.Time) *fakeNet {
 	return &fakeNet{now: now, chans: map[int64]*fakeChannel{}}
@@ -94,7 +116,7 @@ func newFakeNet(now func() time.Time) *fakeNet {
 
 func (f *fakeNet) Descriptor() network.Descriptor {
 	return network.Descriptor{ID: netID, Name: "FakeNet", Auth: network.AuthAppPassword,
-		Capabilities: []network.Capability{network.CapPublish, network.CapThreads},
+		Capabilities: []network.Capability{network.CapPublish, network.CapThreads, network.CapNativeSchedule},
 		Rules:        network.Rules{MaxChars: 500, MaxThread: 5}}
 }
 
@@ -213,6 +235,9 @@ func (f *fakeNet) request(chID int64, op string, store func(c *fakeChannel) stri
 	}
 	ft := c.armed
 	c.armed = faultNone
+	if *noHandoffKills && scheduleOp(op) && (ft == faultKillCommitted || ft == faultKillBefore) {
+		ft, c.armed = faultNone, ft // the kill waits for the next publishing request
+	}
 	var id string
 	write := store != nil
 	switch ft {
@@ -255,6 +280,13 @@ func (f *fakeNet) request(chID int64, op string, store func(c *fakeChannel) stri
 	return id, nil
 }
 
+var noHandoffKills = flag.Bool("exactlyonce.no-handoff-kills", false, "kill faults never hit a request to the network's scheduler (to look past the known untracked copy a kill during a hand-off leaves)")
+
+// scheduleOp says whether op is a request to the network's scheduler.
+func scheduleOp(op string) bool {
+	return op == "schedule" || op == "list scheduled" || strings.HasPrefix(op, "cancel scheduled")
+}
+
 func storedNote(id string) string {
 	if id == "" {
 		return ""
@@ -277,7 +309,8 @@ func (f *fakeNet) Publish(_ context.Context, _ string, cred network.Credential, 
 			if i == 0 {
 				media = len(p.Media)
 			}
-			c.items = append(c.items, remoteItem{ID: id, Key: p.IdempotencyKey, Index: i, Text: texts[i], Media: media, At: f.now()})
+			f.seq++
+			c.items = append(c.items, remoteItem{ID: id, Key: p.IdempotencyKey, Index: i, Text: texts[i], Media: media, At: f.now(), Seq: f.seq})
 			return id
 		})
 		if err != nil {
@@ -315,4 +348,177 @@ func (f *fakeNet) FindPublished(_ context.Context, _ string, cred network.Creden
 		ids = append(ids, it.ID)
 	}
 	return network.Published{RemoteID: ids[0], URL: "https://fakenet.example/" + ids[0], ItemIDs: ids}, true, nil
+}
+
+// history returns every item each channel ever held: those still there and
+// those the user deleted on the network (GoneSeq set).
+func (f *fakeNet) history() map[int64][]remoteItem {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[int64][]remoteItem{}
+	for id, c := range f.chans {
+		all := append(append([]remoteItem(nil), c.items...), c.removed...)
+		sort.Slice(all, func(i, j int) bool { return all[i].Seq < all[j].Seq })
+		out[id] = all
+	}
+	return out
+}
+
+// scheduled returns every post waiting in each channel's scheduler.
+func (f *fakeNet) scheduled() map[int64][]schedItem {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[int64][]schedItem{}
+	for id, c := range f.chans {
+		if len(c.sched) > 0 {
+			out[id] = append([]schedItem(nil), c.sched...)
+		}
+	}
+	return out
+}
+
+// nextFire is the earliest time a scheduled post is due, if any.
+func (f *fakeNet) nextFire() (time.Time, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out time.Time
+	for _, c := range f.chans {
+		for _, s := range c.sched {
+			if out.IsZero() || s.At.Before(out) {
+				out = s.At
+			}
+		}
+	}
+	return out, !out.IsZero()
+}
+
+// fire is the network's scheduler: every scheduled post whose time has
+// come becomes a post on its channel, whatever Herald is doing (it runs
+// whenever the fake clock moves). Channels in id order, posts in the
+// order they were scheduled: nothing depends on map order.
+func (f *fakeNet) fire() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	chIDs := make([]int64, 0, len(f.chans))
+	for id := range f.chans {
+		chIDs = append(chIDs, id)
+	}
+	sort.Slice(chIDs, func(i, j int) bool { return chIDs[i] < chIDs[j] })
+	for _, chID := range chIDs {
+		c := f.chans[chID]
+		kept := c.sched[:0]
+		for _, s := range c.sched {
+			if now.Before(s.At) {
+				kept = append(kept, s)
+				continue
+			}
+			c.next++
+			f.seq++
+			id := fmt.Sprintf("c%d-r%d", chID, c.next)
+			c.items = append(c.items, remoteItem{ID: id, Key: s.Key, Index: 0, Text: s.Text, Media: s.Media, At: now, Fired: s.ID, Seq: f.seq})
+			f.log = append(f.log, fmt.Sprintf("net ch%d scheduler: %s (due %s) published as %s", chID, s.ID, s.At.Sub(t0), id))
+		}
+		c.sched = kept
+	}
+}
+
+// userDelete is the user deleting an item on the network's own site.
+func (f *fakeNet) userDelete(chID int64, id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.ch(chID)
+	for i, it := range c.items {
+		if it.ID == id {
+			f.seq++
+			it.GoneSeq = f.seq
+			c.removed = append(c.removed, it)
+			c.items = append(c.items[:i:i], c.items[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// MinScheduleLead is Mastodon's: five minutes ahead.
+func (f *fakeNet) MinScheduleLead() time.Duration { return 5 * time.Minute }
+
+func invalidSchedule(msg string) error {
+	return &network.Error{Network: netID, Op: "schedule", Class: network.ClassInvalidInput, Status: 422, Code: "unsupported", Message: msg}
+}
+
+// Schedule stores p in the channel's scheduler for at, as Mastodon's
+// scheduled_at does. Like Mastodon, it refuses a thread or a first comment
+// (the replies need the published post) and a time closer than the lead.
+// It is not idempotent: a second request makes a second scheduled copy.
+func (f *fakeNet) Schedule(_ context.Context, _ string, cred network.Credential, p network.Post, at time.Time) (network.Scheduled, error) {
+	chID := channelOf(cred)
+	if len(p.Thread) > 0 || p.FirstComment != "" {
+		return network.Scheduled{}, invalidSchedule("a thread or a first comment cannot be scheduled on the server")
+	}
+	if len(p.Done) > 0 {
+		return network.Scheduled{}, invalidSchedule("the post is already published")
+	}
+	if at.Sub(f.now()) < f.MinScheduleLead() {
+		return network.Scheduled{}, invalidSchedule("the server schedules posts at least 5m ahead")
+	}
+	var sch schedItem
+	id, err := f.request(chID, "schedule", func(c *fakeChannel) string {
+		c.nextSch++
+		sch = schedItem{ID: fmt.Sprintf("c%d-s%d", chID, c.nextSch), Key: p.IdempotencyKey, Text: p.Text, Media: len(p.Media), At: at.UTC()}
+		c.sched = append(c.sched, sch)
+		return sch.ID
+	})
+	if err != nil {
+		return network.Scheduled{}, err
+	}
+	return network.Scheduled{ID: id, ScheduledAt: sch.At, Text: sch.Text}, nil
+}
+
+// ListScheduled lists the channel's scheduler, oldest request first.
+func (f *fakeNet) ListScheduled(_ context.Context, _ string, cred network.Credential) ([]network.Scheduled, error) {
+	chID := channelOf(cred)
+	if _, err := f.request(chID, "list scheduled", nil); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := []network.Scheduled{}
+	for _, s := range f.ch(chID).sched {
+		out = append(out, network.Scheduled{ID: s.ID, ScheduledAt: s.At, Text: s.Text})
+	}
+	return out, nil
+}
+
+// CancelScheduled removes a scheduled post; one the scheduler no longer
+// has (published already, or never there) is a 404 with Code "not_found",
+// as Mastodon answers. A lost answer removes it and reports Sent.
+func (f *fakeNet) CancelScheduled(_ context.Context, _ string, cred network.Credential, id string) error {
+	chID := channelOf(cred)
+	found := false
+	_, err := f.request(chID, "cancel scheduled "+id, func(c *fakeChannel) string {
+		for i, s := range c.sched {
+			if s.ID == id {
+				found = true
+				c.sched = append(c.sched[:i:i], c.sched[i+1:]...)
+				return id
+			}
+		}
+		return ""
+	})
+	if err != nil {
+		return err
+	}
+	if !found {
+		return &network.Error{Network: netID, Op: "cancel scheduled post", Class: network.ClassContentRejected, Status: 404, Code: "not_found",
+			Message: "the server no longer has this scheduled post (already published, or cancelled on the server)"}
+	}
+	return nil
+}
+
+// events is the server's event counter: items made and deleted so far.
+func (f *fakeNet) events() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.seq
 }

@@ -41,17 +41,34 @@ func (m *machine) thread(t *rapid.T) []string {
 
 var avoidUnknown = flag.Bool("exactlyonce.avoid-unknown", false, "the user never moves, skips or deletes a post whose last attempt may have published it (to look past those known violations)")
 
+var avoidFired = flag.Bool("exactlyonce.avoid-fired", false, "the user never acts on a post whose handed-off copy the network already published (to look past the known take-back violation)")
+
+// fired says whether r is handed off under an id the network's scheduler
+// no longer holds (it published it, or a lost cancel removed it).
+func (m *machine) fired(r targetRow) bool {
+	if r.HandoffID == "" || r.HandoffID == "?" {
+		return false
+	}
+	for _, sc := range m.w.net.scheduled()[r.ChannelID] {
+		if sc.ID == r.HandoffID {
+			return false
+		}
+	}
+	return true
+}
+
 func (m *machine) pickPost(t *rapid.T) int64 {
 	live := m.w.livePosts()
 	if len(live) == 0 {
 		t.Skip("no post")
 	}
 	id := rapid.SampledFrom(live).Draw(t, "post")
-	if *avoidUnknown {
-		for _, r := range m.w.rows() {
-			if r.PostID == id && r.Reconcile {
-				t.Skip("post with an unknown outcome")
-			}
+	for _, r := range m.w.rows() {
+		if r.PostID == id && *avoidUnknown && r.Reconcile {
+			t.Skip("post with an unknown outcome")
+		}
+		if r.PostID == id && *avoidFired && m.fired(r) {
+			t.Skip("post the network's scheduler published")
 		}
 	}
 	return id
@@ -60,7 +77,7 @@ func (m *machine) pickPost(t *rapid.T) int64 {
 func (m *machine) pickTarget(t *rapid.T) targetRow {
 	var rows []targetRow
 	for _, r := range m.w.rows() {
-		if !m.w.deleted[r.PostID] && (!*avoidUnknown || !r.Reconcile) {
+		if !m.w.deleted[r.PostID] && (!*avoidUnknown || !r.Reconcile) && (!*avoidFired || !m.fired(r)) {
 			rows = append(rows, r)
 		}
 	}
@@ -89,6 +106,7 @@ func (m *machine) outcome(t *rapid.T, what string, v service.PostView, err error
 	default:
 		t.Fatalf("%s: unexpected error: %v", what, err)
 	}
+	m.w.reap(what)
 }
 
 // Create drafts a post for one or two channels, maybe with a thread, and
@@ -98,7 +116,10 @@ func (m *machine) Create(t *rapid.T) {
 	chans := rapid.SampledFrom([][]int64{{w.channelIDs[0]}, {w.channelIDs[1]}, {w.channelIDs[0], w.channelIDs[1]}}).Draw(t, "channels")
 	policy := rapid.SampledFrom([]string{"publish_late", "skip", "ask"}).Draw(t, "missedPolicy")
 	grace := rapid.SampledFrom([]int{60, 5}).Draw(t, "graceMinutes")
-	in := service.DraftInput{TimeZone: "UTC", MissedPolicy: policy, GraceMinutes: grace}
+	// A hand-off post goes to the network's own scheduler when it is due
+	// later than the network's minimum lead (HandOff).
+	handoff := rapid.IntRange(0, 2).Draw(t, "handoff") == 0
+	in := service.DraftInput{TimeZone: "UTC", MissedPolicy: policy, GraceMinutes: grace, Handoff: handoff}
 	for _, ch := range chans {
 		in.Variants = append(in.Variants, service.VariantInput{ChannelID: ch, Text: m.text(), Thread: m.thread(t)})
 	}
@@ -120,7 +141,7 @@ func (m *machine) Create(t *rapid.T) {
 	for _, vi := range in.Variants {
 		shape = append(shape, fmt.Sprintf("ch%d:%d items", vi.ChannelID, 1+len(vi.Thread)))
 	}
-	m.outcome(t, fmt.Sprintf("Create post (%s, missed=%s grace=%dm) as draft", strings.Join(shape, ", "), policy, grace), v, nil)
+	m.outcome(t, fmt.Sprintf("Create post (%s, missed=%s grace=%dm handoff=%v) as draft", strings.Join(shape, ", "), policy, grace, handoff), v, nil)
 	switch rapid.SampledFrom([]string{"at", "now", "queue", "draft"}).Draw(t, "how") {
 	case "at":
 		m.reschedule(t, v.ID)
@@ -147,7 +168,7 @@ func (m *machine) Edit(t *rapid.T) {
 	if err != nil {
 		t.Fatalf("Get: %v", err)
 	}
-	in := service.DraftInput{ID: id, Title: cur.Title, TimeZone: cur.TimeZone, MissedPolicy: cur.MissedPolicy, GraceMinutes: cur.GraceMinutes}
+	in := service.DraftInput{ID: id, Title: cur.Title, TimeZone: cur.TimeZone, MissedPolicy: cur.MissedPolicy, GraceMinutes: cur.GraceMinutes, Handoff: cur.Handoff}
 	for _, tv := range cur.Targets {
 		vi := tv.Variant
 		vi.Text = m.text()
@@ -198,6 +219,7 @@ func (m *machine) Delete(t *rapid.T) {
 	default:
 		t.Fatalf("Delete: %v", err)
 	}
+	m.w.reap("Delete")
 }
 
 func (m *machine) Retry(t *rapid.T) {
@@ -230,20 +252,70 @@ var steps = []time.Duration{5 * time.Second, 30 * time.Second, time.Minute, 2 * 
 	30 * time.Minute, time.Hour, 3 * time.Hour, -time.Hour}
 
 func (m *machine) advance(t *rapid.T) {
-	d := rapid.SampledFrom(steps).Draw(t, "advance")
-	m.w.clock.Advance(d)
+	m.move(t, rapid.SampledFrom(steps).Draw(t, "advance"))
+}
+
+// move moves the clock; the network's scheduler fires what came due.
+func (m *machine) move(t *rapid.T, d time.Duration) {
 	if d < 0 {
 		m.logf(t, "Clock jumps back %v", -d)
 	} else {
 		m.logf(t, "Advance %v", d)
 	}
+	m.w.advance(d)
+	m.w.flushLogs()
+}
+
+// Jump is the computer's clock jumping by hours (asleep overnight, a
+// wrong clock corrected), then the engine looks: a post whose window
+// passed meanwhile is skipped or waits for a decision with a reason,
+// never published beyond what its missed-time policy allows, never lost
+// (missedTick checks it).
+func (m *machine) Jump(t *rapid.T) {
+	m.move(t, rapid.SampledFrom([]time.Duration{2 * time.Hour, 7 * time.Hour, 26 * time.Hour, -2 * time.Hour, -26 * time.Hour}).Draw(t, "jump"))
+	m.Tick(t)
 }
 
 func (m *machine) Advance(t *rapid.T) { m.advance(t) }
 
 func (m *machine) Tick(t *rapid.T) {
 	m.logf(t, "Tick")
-	m.w.tick()
+	m.w.missedTick()
+}
+
+// HandOff runs the job that gives hand-off posts to the network's
+// scheduler.
+func (m *machine) HandOff(t *rapid.T) {
+	m.logf(t, "HandOff job")
+	m.w.handOff()
+}
+
+// CheckHandoffs runs the job that records handed-off posts the network
+// published (or failed to).
+func (m *machine) CheckHandoffs(t *rapid.T) {
+	m.logf(t, "CheckHandoffs job")
+	m.w.checkHandoffs()
+}
+
+// DeleteOnNetwork is the user deleting a post (or a thread item) on the
+// network's own site: one Herald published, one the network's scheduler
+// published, or one stored after a lost answer. What the invariants
+// expect: Herald does not crash, does not mark anything it did not see;
+// a published target whose item was deleted stays published (Herald did
+// publish it, and never publishes it again); a target still waiting for a
+// channel check after a lost answer finds nothing and may publish again,
+// which is not a duplicate (DUPLICATE counts copies alive at once); a
+// handed-off post deleted after the network published it, before Herald
+// saw it, ends failed with a reason.
+func (m *machine) DeleteOnNetwork(t *rapid.T) {
+	ch := m.pickChannel(t)
+	items := m.w.net.snapshot()[ch]
+	if len(items) == 0 {
+		t.Skip("nothing on the channel")
+	}
+	it := rapid.SampledFrom(items).Draw(t, "remoteItem")
+	m.w.net.userDelete(ch, it.ID)
+	m.logf(t, "The user deletes %s (item %d of %s) on channel %d's site", it.ID, it.Index, m.w.whose(it.Key, nil), ch)
 }
 
 // AdvanceTick is the common case: time passes, then the engine looks.

@@ -222,3 +222,109 @@ func TestRegression_ReconcileReadErrorFailsPublishedPost(t *testing.T) {
 	w.settle()
 	w.holds(t, "after settling", true)
 }
+
+// handoffPost saves a hand-off post with one variant on ch, due in d.
+func (w *world) handoffPost(t *testing.T, ch int64, d time.Duration) int64 {
+	t.Helper()
+	in := service.DraftInput{TimeZone: "UTC", MissedPolicy: "publish_late", GraceMinutes: 60, Handoff: true,
+		Variants: []service.VariantInput{{ChannelID: ch, Text: "handed off", Thread: []string{}}}}
+	v, err := w.posts.SaveDraft(in)
+	if err != nil {
+		t.Fatalf("SaveDraft: %v", err)
+	}
+	w.postIDs = append(w.postIDs, v.ID)
+	if _, err := w.posts.Reschedule(v.ID, w.clock.Now().Add(d).UTC().Format(time.RFC3339)); err != nil {
+		t.Fatalf("Reschedule: %v", err)
+	}
+	return v.ID
+}
+
+// A hand-off whose answer was lost (the network stored the scheduled
+// post) is marked pending ("?"). Only HandOff resolves a pending mark,
+// and HandOff selects only targets due in the future: if the post's time
+// passes before the network's schedule could be read (Herald closed, the
+// computer asleep, the list request failing), the target stays
+// "scheduled" with a pending hand-off for ever. The engine never claims
+// it (its handoff_id is set), CheckHandoffs skips pending marks, the missed
+// policy skips hand-offs, and the user cannot move it (CancelHandoff
+// refuses a pending mark). Meanwhile the network's copy fires and Herald
+// never records it.
+func TestRegression_PendingHandoffPastItsTimeIsStuck(t *testing.T) {
+	w := newTestWorld(t)
+	ch := w.channelIDs[0]
+	id := w.handoffPost(t, ch, 30*time.Minute)
+	w.net.arm(ch, faultLostAnswer, 0)
+	w.handOff()
+	if r := w.targetOf(t, id); r.HandoffID != "?" {
+		t.Fatalf("after a lost answer the hand-off is %q, want pending", r.HandoffID)
+	}
+	w.holds(t, "after the lost hand-off answer", false)
+	w.advance(40 * time.Minute) // Herald was asleep: the network published it
+	w.settle()
+	w.holds(t, "after settling", true)
+}
+
+// HandOff sends the schedule request without first recording that the
+// network may hold the post (publishing claims the target first; a
+// hand-off marks nothing until the answer). A kill after the network
+// stored the scheduled post leaves the target scheduled with no hand-off:
+// at its time the network's copy fires and Herald publishes the post
+// itself too (or the next HandOff schedules a second copy).
+func TestRegression_KillDuringHandOffLeavesUntrackedCopy(t *testing.T) {
+	w := newTestWorld(t)
+	ch := w.channelIDs[0]
+	w.handoffPost(t, ch, 30*time.Minute)
+	w.net.arm(ch, faultKillCommitted, 0)
+	w.handOff() // the kill restarts Herald on the same file
+	if w.restarts != 1 {
+		t.Fatalf("restarts = %d, want 1", w.restarts)
+	}
+	w.holds(t, "after the restart", false)
+	w.settle()
+	w.holds(t, "after settling", true)
+}
+
+// CancelHandoff treats the network's 404 on cancelling a scheduled post
+// as "taken back". But a 404 also means the network already published it
+// (Mastodon: "already published, or cancelled on the server"): a user
+// action on a handed-off post between its time and the next hand-off
+// check clears the mark and moves a post that is on the channel. A
+// reschedule publishes it a second time; unschedule, edit, skip or delete
+// show it as not published.
+func TestRegression_TakeBackAfterTheNetworkPublishedPublishesTwice(t *testing.T) {
+	w := newTestWorld(t)
+	ch := w.channelIDs[0]
+	id := w.handoffPost(t, ch, 30*time.Minute)
+	w.handOff()
+	if r := w.targetOf(t, id); r.HandoffID == "" || r.HandoffID == "?" {
+		t.Fatalf("hand-off %q, want the network's scheduled id", r.HandoffID)
+	}
+	w.advance(31 * time.Minute) // the network publishes it; Herald has not checked yet
+	_, err := w.posts.Reschedule(id, w.clock.Now().Add(10*time.Minute).UTC().Format(time.RFC3339))
+	acted(t, "Reschedule", err)
+	w.holds(t, "after Reschedule", false)
+	w.settle()
+	w.holds(t, "after settling", true)
+}
+
+// CancelHandoff (every user action on a handed-off post) calls the
+// network without asking whether the channel is parked after a 429: a
+// second try of the action sends the cancel inside the window the network
+// announced.
+func TestRegression_TakeBackIgnoresRateLimit(t *testing.T) {
+	w := newTestWorld(t)
+	ch := w.channelIDs[0]
+	id := w.handoffPost(t, ch, 30*time.Minute)
+	w.handOff()
+	w.net.arm(ch, faultRateLimit, 10*time.Minute)
+	_, err := w.posts.Unschedule(id) // the cancel gets the 429
+	if !refused(err) {
+		t.Fatalf("Unschedule: %v", err)
+	}
+	w.advance(time.Minute)
+	_, err = w.posts.Unschedule(id)
+	if err != nil && !refused(err) {
+		t.Fatalf("Unschedule: %v", err)
+	}
+	w.holds(t, "after trying again inside the window", false)
+}

@@ -131,6 +131,9 @@ type world struct {
 	deleted    map[int64]bool
 	gone       []deletedTarget
 	shown      map[int64]string // per post, the rows it was last shown correctly from
+	// stepProblems are violations an action saw while it ran (a missed
+	// window published anyway); problems reports and clears them.
+	stepProblems []string
 }
 
 // policy is Herald's shipped policy, with an attempt timeout no slow CI
@@ -264,11 +267,35 @@ func (w *world) freeze(channelID int64) {
 // tick runs one engine tick; a kill during it restarts Herald afterwards.
 func (w *world) tick() {
 	w.engine.Tick(w.ctx)
+	w.reap("the tick")
+}
+
+// reap restarts Herald if a kill fault fired during what just ran.
+func (w *world) reap(during string) {
 	w.flushLogs()
 	if w.net.wasKilled() {
-		w.t.Logf("  process killed during the tick; restarting Herald on the same file")
+		w.t.Logf("  process killed during %s; restarting Herald on the same file", during)
 		w.restart()
 	}
+}
+
+// handOff runs the hand-off job (app.go runs it every minute).
+func (w *world) handOff() {
+	w.engine.HandOff(w.ctx)
+	w.reap("the hand-off job")
+}
+
+// checkHandoffs runs the hand-off check job (every two minutes in app.go).
+func (w *world) checkHandoffs() {
+	w.engine.CheckHandoffs(w.ctx)
+	w.reap("the hand-off check")
+}
+
+// advance moves the fake clock (back too, for d < 0); the network's
+// scheduler publishes whatever has come due.
+func (w *world) advance(d time.Duration) {
+	w.clock.Advance(d)
+	w.net.fire()
 }
 
 func (w *world) flushLogs() {
@@ -288,10 +315,12 @@ func (w *world) since() string {
 // refused says whether err is the service refusing an action the UI may
 // offer in a stale state (a conflict or an invalid time): logged, and the
 // model moves on.
+// A handed-off post that could not be taken back from the network's
+// scheduler (a fault, a 429, a pending hand-off) is refused as unavailable.
 func refused(err error) bool {
 	var ae *apperr.Error
 	return errors.As(err, &ae) && (ae.Code == apperr.CodeConflict || ae.Code == apperr.CodeInvalid || ae.Code == apperr.CodeNotFound ||
-		ae.Code == service.CodeOutcomeUnknown)
+		ae.Code == service.CodeOutcomeUnknown || ae.Code == apperr.CodeUnavailable)
 }
 
 // targetRow is a target as stored.
@@ -309,6 +338,8 @@ type targetRow struct {
 	Thread         string
 	FirstComment   string
 	AttemptCount   int
+	HandoffID      string
+	DueAt          *time.Time
 }
 
 func (r targetRow) items() []string {
@@ -329,7 +360,8 @@ func orDefault(s, d string) string {
 
 func (w *world) rows() []targetRow {
 	var rows []targetRow
-	if err := w.g.Raw(`SELECT id, post_id, channel_id, status, item_ids, remote_id, reconcile, error_class, error_message, idempotency_key, thread, first_comment, attempt_count
+	if err := w.g.Raw(`SELECT id, post_id, channel_id, status, item_ids, remote_id, reconcile, error_class, error_message, idempotency_key, thread, first_comment, attempt_count,
+		handoff_id, due_at
 		FROM post_targets ORDER BY id`).Scan(&rows).Error; err != nil {
 		w.t.Fatalf("read targets: %v", err)
 	}
@@ -350,8 +382,18 @@ func (w *world) livePosts() []int64 {
 func (w *world) describe() string {
 	var b strings.Builder
 	for _, r := range w.rows() {
-		fmt.Fprintf(&b, "    target %d (post %d, ch%d): %s tries=%d items=%v reconcile=%v class=%q msg=%q\n", r.ID, r.PostID, r.ChannelID, r.Status,
-			r.AttemptCount, r.items(), r.Reconcile, r.ErrorClass, clip(r.ErrorMessage, 90))
+		due := "-"
+		if r.DueAt != nil {
+			due = "t0+" + r.DueAt.Sub(t0).String()
+		}
+		fmt.Fprintf(&b, "    target %d (post %d, ch%d): %s due=%s tries=%d items=%v reconcile=%v handoff=%q class=%q msg=%q\n", r.ID, r.PostID, r.ChannelID, r.Status,
+			due, r.AttemptCount, r.items(), r.Reconcile, r.HandoffID, r.ErrorClass, clip(r.ErrorMessage, 90))
+	}
+	sched := w.net.scheduled()
+	for _, ch := range w.channelIDs {
+		for _, sc := range sched[ch] {
+			fmt.Fprintf(&b, "    at the network's scheduler of ch%d: %s due t0+%s (%s)\n", ch, sc.ID, sc.At.Sub(t0), w.whose(sc.Key, nil))
+		}
 	}
 	return b.String()
 }
@@ -382,15 +424,41 @@ func (w *world) problems() []string {
 	}
 	byKey := map[slot][]remoteItem{}
 	for _, ch := range chIDs {
-		seen := map[string]remoteItem{}
 		for _, it := range server[ch] {
-			k := fmt.Sprintf("%s#%d", it.Key, it.Index)
-			if first, dup := seen[k]; dup {
-				out = append(out, fmt.Sprintf("DUPLICATE: channel %d holds item %d of one target twice (%s at %s and %s at %s) [%s]",
-					ch, it.Index, first.ID, first.At.Sub(t0), it.ID, it.At.Sub(t0), w.whose(it.Key, rows)))
-			}
-			seen[k] = it
 			byKey[slot{ch, it.Key}] = append(byKey[slot{ch, it.Key}], it)
+		}
+	}
+	// A duplicate is two copies of one item alive at once, whoever made
+	// them (Herald publishing, the network's scheduler firing a hand-off).
+	// A copy the user deleted on the network before the next one was made
+	// does not count: after a lost answer, a reconciliation that finds
+	// nothing (because the user deleted the post) rightly publishes again.
+	userGone := map[string]bool{}
+	history := w.net.history()
+	for _, ch := range chIDs {
+		byItem := map[string][]remoteItem{}
+		var order []string
+		for _, it := range history[ch] {
+			k := fmt.Sprintf("%s#%d", it.Key, it.Index)
+			if len(byItem[k]) == 0 {
+				order = append(order, k)
+			}
+			byItem[k] = append(byItem[k], it)
+			if it.GoneSeq != 0 {
+				userGone[it.ID] = true
+			}
+		}
+		for _, k := range order {
+			its := byItem[k]
+			for i := 0; i < len(its); i++ {
+				for j := i + 1; j < len(its); j++ {
+					a, b := its[i], its[j] // a.Seq < b.Seq
+					if a.GoneSeq == 0 || a.GoneSeq > b.Seq {
+						out = append(out, fmt.Sprintf("DUPLICATE: channel %d held item %d of one target twice at once (%s at %s%s and %s at %s%s) [%s]",
+							ch, a.Index, a.ID, a.At.Sub(t0), firedNote(a), b.ID, b.At.Sub(t0), firedNote(b), w.whose(a.Key, rows)))
+					}
+				}
+			}
 		}
 	}
 	known := map[slot]bool{}
@@ -414,21 +482,28 @@ func (w *world) problems() []string {
 			for _, it := range on {
 				onIDs[it.ID] = true
 			}
+			// Items the user deleted on the network are not missing:
+			// Herald published them.
 			var missing []string
+			gone := 0
 			for id := range recorded {
-				if !onIDs[id] {
+				if userGone[id] {
+					gone++
+				} else if !onIDs[id] {
 					missing = append(missing, id)
 				}
 			}
 			sort.Strings(missing)
-			if len(missing) > 0 || len(unrecorded) > 0 || len(on) == 0 {
+			if len(missing) > 0 || len(unrecorded) > 0 || (len(on) == 0 && gone == 0) {
 				out = append(out, fmt.Sprintf("PUBLISHED-MISMATCH: target %d (post %d) is published with items %v, but the server has %v (missing %v, unrecorded %v)",
 					r.ID, r.PostID, r.items(), ids(on), missing, unrecorded))
 			}
 		case string(model.TargetClaimed):
 			out = append(out, fmt.Sprintf("STUCK-CLAIMED: target %d (post %d) is claimed while no engine runs", r.ID, r.PostID))
 		case string(model.TargetScheduled), string(model.TargetBlocked):
-			if len(unrecorded) > 0 && !r.Reconcile {
+			// A handed-off post the network's scheduler published is
+			// recorded by the next hand-off check; Herald never claims it.
+			if len(unrecorded) > 0 && !r.Reconcile && r.HandoffID == "" {
 				out = append(out, fmt.Sprintf("UNRECORDED: target %d (post %d) is %s without a pending channel check, but the server already has %v that Herald did not record (recorded %v): its next attempt publishes again",
 					r.ID, r.PostID, r.Status, unrecorded, r.items()))
 			}
@@ -464,11 +539,54 @@ func (w *world) problems() []string {
 			}
 		}
 	}
+	out = append(out, w.scheduleProblems(rows)...)
+	out = append(out, w.stepProblems...)
+	w.stepProblems = nil
 	for _, v := range w.net.rateViolations() {
 		out = append(out, fmt.Sprintf("RATE-LIMIT-WINDOW: Herald sent %s to channel %d at %s, inside the 429 window %s..%s (expected: the channel parked until the reset)",
 			v.Op, v.Channel, v.At.Sub(t0), v.Window.From.Sub(t0), v.Window.Until.Sub(t0)))
 	}
 	out = append(out, w.viewProblems(rows)...)
+	return out
+}
+
+func firedNote(it remoteItem) string {
+	if it.Fired == "" {
+		return " by Herald"
+	}
+	return " by the network's scheduler from " + it.Fired
+}
+
+// scheduleProblems: every post waiting in a network's scheduler is one
+// Herald still records as handed off (with that id, or pending while the
+// answer to the hand-off was lost). Any other copy fires later behind
+// Herald's back: a post shown as draft, skipped, failed, published or
+// deleted would go out (again), and one Herald schedules itself would go
+// out twice.
+func (w *world) scheduleProblems(rows []targetRow) []string {
+	var out []string
+	sched := w.net.scheduled()
+	for _, ch := range w.channelIDs {
+		for _, sc := range sched[ch] {
+			ok, what := false, "no target Herald ever had"
+			for _, r := range rows {
+				if r.ChannelID != ch || r.IdempotencyKey != sc.Key {
+					continue
+				}
+				what = fmt.Sprintf("target %d of post %d, shown %s, hand-off %q", r.ID, r.PostID, r.Status, r.HandoffID)
+				ok = r.Status == string(model.TargetScheduled) && (r.HandoffID == sc.ID || r.HandoffID == "?")
+			}
+			if !ok {
+				for _, d := range w.gone {
+					if d.Channel == ch && d.Key == sc.Key {
+						what = fmt.Sprintf("target %d of deleted post %d", d.ID, d.Post)
+					}
+				}
+				out = append(out, fmt.Sprintf("SCHEDULED-UNTRACKED: the network's scheduler of channel %d holds %s due at %s, which Herald does not record as handed off (%s): it will publish it",
+					ch, sc.ID, sc.At.Sub(t0), what))
+			}
+		}
+	}
 	return out
 }
 
@@ -481,6 +599,9 @@ func ids(items []remoteItem) []string {
 }
 
 func (w *world) whose(key string, rows []targetRow) string {
+	if rows == nil {
+		rows = w.rows()
+	}
 	for _, r := range rows {
 		if r.IdempotencyKey == key {
 			return fmt.Sprintf("target %d of post %d, now %s, items %v", r.ID, r.PostID, r.Status, r.items())
@@ -595,26 +716,60 @@ func (w *world) settle() {
 			w.t.Fatalf("resume: %v", err)
 		}
 	}
-	for round := 0; round < 60; round++ {
-		var due []targetRow
+	// Each round the jobs run as app.go runs them (tick, hand-off,
+	// hand-off check); then the clock moves to the next moment anything
+	// can happen: a target due, a scheduled post firing at the network,
+	// a handed-off post's check (a minute after its time) or its
+	// give-up (30 minutes after).
+	for round := 0; round < 80; round++ {
+		w.net.fire()
+		w.tick()
+		w.handOff()
+		w.checkHandoffs()
+		now := w.clock.Now()
+		var active []targetRow
+		var candidates []time.Time
 		for _, r := range w.rows() {
 			if r.Status == string(model.TargetScheduled) || r.Status == string(model.TargetClaimed) {
-				due = append(due, r)
+				active = append(active, r)
+			}
+			if r.Status == string(model.TargetScheduled) && r.HandoffID != "" && r.DueAt != nil {
+				candidates = append(candidates, r.DueAt.Add(time.Minute+time.Second), r.DueAt.Add(31*time.Minute))
 			}
 		}
-		if len(due) == 0 {
+		fireAt, firing := w.net.nextFire()
+		if len(active) == 0 && !firing {
 			return
+		}
+		if firing {
+			candidates = append(candidates, fireAt)
 		}
 		next, ok, err := w.targets.NextDue(context.Background())
 		if err != nil {
 			w.t.Fatalf("next due: %v", err)
 		}
-		if ok && next.After(w.clock.Now()) {
-			w.clock.Advance(next.Sub(w.clock.Now()))
-		} else if !ok {
-			w.clock.Advance(time.Minute)
+		if ok {
+			candidates = append(candidates, next)
 		}
-		w.tick()
+		var soonest time.Time
+		dueNow := false
+		for _, c := range candidates {
+			if !c.After(now) {
+				dueNow = dueNow || (ok && c.Equal(next))
+				continue
+			}
+			if soonest.IsZero() || c.Before(soonest) {
+				soonest = c
+			}
+		}
+		switch {
+		case dueNow:
+			// Something is due now: tick again without moving.
+		case !soonest.IsZero():
+			w.advance(soonest.Sub(now))
+		default:
+			w.advance(10 * time.Minute)
+		}
 	}
 }
 
@@ -629,6 +784,14 @@ func (w *world) settledProblems() []string {
 			if strings.TrimSpace(r.ErrorMessage) == "" {
 				out = append(out, fmt.Sprintf("NO-REASON: target %d (post %d) ended %s without a reason", r.ID, r.PostID, r.Status))
 			}
+		case string(model.TargetScheduled):
+			if r.HandoffID == "?" {
+				out = append(out, fmt.Sprintf("HANDOFF-STUCK: target %d (post %d) is still scheduled with a pending hand-off (the answer to it was lost) after the clock passed its time %s; the network's copy, if any, fired unrecorded",
+					r.ID, r.PostID, r.DueAt.Sub(t0)))
+				continue
+			}
+			out = append(out, fmt.Sprintf("NOT-SETTLED: target %d (post %d) is still %s (hand-off %q) after faults stopped and the clock ran to every due time (tries %d, %q)",
+				r.ID, r.PostID, r.Status, r.HandoffID, r.AttemptCount, r.ErrorMessage))
 		case string(model.TargetBlocked):
 			if r.ErrorClass != "missed" {
 				out = append(out, fmt.Sprintf("NOT-SETTLED: target %d (post %d) is still blocked (%s: %q) after every channel was reconnected", r.ID, r.PostID, r.ErrorClass, r.ErrorMessage))
@@ -680,4 +843,77 @@ func mkdirTemp(parent string) string {
 		panic(err)
 	}
 	return d
+}
+
+// missedRow is a target untouched since it was scheduled (never tried, no
+// hand-off, no pending check, no earlier decision) with its post's policy
+// for a missed time.
+type missedRow struct {
+	ID, PostID   int64
+	Key          string
+	DueAt        time.Time
+	Policy       string
+	GraceMinutes int
+}
+
+func (w *world) untouched() []missedRow {
+	var out []missedRow
+	if err := w.g.Raw(`SELECT t.id, t.post_id, t.idempotency_key AS key, t.due_at, p.missed_policy AS policy, p.grace_minutes
+		FROM post_targets t JOIN posts p ON p.id = t.post_id
+		WHERE t.status = 'scheduled' AND t.handoff_id = '' AND t.reconcile = 0 AND t.error_class = '' AND t.attempt_count = 0
+		  AND t.due_at IS NOT NULL ORDER BY t.id`).Scan(&out).Error; err != nil {
+		w.t.Fatalf("read untouched targets: %v", err)
+	}
+	return out
+}
+
+// missedTick runs a tick and checks the missed-time policy on the targets
+// that were untouched before it: one whose time passed by more than the
+// tolerance (a clock jump, a machine asleep) is never published by this
+// tick unless its post publishes late and it is within its grace window;
+// and it is not lost: it ends skipped or waiting for a decision with a
+// reason, moved to a new time, or (within grace) published late.
+func (w *world) missedTick() {
+	before := w.untouched()
+	seq := w.net.events()
+	paused := w.engine.Paused()
+	tolerance := policy().Tolerance
+	now := w.clock.Now()
+	w.engine.Tick(w.ctx)
+	rows := map[int64]targetRow{}
+	for _, r := range w.rows() {
+		rows[r.ID] = r
+	}
+	history := w.net.history()
+	for _, m := range before {
+		late := now.Sub(m.DueAt)
+		if late <= tolerance {
+			continue
+		}
+		mayPublish := m.Policy == "publish_late" && late <= time.Duration(m.GraceMinutes)*time.Minute
+		var made []string
+		for _, its := range history {
+			for _, it := range its {
+				if it.Key == m.Key && it.Seq > seq && it.Fired == "" {
+					made = append(made, it.ID)
+				}
+			}
+		}
+		if len(made) > 0 && !mayPublish {
+			w.stepProblems = append(w.stepProblems, fmt.Sprintf("MISSED-WINDOW: target %d (post %d, missed=%s grace=%dm) was due %s ago, past its window, but this tick published it as %v",
+				m.ID, m.PostID, m.Policy, m.GraceMinutes, late, made))
+		}
+		r, ok := rows[m.ID]
+		if !ok || mayPublish || w.net.wasKilled() {
+			continue
+		}
+		switch {
+		case (r.Status == string(model.TargetSkipped) || r.Status == string(model.TargetBlocked)) && strings.TrimSpace(r.ErrorMessage) != "":
+		case r.Status == string(model.TargetScheduled) && r.DueAt != nil && !r.DueAt.Equal(m.DueAt):
+		default:
+			w.stepProblems = append(w.stepProblems, fmt.Sprintf("MISSED-LOST: target %d (post %d, missed=%s grace=%dm) was due %s ago, past its window, and after a tick (paused=%v) it is %s (%q), not skipped, waiting for a decision or moved",
+				m.ID, m.PostID, m.Policy, m.GraceMinutes, late, paused, r.Status, r.ErrorMessage))
+		}
+	}
+	w.reap("the tick")
 }
