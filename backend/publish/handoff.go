@@ -42,7 +42,8 @@ func (e *Engine) HandOff(ctx context.Context) {
 	// every scheduled target).
 	err := e.d.DB.WithContext(ctx).Raw(`SELECT t.id, t.post_id, t.channel_id, t.handoff_id, t.due_at
 		FROM posts p INDEXED BY posts_handoff CROSS JOIN post_targets t ON t.post_id = p.id
-		WHERE p.handoff = 1 AND +t.status = 'scheduled' AND t.handoff_id IN ('', ?) AND t.reconcile = 0 AND t.error_class = '' AND t.due_at > ?`,
+		WHERE p.handoff = 1 AND +t.status = 'scheduled' AND t.reconcile = 0 AND t.error_class = ''
+		  AND (t.handoff_id = ? OR (t.handoff_id = '' AND t.due_at > ?))`,
 		handoffPending, now).Scan(&rows).Error
 	if err != nil {
 		e.d.Log.Error("hand-off: list targets", "err", err)
@@ -86,6 +87,17 @@ func (e *Engine) handOffOne(ctx context.Context, r handoffRow) error {
 	if r.DueAt.Before(e.d.Clock.Now().Add(ns.MinScheduleLead() + time.Minute)) {
 		return nil // too close to its time for the network to accept it
 	}
+	// The intent is recorded before the request: if Herald stops while it
+	// is out, the "?" mark makes the next round look at the network's
+	// schedule (and the channel) before anything else — and the user's
+	// actions wait the few seconds until the answer is in.
+	if err := e.setHandoff(ctx, tg, "", handoffPending, "", ""); err != nil {
+		if errors.Is(err, errHandoffLost) {
+			return nil // the user moved it first
+		}
+		return err
+	}
+	tg.HandoffID = handoffPending
 	sch, err := ns.Schedule(ctx, ch.Instance, cred, post, r.DueAt)
 	var early *network.PublishedEarlyError
 	if errors.As(err, &early) {
@@ -98,19 +110,20 @@ func (e *Engine) handOffOne(ctx context.Context, r handoffRow) error {
 	if err != nil {
 		var ne *network.Error
 		if errors.As(err, &ne) && ne.Sent {
-			err := e.setHandoff(ctx, tg, "", handoffPending, "post.handoff_unknown",
-				"The hand-off to the server may have worked; Herald is checking before publishing.")
-			if errors.Is(err, errHandoffLost) {
-				// Moved by the user meanwhile: a copy the server may hold must go.
-				return e.withdrawUnknown(ctx, ns, ch, cred, tg, post, r.DueAt)
-			}
-			return err
+			// The "?" mark stays: the next round looks for it.
+			return e.d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+				return e.auditTarget(ctx, tx, tg, "post.handoff_unknown", "The hand-off to the server may have worked; Herald is checking before publishing.")
+			})
 		}
 		e.noteRateLimit(ctx, ch.ID, err)
 		e.d.Health.ReportErrorAt(context.WithoutCancel(ctx), ch.ID, cred.Generation, err)
-		return err // Herald publishes it itself at its time
+		// Not taken: Herald publishes it itself at its time.
+		if rerr := e.setHandoff(ctx, tg, handoffPending, "", "", ""); rerr != nil {
+			return rerr
+		}
+		return err
 	}
-	err = e.setHandoff(ctx, tg, "", sch.ID, "post.handed_off",
+	err = e.setHandoff(ctx, tg, handoffPending, sch.ID, "post.handed_off",
 		fmt.Sprintf("Handed off to %s's own scheduler for %s", ch.Network, r.DueAt.UTC().Format(time.RFC3339)))
 	if errors.Is(err, errHandoffLost) {
 		// The user moved the post (publish now, edit, unschedule) while it
@@ -119,6 +132,10 @@ func (e *Engine) handOffOne(ctx context.Context, r handoffRow) error {
 	}
 	return err
 }
+
+// ErrAlreadyPublished: a take-back found the post already published by the
+// network's scheduler; Herald recorded it, and nothing else may move it.
+var ErrAlreadyPublished = errors.New("the network's scheduler has already published this post")
 
 // errHandoffLost: the target moved while its hand-off was under way.
 var errHandoffLost = errors.New("the post changed while it was being handed off")
@@ -166,7 +183,35 @@ func (e *Engine) resolvePending(ctx context.Context, ns network.NativeScheduler,
 			return e.setHandoff(ctx, tg, handoffPending, s.ID, "post.handed_off", "Found the handed-off post in the server's schedule")
 		}
 	}
+	// Not in the schedule: unless its time has come, the server never took
+	// it. If its time has come, the server may already have published it.
+	if found, ok, err := e.firedAlready(ctx, ch, cred, tg, post); err != nil {
+		return err
+	} else if ok {
+		return e.closeHandoff(ctx, tg, model.TargetPublished, model.OutcomeSucceeded, found, "",
+			fmt.Sprintf("Published by %s's own scheduler", ch.Network), "post.published")
+	}
 	return e.setHandoff(ctx, tg, handoffPending, "", "post.handoff_failed", "The server does not have the post; Herald will publish it itself")
+}
+
+// firedAlready looks on the channel for a handed-off post whose time has
+// come (within a minute): a copy gone from the network's schedule may have
+// been published rather than dropped.
+func (e *Engine) firedAlready(ctx context.Context, ch model.Channel, cred network.Credential, tg model.PostTarget, post network.Post) (network.Published, bool, error) {
+	if tg.DueAt == nil || e.d.Clock.Now().Before(tg.DueAt.Add(-time.Minute)) {
+		return network.Published{}, false, nil
+	}
+	n, _ := e.d.Networks.Get(ch.Network)
+	rec, ok := n.(network.Reconciler)
+	if !ok {
+		return network.Published{}, false, nil
+	}
+	found, ok, err := rec.FindPublished(ctx, ch.Instance, cred, post, tg.DueAt.Add(-5*time.Minute))
+	if err != nil {
+		e.noteRateLimit(ctx, ch.ID, err)
+		return network.Published{}, false, fmt.Errorf("look for the handed-off post on %s: %w", ch.Network, err)
+	}
+	return found, ok, nil
 }
 
 func sameText(a, b string) bool {
@@ -186,6 +231,9 @@ func (e *Engine) setHandoff(ctx context.Context, tg model.PostTarget, from, to, 
 		}
 		if !moved {
 			return errHandoffLost
+		}
+		if event == "" {
+			return nil // an intent or its undoing: the outcome is audited
 		}
 		return e.auditTarget(ctx, tx, tg, event, summary)
 	})
@@ -288,6 +336,9 @@ func (e *Engine) CancelHandoff(ctx context.Context, tg model.PostTarget) error {
 	if !ok {
 		return nil
 	}
+	if until, err := e.limits.Until(ctx, ch.ID); err == nil && !until.IsZero() {
+		return fmt.Errorf("%s asked Herald to wait until %s before sending more requests; try again then", ch.Network, until.UTC().Format(time.RFC3339))
+	}
 	cred, err := e.d.Credentials.Fresh(ctx, ch)
 	if err != nil {
 		return err
@@ -297,6 +348,22 @@ func (e *Engine) CancelHandoff(ctx context.Context, tg model.PostTarget) error {
 		if !errors.As(err, &ne) || ne.Code != "not_found" {
 			e.noteRateLimit(ctx, ch.ID, err)
 			return fmt.Errorf("take the post back from %s's scheduler: %w", ch.Network, err)
+		}
+		// Gone from the schedule: dropped there — or already published.
+		post, err := e.buildPost(store.Claimed{Target: tg})
+		if err != nil {
+			return err
+		}
+		found, ok, err := e.firedAlready(ctx, ch, cred, tg, post)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := e.closeHandoff(ctx, tg, model.TargetPublished, model.OutcomeSucceeded, found, "",
+				fmt.Sprintf("Published by %s's own scheduler", ch.Network), "post.published"); err != nil {
+				return err
+			}
+			return ErrAlreadyPublished
 		}
 	}
 	err = e.setHandoff(ctx, tg, tg.HandoffID, "", "post.handoff_cancelled", "Took the post back from "+ch.Network+"'s scheduler")

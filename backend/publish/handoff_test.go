@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -220,7 +221,7 @@ func TestAServerThatPublishesAtOnceIsRecordedNotPublishedAgain(t *testing.T) {
 	}
 }
 
-func TestAHandOffThatLostARaceWithPublishNowWithdrawsItsCopy(t *testing.T) {
+func TestAChangeWhileAHandOffIsOnTheWireWaitsForItsAnswer(t *testing.T) {
 	for _, lost := range []bool{false, true} {
 		t.Run(fmt.Sprintf("answer_lost=%v", lost), func(t *testing.T) { handOffRace(t, lost) })
 	}
@@ -233,19 +234,33 @@ func handOffRace(t *testing.T, lost bool) {
 	tg := r.handoffPost(t, "raced", t0.Add(time.Hour))
 	posts := store.NewPosts(r.g, r.clock.Now)
 	sn.during = func() {
-		// The user presses "Publish now" while the hand-off is on the wire.
-		if err := posts.ScheduleTargets(ctx, tg.PostID, map[int64]time.Time{tg.ID: r.clock.Now()}, false, nil, store.ActionPublishNow); err != nil {
-			t.Error(err)
+		// The user presses "Publish now" while the hand-off is on the wire:
+		// the intent mark makes it wait for the answer instead of racing.
+		err := posts.ScheduleTargets(ctx, tg.PostID, map[int64]time.Time{tg.ID: r.clock.Now()}, false, nil, store.ActionPublishNow)
+		var te *store.TransitionError
+		if !errors.As(err, &te) || te.Reason != store.RefusedHandedOff {
+			t.Errorf("publish now during the hand-off = %v", err)
 		}
 	}
 	r.e.HandOff(ctx)
-	if len(sn.scheduled) != 0 {
-		t.Fatalf("the server still holds %d scheduled copies", len(sn.scheduled))
+	if lost {
+		r.e.HandOff(ctx) // the next round finds it in the server's schedule
+	}
+	got := r.target(t, tg.ID)
+	if got.HandoffID != "s1" {
+		t.Fatalf("after the hand-off: %+v", got)
+	}
+	// Now the user's publish now takes it back first, and Herald publishes.
+	if err := r.e.CancelHandoff(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if err := posts.ScheduleTargets(ctx, tg.PostID, map[int64]time.Time{tg.ID: r.clock.Now()}, false, nil, store.ActionPublishNow); err != nil {
+		t.Fatal(err)
 	}
 	r.e.Tick(ctx)
 	r.clock.Advance(2 * time.Hour)
 	sn.fire(r.clock.Now())
-	if got := r.target(t, tg.ID); got.Status != model.TargetPublished || got.HandoffID != "" || r.net.count("raced") != 1 {
-		t.Fatalf("target %+v; on the network %d times", got, r.net.count("raced"))
+	if got := r.target(t, tg.ID); got.Status != model.TargetPublished || got.HandoffID != "" || r.net.count("raced") != 1 || len(sn.scheduled) != 0 {
+		t.Fatalf("target %+v; on the network %d times; %d scheduled copies left", got, r.net.count("raced"), len(sn.scheduled))
 	}
 }

@@ -2,10 +2,12 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"herald/backend/apperr"
 	"herald/backend/model"
+	"herald/backend/publish"
 	"herald/backend/store"
 )
 
@@ -32,7 +34,10 @@ func (s *Posts) takeBackHandoffs(ctx context.Context, p model.Post) error {
 		if t.HandoffID == "" {
 			continue
 		}
-		if err := s.engine.CancelHandoff(ctx, t); err != nil {
+		if err := s.engine.CancelHandoff(ctx, t); errors.Is(err, publish.ErrAlreadyPublished) {
+			return &apperr.Error{Code: apperr.CodeConflict, Message: "This post was already published by the network's own scheduler; Herald has recorded it.",
+				Hint: "Reload the post to see its link. Duplicate it to post it again.", Err: err}
+		} else if err != nil {
 			return &apperr.Error{Code: apperr.CodeUnavailable, Message: fmt.Sprintf("This post was handed to the network's scheduler, and Herald could not take it back: %v", err),
 				Hint: "Herald needs to reach the network to change a handed-off post. Try again when you are online.", Err: err}
 		}

@@ -40,16 +40,16 @@ func (w *world) draft(t *testing.T, thread int, channels ...int64) int64 {
 	return v.ID
 }
 
-// acted checks a user action's answer: it may be refused because the
-// outcome of the last attempt is not known yet (and says so); any other
-// error is a failure.
+// acted checks a user action's answer: it may be refused, saying why (the
+// outcome of the last attempt is not known yet, or the network's scheduler
+// already published it); any other error is a failure.
 func acted(t *testing.T, what string, err error) {
 	t.Helper()
 	var ae *apperr.Error
 	switch {
 	case err == nil:
-	case errors.As(err, &ae) && ae.Code == service.CodeOutcomeUnknown:
-		t.Logf("%s refused while the outcome is unknown: %s", what, ae.Message)
+	case errors.As(err, &ae) && (ae.Code == service.CodeOutcomeUnknown || ae.Code == apperr.CodeConflict):
+		t.Logf("%s refused: %s", what, ae.Message)
 	default:
 		t.Fatalf("%s: %v", what, err)
 	}

@@ -255,8 +255,13 @@ func (w *world) restart() {
 // whatever remote ids were recorded). Taking the claim away makes every
 // later write of the dead engine for them miss, as it would after a real
 // kill; RecoverClaimed at the next start resets the claim anyway.
-func (w *world) freeze(channelID int64) {
-	err := w.g.Exec(`UPDATE post_targets SET claim_token = 'dead-process', version = version + 1 WHERE channel_id = ? AND status = 'claimed'`, channelID).Error
+//
+// A kill ends the whole process, not one channel: every claim is frozen,
+// and the process's context ends, so its later writes (a hand-off mark
+// undone after the failed request, a claim of the next batch) never land.
+func (w *world) freeze(int64) {
+	w.cancel()
+	err := w.g.Exec(`UPDATE post_targets SET claim_token = 'dead-process', version = version + 1 WHERE status = 'claimed'`).Error
 	if err != nil {
 		w.log.mu.Lock()
 		w.log.lines = append(w.log.lines, "harness: freeze failed: "+err.Error())
