@@ -154,22 +154,6 @@ func (e *Engine) withdraw(ctx context.Context, ns network.NativeScheduler, ch mo
 	return nil
 }
 
-// withdrawUnknown finds and withdraws a copy whose hand-off answer was lost
-// while the user moved the post.
-func (e *Engine) withdrawUnknown(ctx context.Context, ns network.NativeScheduler, ch model.Channel, cred network.Credential, tg model.PostTarget, post network.Post, due time.Time) error {
-	list, err := ns.ListScheduled(ctx, ch.Instance, cred)
-	if err != nil {
-		e.d.Log.Error("a post changed while being handed off, and the server's schedule could not be read to withdraw it", "target_id", tg.ID, "err", err)
-		return fmt.Errorf("read %s's schedule to withdraw target %d: %w", ch.Network, tg.ID, err)
-	}
-	for _, s := range list {
-		if s.ScheduledAt.Truncate(time.Second).Equal(due.UTC().Truncate(time.Second)) && sameText(s.Text, post.Text) {
-			return e.withdraw(ctx, ns, ch, cred, tg.ID, s.ID)
-		}
-	}
-	return nil
-}
-
 // resolvePending looks for a hand-off whose answer was lost.
 func (e *Engine) resolvePending(ctx context.Context, ns network.NativeScheduler, ch model.Channel, cred network.Credential, tg model.PostTarget, post network.Post) error {
 	list, err := ns.ListScheduled(ctx, ch.Instance, cred)
