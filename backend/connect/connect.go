@@ -107,9 +107,12 @@ type candidate struct {
 }
 
 type session struct {
-	id        string
-	network   network.Network
-	instance  string
+	id       string
+	network  network.Network
+	instance string
+	// typed is the server as the person typed it (or as stored, when
+	// refreshing a channel), "" for the network's default: errors quote it.
+	typed     string
 	refreshID int64
 	stage     Stage
 	err       error
@@ -176,7 +179,7 @@ func (s *Service) StartOAuth(ctx context.Context, networkID, instance string, re
 	}
 	s.gc()
 	flowCtx, cancel := context.WithCancel(s.bg)
-	sess := &session{id: newID(), network: n, instance: instance, refreshID: refreshID, stage: StageStarting, cancel: cancel, updated: s.d.Now()}
+	sess := &session{id: newID(), network: n, instance: instance, typed: instance, refreshID: refreshID, stage: StageStarting, cancel: cancel, updated: s.d.Now()}
 	s.mu.Lock()
 	s.sessions[sess.id] = sess
 	s.mu.Unlock()
@@ -248,14 +251,15 @@ func (s *Service) LoginPassword(ctx context.Context, networkID, instance, identi
 	if err != nil {
 		return Snapshot{}, err
 	}
+	typed := instance
 	if instance == "" {
 		instance = d.DefaultInstance
 		if target != nil {
-			instance = target.Instance
+			instance, typed = target.Instance, target.Instance
 		}
 	}
 	s.gc()
-	sess := &session{id: newID(), network: n, instance: instance, refreshID: refreshID, stage: StageExchange, cancel: func() {}, updated: s.d.Now()}
+	sess := &session{id: newID(), network: n, instance: instance, typed: typed, refreshID: refreshID, stage: StageExchange, cancel: func() {}, updated: s.d.Now()}
 	s.mu.Lock()
 	s.sessions[sess.id] = sess
 	s.mu.Unlock()
@@ -361,7 +365,7 @@ func (s *Service) fail(sess *session, err error) {
 	if errors.Is(err, context.Canceled) {
 		stage, err = StageCancelled, nil
 	}
-	s.d.Log.Info("connect flow ended without channels", "network", sess.network.Descriptor().ID, "stage", stage, "err", err)
+	s.d.Log.Info("connect flow ended without channels", "network", sess.network.Descriptor().ID, "stage", stage, "err", err, "cause", cause(err))
 	s.update(sess, func() {
 		if sess.stage != StageCancelled {
 			sess.stage, sess.err = stage, err
@@ -388,6 +392,16 @@ func (s *Service) gc() {
 			delete(s.sessions, id)
 		}
 	}
+}
+
+// cause is the raw detail under a network error (the request URL, the
+// host as resolved), which the message shown to the person leaves out.
+func cause(err error) string {
+	var ne *network.Error
+	if errors.As(err, &ne) && ne.Err != nil {
+		return ne.Err.Error()
+	}
+	return ""
 }
 
 func lower(s string) string {

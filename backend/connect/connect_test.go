@@ -150,7 +150,7 @@ func TestAKeyringFailureLeavesNoHalfMadeChannel(t *testing.T) {
 	if !errors.Is(err, secrets.ErrLocked) {
 		t.Fatalf("Finish with a locked keyring = %v, want ErrLocked", err)
 	}
-	if v := view(err, "Bluesky", ""); v.Code != CodeKeyring || !strings.Contains(v.Hint, "Unlock") {
+	if v := view(err, viewContext{network: network.Descriptor{Name: "Bluesky"}}); v.Code != CodeKeyring || !strings.Contains(v.Hint, "Unlock") {
 		t.Errorf("error view = %+v", v)
 	}
 	list, _ := e.chs.List(ctx)

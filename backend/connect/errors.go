@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"herald/backend/logging"
 	"herald/backend/network"
@@ -48,11 +51,22 @@ type ErrorView struct {
 	Field   string `json:"field"`
 }
 
-// view explains err to the user: what happened and what to do.
-func view(err error, networkName, instance string) *ErrorView {
+// viewContext is what view quotes: the network and what the person typed.
+type viewContext struct {
+	network network.Descriptor
+	// instance is the server as typed (or stored, when refreshing a
+	// channel); empty when the network's default was used.
+	instance string
+}
+
+// view explains err to the user: what happened and what to do. It quotes
+// only what the person typed: never the address as Herald normalized it
+// (lower-cased, punycode), a request URL or an account's DID.
+func view(err error, c viewContext) *ErrorView {
 	if err == nil {
 		return nil
 	}
+	networkName := c.network.Name
 	var fe *FlowError
 	var ne *network.Error
 	var de *oauth.DeniedError
@@ -81,10 +95,16 @@ func view(err error, networkName, instance string) *ErrorView {
 		v.Message = logging.Redact(ne.Message)
 		switch ne.Class {
 		case network.ClassInvalidInput:
-			v.Code, v.Field = CodeInvalid, "instance"
+			v.Code, v.Field = CodeInvalid, ne.Field
+			if ne.Field == network.FieldInstance {
+				v.Message = fmt.Sprintf("Herald could not sign in at %s: %s.", where(c), strings.TrimSuffix(v.Message, "."))
+				v.Hint = instanceHint(c.network)
+			} else {
+				v.Message = sentence(v.Message)
+			}
 		case network.ClassTransient:
 			v.Code = CodeNetwork
-			v.Message = fmt.Sprintf("Herald could not reach %s: %s.", hostOr(instance, networkName), v.Message)
+			v.Message = fmt.Sprintf("Herald could not reach %s: %s.", where(c), strings.TrimSuffix(v.Message, "."))
 			v.Hint = "Check your internet connection and the server address, then try again."
 		case network.ClassRateLimited:
 			v.Code, v.Hint = CodeNetwork, networkName+" is limiting requests; wait a few minutes and try again."
@@ -104,9 +124,34 @@ func view(err error, networkName, instance string) *ErrorView {
 // CodeCancelled means the user or the network ended the sign-in.
 const CodeCancelled = "cancelled"
 
-func hostOr(instance, fallback string) string {
-	if instance != "" {
-		return instance
+// where names the server as the person typed it, or the network when
+// they left it to the default.
+func where(c viewContext) string {
+	if s := strings.TrimSpace(c.instance); s != "" {
+		return "“" + s + "”"
 	}
-	return fallback
+	return c.network.Name
+}
+
+// instanceHint says what to type instead: "Check the spelling, or use the
+// server's address, like mastodon.social."
+func instanceHint(d network.Descriptor) string {
+	if d.InstanceFormat == "" {
+		return "Check the spelling of the address."
+	}
+	return "Check the spelling, or use " + lower(strings.TrimSuffix(d.InstanceFormat, ".")) + "."
+}
+
+// sentence capitalizes a network's message and ends it with a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
+		s += "."
+	}
+	return s
 }

@@ -49,7 +49,7 @@ func (s *Service) Remove(ctx context.Context, channelID int64, deleteHistory boo
 		err := rv.Revoke(rctx, ch.Instance, cred)
 		cancel()
 		if err != nil {
-			res.RevokeProblem = fmt.Sprintf("Herald could not revoke its access at %s (%v). You can revoke it in your account's settings there.", ch.Network, view(err, ch.Network, ch.Instance).Message)
+			res.RevokeProblem = fmt.Sprintf("Herald could not revoke its access at %s (%v). You can revoke it in your account's settings there.", ch.Network, view(err, viewContext{network: n.Descriptor(), instance: ch.Instance}).Message)
 		} else {
 			res.Revoked = true
 		}

@@ -35,7 +35,7 @@ func (s *Service) snapshot(sess *session) Snapshot {
 	defer s.mu.Unlock()
 	d := sess.network.Descriptor()
 	snap := Snapshot{ID: sess.id, Network: d.ID, NetworkName: d.Name, Instance: sess.instance, Stage: sess.stage,
-		Error: view(sess.err, d.Name, sess.instance), AuthURL: sess.authURL, BrowserOpened: sess.browserOK,
+		Error: view(sess.err, viewContext{network: d, instance: sess.typed}), AuthURL: sess.authURL, BrowserOpened: sess.browserOK,
 		RefreshChannelID: sess.refreshID, NotListedHelp: d.NotListedHelp,
 		New: []AccountView{}, Existing: []AccountView{}, Unavailable: []AccountView{}}
 	for _, c := range sess.found {

@@ -24,8 +24,17 @@ const (
 	ClassTokenExpired Class = "token_expired"
 )
 
-// Error is a classified network failure. Message is safe to show (no
-// credentials); Status and Code keep the network's own words for logs.
+// Inputs of a sign-in an Error can be about (Error.Field).
+const (
+	FieldInstance   = "instance"
+	FieldIdentifier = "identifier"
+	FieldSecret     = "secret"
+)
+
+// Error is a classified network failure. Message is safe to show: no
+// credentials, and none of Herald's own workings a person did not type
+// (request URLs, an address converted to punycode, DIDs). Status, Code and
+// Err keep the network's own words and the raw detail for logs.
 type Error struct {
 	Network string
 	Op      string
@@ -33,6 +42,9 @@ type Error struct {
 	Status  int
 	Code    string // the network's error code or name
 	Message string
+	// Field names the sign-in input the error is about, when it is about
+	// one: FieldInstance, FieldIdentifier or FieldSecret.
+	Field   string
 	ResetAt time.Time // when rate limited, if the network said
 	// Sent is true when the request may have reached the network (a timeout
 	// after sending): the outcome is unknown.

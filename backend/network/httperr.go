@@ -2,6 +2,8 @@ package network
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net"
 	"net/http"
@@ -69,6 +71,8 @@ func RetryAfterHeader(h http.Header, now time.Time) (time.Time, bool) {
 // TransportError classifies a failure to get any HTTP response. A timeout
 // or reset after the request was written may have reached the network, so
 // Sent is set: the outcome of a write is unknown and must be reconciled.
+// The message names neither the request URL nor the host as resolved
+// (punycode); err keeps both for logs.
 func TransportError(networkID, op string, err error) *Error {
 	e := &Error{Network: networkID, Op: op, Class: ClassTransient, Err: err, Sent: true}
 	var dnsErr *net.DNSError
@@ -80,30 +84,49 @@ func TransportError(networkID, op string, err error) *Error {
 		// already be on the wire, so its outcome is unknown.
 		e.Message = "cancelled"
 	case errors.As(err, &dnsErr):
-		e.Message, e.Sent = "the server name could not be found ("+dnsErr.Name+")", false
+		e.Message, e.Sent = "no server with this name could be found", false
 		if dnsErr.IsNotFound {
-			e.Class = ClassInvalidInput
+			e.Class, e.Field = ClassInvalidInput, FieldInstance
 		}
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		e.Message, e.Sent = "the server could not be reached", false
-	case strings.Contains(err.Error(), "x509:") || strings.Contains(err.Error(), "tls:"):
-		e.Class, e.Sent = ClassInvalidInput, false
+	case isTLS(err):
+		e.Class, e.Field, e.Sent = ClassInvalidInput, FieldInstance, false
 		e.Message = "the server's TLS certificate is not valid (" + tlsReason(err) + ")"
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &urlErr) && urlErr.Timeout()):
 		e.Message = "the server did not answer in time"
 	default:
-		e.Message = "the connection failed: " + logging.Redact(err.Error())
+		cause := err
+		if errors.As(err, &urlErr) && urlErr.Err != nil {
+			cause = urlErr.Err // without the method and URL
+		}
+		e.Message = "the connection failed: " + logging.Redact(cause.Error())
 	}
 	return e
 }
 
+func isTLS(err error) bool {
+	var recordErr tls.RecordHeaderError
+	var certErr *tls.CertificateVerificationError
+	return errors.As(err, &certErr) || errors.As(err, &recordErr) ||
+		strings.Contains(err.Error(), "x509:") || strings.Contains(err.Error(), "tls:")
+}
+
+// tlsReason says what is wrong with a certificate without repeating the
+// names in it (which may be punycode, or another site's).
 func tlsReason(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, "x509: "); i >= 0 {
-		return msg[i+len("x509: "):]
+	var hostErr x509.HostnameError
+	var authErr x509.UnknownAuthorityError
+	var invalidErr x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &hostErr):
+		return "it was issued for another name"
+	case errors.As(err, &authErr):
+		return "it is signed by an authority this computer does not trust"
+	case errors.As(err, &invalidErr) && invalidErr.Reason == x509.Expired:
+		return "it has expired or is not valid yet"
+	case errors.As(err, &invalidErr):
+		return "it cannot be used for this server"
 	}
-	if i := strings.Index(msg, "tls: "); i >= 0 {
-		return msg[i+len("tls: "):]
-	}
-	return "handshake failed"
+	return "the secure connection could not be set up"
 }

@@ -62,10 +62,14 @@ type Descriptor struct {
 	InstanceLabel   string // "Server", "Hosting provider (PDS)"
 	IdentifierLabel string // for app-password networks: "Handle"
 	SecretLabel     string // for app-password networks: "App password"
-	ConnectHelp     string // shown next to the sign-in step
-	NotListedHelp   string // "why is my channel not listed?"
-	Capabilities    []Capability
-	Limitations     []Limitation
+	// Format hints, shown under each input: what to type, with an example.
+	InstanceFormat   string // "The server's address, like mastodon.social"
+	IdentifierFormat string // "Your handle, like alice.bsky.social, or your email"
+	SecretFormat     string // "An app password, like abcd-efgh-ijkl-mnop"
+	ConnectHelp      string // shown next to the sign-in step
+	NotListedHelp    string // "why is my channel not listed?"
+	Capabilities     []Capability
+	Limitations      []Limitation
 	// Rules are the network's default limits for a post.
 	Rules Rules
 	// ReauthAdvice is how often the network needs the user to sign in again

@@ -100,18 +100,22 @@ type LimitationView struct {
 
 // NetworkInfo is what the connect dialog needs to know about a network.
 type NetworkInfo struct {
-	ID              string           `json:"id"`
-	Name            string           `json:"name"`
-	Auth            string           `json:"auth"`
-	NeedsInstance   bool             `json:"needsInstance"`
-	DefaultInstance string           `json:"defaultInstance"`
-	InstanceLabel   string           `json:"instanceLabel"`
-	IdentifierLabel string           `json:"identifierLabel"`
-	SecretLabel     string           `json:"secretLabel"`
-	ConnectHelp     string           `json:"connectHelp"`
-	NotListedHelp   string           `json:"notListedHelp"`
-	Capabilities    []string         `json:"capabilities"`
-	Limitations     []LimitationView `json:"limitations"`
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	Auth            string `json:"auth"`
+	NeedsInstance   bool   `json:"needsInstance"`
+	DefaultInstance string `json:"defaultInstance"`
+	InstanceLabel   string `json:"instanceLabel"`
+	IdentifierLabel string `json:"identifierLabel"`
+	SecretLabel     string `json:"secretLabel"`
+	// Format hints shown under the inputs: what to type, with an example.
+	InstanceFormat   string           `json:"instanceFormat"`
+	IdentifierFormat string           `json:"identifierFormat"`
+	SecretFormat     string           `json:"secretFormat"`
+	ConnectHelp      string           `json:"connectHelp"`
+	NotListedHelp    string           `json:"notListedHelp"`
+	Capabilities     []string         `json:"capabilities"`
+	Limitations      []LimitationView `json:"limitations"`
 }
 
 // Networks lists the networks Herald can connect.
@@ -125,7 +129,8 @@ func (s *Channels) Networks() ([]NetworkInfo, error) {
 
 func networkInfo(d network.Descriptor) NetworkInfo {
 	info := NetworkInfo{ID: d.ID, Name: d.Name, Auth: string(d.Auth), NeedsInstance: d.NeedsInstance, DefaultInstance: d.DefaultInstance,
-		InstanceLabel: d.InstanceLabel, IdentifierLabel: d.IdentifierLabel, SecretLabel: d.SecretLabel, ConnectHelp: d.ConnectHelp,
+		InstanceLabel: d.InstanceLabel, IdentifierLabel: d.IdentifierLabel, SecretLabel: d.SecretLabel,
+		InstanceFormat: d.InstanceFormat, IdentifierFormat: d.IdentifierFormat, SecretFormat: d.SecretFormat, ConnectHelp: d.ConnectHelp,
 		NotListedHelp: d.NotListedHelp, Capabilities: []string{}, Limitations: []LimitationView{}}
 	for _, c := range d.Capabilities {
 		info.Capabilities = append(info.Capabilities, string(c))

@@ -93,15 +93,19 @@ func New(o Options) *Client {
 // Descriptor describes Bluesky for the UI.
 func (cl *Client) Descriptor() network.Descriptor {
 	return network.Descriptor{
-		ID:              ID,
-		Name:            "Bluesky",
-		Auth:            network.AuthAppPassword,
-		NeedsInstance:   false,
-		GlobalIDs:       true,
-		DefaultInstance: cl.entryway,
-		InstanceLabel:   "Hosting provider (advanced)",
-		IdentifierLabel: "Handle",
-		SecretLabel:     "App password",
+		ID:               ID,
+		Name:             "Bluesky",
+		Auth:             network.AuthAppPassword,
+		NeedsInstance:    false,
+		GlobalIDs:        true,
+		DefaultInstance:  cl.entryway,
+		InstanceLabel:    "Hosting provider (advanced)",
+		IdentifierLabel:  "Handle",
+		SecretLabel:      "App password",
+		InstanceFormat:   "The hosting provider's address, like bsky.social",
+		IdentifierFormat: "Your handle, like alice.bsky.social, or your email",
+		SecretFormat: "An app password, like abcd-efgh-ijkl-mnop — create one in Bluesky under " +
+			"Settings → Privacy and security → App passwords",
 		ConnectHelp: "Herald signs in to Bluesky with an app password, not your main password. " +
 			"Herald is a desktop app, and Bluesky's sign-in for apps without a web server ends the session " +
 			"after 7 days; an app password keeps Herald signed in, and you can revoke it at any time " +

@@ -3,6 +3,7 @@ package bluesky
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -27,20 +28,22 @@ var errShortHandle = errors.New("type your full handle, like alice.bsky.social")
 // normalizeIdentifier cleans what the user typed or pasted: a leading @,
 // spaces, and the invisible direction marks bsky.app copies around handles;
 // handles and emails are case-insensitive, so they are lower-cased.
-func normalizeIdentifier(s string) (string, idKind, error) {
-	s = strings.Map(func(r rune) rune {
+// Errors quote what was typed, not the cleaned form.
+func normalizeIdentifier(typed string) (string, idKind, error) {
+	quoted := "“" + strings.TrimSpace(typed) + "”"
+	s := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
 			return -1
 		}
 		return r
-	}, s)
+	}, typed)
 	s = strings.TrimLeft(s, "@")
 	switch {
 	case s == "":
 		return "", idHandle, errors.New("type your Bluesky handle, like alice.bsky.social")
 	case strings.HasPrefix(s, "did:"):
 		if !validDID(s) {
-			return "", idDID, errors.New("“" + s + "” is not a valid Bluesky DID")
+			return "", idDID, errors.New(quoted + " is not a valid Bluesky DID")
 		}
 		return s, idDID, nil
 	case strings.Contains(s, "@"):
@@ -51,7 +54,7 @@ func normalizeIdentifier(s string) (string, idKind, error) {
 		return "", idHandle, errShortHandle
 	}
 	if !validHandle(s) {
-		return "", idHandle, errors.New("“" + s + "” is not a valid Bluesky handle; a handle looks like alice.bsky.social")
+		return "", idHandle, errors.New(quoted + " is not a valid Bluesky handle; a handle looks like alice.bsky.social")
 	}
 	return s, idHandle, nil
 }
@@ -164,6 +167,9 @@ func (d didDocument) pds(did string) (string, error) {
 	return "", errors.New("the account's DID document names no Bluesky hosting provider (PDS)")
 }
 
+// errNoHTTPS: an address with plain http to another computer.
+var errNoHTTPS = errors.New("does not use https")
+
 // normalizeHost reduces a server address to scheme://host[:port]. Plain
 // http is allowed only on this machine: an app password must not cross
 // the network unencrypted.
@@ -180,7 +186,7 @@ func normalizeHost(s string) (string, error) {
 	case "https":
 	case "http":
 		if !isLoopback(u.Hostname()) {
-			return "", errors.New("“" + s + "” does not use https")
+			return "", fmt.Errorf("“%s” %w", s, errNoHTTPS)
 		}
 	default:
 		return "", errors.New("“" + s + "” is not a server address")
@@ -196,9 +202,10 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// resolveHandle turns a handle into a DID at the entryway.
+// resolveHandle turns a handle into a DID at the entryway. typed is the
+// handle as the person typed it, which errors quote.
 // https://docs.bsky.app/docs/api/com-atproto-identity-resolve-handle
-func (cl *Client) resolveHandle(ctx context.Context, host, handle string) (string, error) {
+func (cl *Client) resolveHandle(ctx context.Context, host, handle, typed string) (string, error) {
 	var out struct {
 		DID string `json:"did"`
 	}
@@ -208,8 +215,9 @@ func (cl *Client) resolveHandle(ctx context.Context, host, handle string) (strin
 	if errors.As(err, &ne) && (ne.Status == http.StatusBadRequest || ne.Status == http.StatusNotFound) {
 		// Unknown handles come back as 400 InvalidRequest "Unable to resolve
 		// handle" (HandleNotFound in newer servers).
-		ne.Class = network.ClassInvalidInput
-		ne.Message = "Bluesky has no account with the handle @" + handle + ". Check the spelling, or use the handle shown on your Bluesky profile"
+		ne.Class, ne.Field = network.ClassInvalidInput, network.FieldIdentifier
+		ne.Message = "Bluesky has no account with the handle “" + strings.TrimSpace(typed) + "”. Check the spelling, or use the handle shown on your Bluesky profile"
+		ne.Err = errors.New("resolveHandle " + handle + ": " + ne.Code)
 		return "", ne
 	}
 	if err != nil {
@@ -217,25 +225,33 @@ func (cl *Client) resolveHandle(ctx context.Context, host, handle string) (strin
 	}
 	if !validDID(out.DID) {
 		return "", &network.Error{Network: ID, Op: "sign in", Class: network.ClassTransient,
-			Message: "Bluesky answered the handle look-up with something that is not a DID"}
+			Message: "Bluesky answered the handle look-up with something Herald could not read",
+			Err:     errors.New("resolveHandle " + handle + ": not a DID: " + out.DID)}
 	}
 	return out.DID, nil
 }
 
-// resolvePDS finds where the account with did is hosted.
+// resolvePDS finds where the account with did is hosted. Its errors are
+// about the account the person named (the identifier field) and never
+// show the DID, which the person did not type; Err keeps it for logs.
 // did:plc: https://web.plc.directory/api/redoc#operation/ResolveDid
 // did:web: https://w3c-ccg.github.io/did-method-web/
 func (cl *Client) resolvePDS(ctx context.Context, did string) (string, error) {
+	accountError := func(msg string, err error) *network.Error {
+		return &network.Error{Network: ID, Op: "sign in", Class: network.ClassInvalidInput, Field: network.FieldIdentifier,
+			Message: msg, Err: fmt.Errorf("resolve %s: %w", did, err)}
+	}
 	u, err := cl.didDocURL(did)
 	if err != nil {
-		return "", &network.Error{Network: ID, Op: "sign in", Class: network.ClassInvalidInput, Message: err.Error()}
+		return "", accountError("Herald cannot sign in to this kind of Bluesky account", err)
 	}
 	var doc didDocument
 	err = cl.getJSON(ctx, call{op: "sign in", method: http.MethodGet, nsid: "DID document"}, u, &doc)
 	var ne *network.Error
 	if errors.As(err, &ne) && (ne.Status == http.StatusNotFound || ne.Status == http.StatusGone) {
-		ne.Class = network.ClassInvalidInput
-		ne.Message = "Bluesky's directory has no record of the account " + did + " (it may have been deleted)"
+		ne.Class, ne.Field = network.ClassInvalidInput, network.FieldIdentifier
+		ne.Message = "Bluesky's directory has no record of this account (it may have been deleted)"
+		ne.Err = fmt.Errorf("resolve %s: HTTP %d", did, ne.Status)
 		return "", ne
 	}
 	if err != nil {
@@ -243,7 +259,7 @@ func (cl *Client) resolvePDS(ctx context.Context, did string) (string, error) {
 	}
 	pds, err := doc.pds(did)
 	if err != nil {
-		return "", &network.Error{Network: ID, Op: "sign in", Class: network.ClassInvalidInput, Message: err.Error()}
+		return "", accountError("Bluesky's directory does not say where this account is hosted", err)
 	}
 	return pds, nil
 }

@@ -3,10 +3,13 @@ package bluesky
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"maps"
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"herald/backend/network"
 )
@@ -29,11 +32,11 @@ func (cl *Client) Login(ctx context.Context, instance, identifier, password stri
 	const op = "sign in"
 	id, kind, err := normalizeIdentifier(identifier)
 	if err != nil {
-		return network.Credential{}, invalid(op, capitalize(err.Error()))
+		return network.Credential{}, onField(invalid(op, capitalize(err.Error())), network.FieldIdentifier)
 	}
 	password = strings.TrimSpace(password)
 	if password == "" {
-		return network.Credential{}, invalid(op, "Type the app password you made for Herald in Bluesky")
+		return network.Credential{}, onField(invalid(op, "Type the app password you made for Herald in Bluesky"), network.FieldSecret)
 	}
 	host := cl.entryway
 	if host == "" && strings.TrimSpace(instance) == "" {
@@ -41,12 +44,18 @@ func (cl *Client) Login(ctx context.Context, instance, identifier, password stri
 	}
 	if strings.TrimSpace(instance) != "" {
 		if host, err = normalizeHost(instance); err != nil {
-			return network.Credential{}, invalid(op, "The hosting provider address is not valid: "+err.Error())
+			msg := "this is not the address of a hosting provider"
+			if errors.Is(err, errNoHTTPS) {
+				msg = "this address does not use https (plain http is only allowed for a server on this computer)"
+			}
+			e := onField(invalid(op, msg), network.FieldInstance)
+			e.Err = err
+			return network.Credential{}, e
 		}
 	}
 	did := id
 	if kind == idHandle {
-		if did, err = cl.resolveHandle(ctx, host, id); err != nil {
+		if did, err = cl.resolveHandle(ctx, host, id, identifier); err != nil {
 			return network.Credential{}, err
 		}
 	}
@@ -57,6 +66,12 @@ func (cl *Client) Login(ctx context.Context, instance, identifier, password stri
 		}
 	}
 	out, err := cl.createSession(ctx, pds, id, password)
+	var ne *network.Error
+	if errors.As(err, &ne) && ne.Class == network.ClassInvalidInput && ne.Field == "" {
+		// A refused sign-in: the app password, most likely (the handle
+		// was found, or the account was named by email).
+		ne.Field = network.FieldSecret
+	}
 	if err != nil {
 		return network.Credential{}, err
 	}
@@ -207,9 +222,16 @@ func invalid(op, msg string) *network.Error {
 	return &network.Error{Network: ID, Op: op, Class: network.ClassInvalidInput, Message: msg}
 }
 
+// onField marks e as about one sign-in input (network.Error.Field).
+func onField(e *network.Error, field string) *network.Error {
+	e.Field = field
+	return e
+}
+
 func capitalize(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }

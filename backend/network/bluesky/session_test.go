@@ -2,6 +2,7 @@ package bluesky_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -88,30 +89,35 @@ func TestLoginErrors(t *testing.T) {
 		id, pw     string
 		class      network.Class
 		msg        string // part of the message
+		field      string // the input it is about, if any
 		noRequests bool
 	}{
 		{name: "handle without a dot", id: "herald-test", pw: blueskytest.AppPassword, class: network.ClassInvalidInput,
-			msg: "Type your full handle, like alice.bsky.social", noRequests: true},
-		{name: "no password", id: handle, pw: "  ", class: network.ClassInvalidInput, msg: "app password", noRequests: true},
+			msg: "Type your full handle, like alice.bsky.social", field: network.FieldIdentifier, noRequests: true},
+		{name: "no password", id: handle, pw: "  ", class: network.ClassInvalidInput, msg: "app password", field: network.FieldSecret, noRequests: true},
 		{name: "unknown handle", id: "nobody.bsky.social", pw: blueskytest.AppPassword, class: network.ClassInvalidInput,
-			msg: "Bluesky has no account with the handle @nobody.bsky.social"},
+			msg: "Bluesky has no account with the handle “nobody.bsky.social”", field: network.FieldIdentifier},
+		{name: "unknown handle quoted as typed", id: " @Nobody.bsky.social", pw: blueskytest.AppPassword, class: network.ClassInvalidInput,
+			msg: "Bluesky has no account with the handle “@Nobody.bsky.social”", field: network.FieldIdentifier},
+		{name: "bad handle quoted as typed", id: "Shop!.bsky.social", pw: blueskytest.AppPassword, class: network.ClassInvalidInput,
+			msg: "“Shop!.bsky.social” is not a valid Bluesky handle", field: network.FieldIdentifier, noRequests: true},
 		{name: "wrong app password", id: handle, pw: "aaaa-bbbb-cccc-dddd", class: network.ClassInvalidInput,
-			msg: "Bluesky did not accept this handle and app password"},
+			msg: "Bluesky did not accept this handle and app password", field: network.FieldSecret},
 		{name: "main password with email 2FA", setup: func(s *blueskytest.Server) { s.RequireAuthFactor(true) },
-			id: handle, pw: blueskytest.MainPassword, class: network.ClassInvalidInput, msg: "Herald needs an app password"},
+			id: handle, pw: blueskytest.MainPassword, class: network.ClassInvalidInput, msg: "Herald needs an app password", field: network.FieldSecret},
 		{name: "account taken down", setup: func(s *blueskytest.Server) { s.SetStatus("takendown") },
 			id: handle, pw: blueskytest.AppPassword, class: network.ClassAuthDead, msg: "taken down"},
 		{name: "account deactivated", setup: func(s *blueskytest.Server) { s.SetStatus("deactivated") },
 			id: handle, pw: blueskytest.AppPassword, class: network.ClassAuthDead, msg: "deactivated"},
 		{name: "unregistered DID", id: "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa", pw: blueskytest.AppPassword,
-			class: network.ClassInvalidInput, msg: "no record of the account"},
+			class: network.ClassInvalidInput, msg: "no record of this account", field: network.FieldIdentifier},
 		{name: "sign-in rate limited", setup: func(s *blueskytest.Server) {
 			s.InjectNSID("com.atproto.server.createSession", networktest.FaultRateLimited)
 		}, id: handle, pw: blueskytest.AppPassword, class: network.ClassRateLimited, msg: "rate limiting"},
 		{name: "PLC directory down", setup: func(s *blueskytest.Server) { s.InjectNSID(blueskytest.PLC, networktest.FaultServerError) },
 			id: handle, pw: blueskytest.AppPassword, class: network.ClassTransient, msg: "trouble"},
 		{name: "hosting provider over plain http", instance: "http://pds.example.com", id: handle, pw: blueskytest.AppPassword,
-			class: network.ClassInvalidInput, msg: "does not use https", noRequests: true},
+			class: network.ClassInvalidInput, msg: "does not use https", field: network.FieldInstance, noRequests: true},
 		{name: "unreachable hosting provider", instance: "http://127.0.0.1:1", id: handle, pw: blueskytest.AppPassword,
 			class: network.ClassTransient, msg: "could not be reached"},
 	}
@@ -128,6 +134,13 @@ func TestLoginErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.msg) {
 				t.Errorf("message %q does not say %q", err, tc.msg)
+			}
+			var ne *network.Error
+			if errors.As(err, &ne) && ne.Field != tc.field {
+				t.Errorf("error is about field %q, want %q", ne.Field, tc.field)
+			}
+			if strings.Contains(err.Error(), "did:") || strings.Contains(err.Error(), "xrpc") {
+				t.Errorf("message %q shows Herald's workings", err)
 			}
 			if n := len(s.CallCounts()); tc.noRequests && n != 0 {
 				t.Errorf("bad input still reached the server: %v", s.CallCounts())

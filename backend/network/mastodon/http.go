@@ -141,6 +141,14 @@ func invalid(op, msg string) *network.Error {
 	return &network.Error{Network: ID, Op: op, Class: network.ClassInvalidInput, Message: msg}
 }
 
+// badAddress is an error in the server address the person typed. msg
+// speaks of "this" address: the caller quotes what was typed.
+func badAddress(op, msg string) *network.Error {
+	e := invalid(op, msg)
+	e.Field = network.FieldInstance
+	return e
+}
+
 // normalize is NormalizeInstance for calls that take a stored instance,
 // naming the operation in its error.
 func normalize(op, instance string) (string, error) {

@@ -22,14 +22,15 @@ import (
 func NormalizeInstance(raw string) (string, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return "", invalid("normalize", "type the address of your server, like mastodon.social")
+		return "", badAddress("normalize", "type the address of your server")
 	}
 	notServer := func() (string, error) {
-		return "", invalid("normalize", fmt.Sprintf("%q is not a server address; type the address of your server, like mastodon.social", raw))
+		return "", badAddress("normalize", "this is not a server address")
 	}
 	if !strings.Contains(s, "://") {
-		// A handle: @alice@mastodon.social or alice@mastodon.social.
-		if i := strings.LastIndex(s, "@"); i >= 0 {
+		// A handle: @alice@mastodon.social or alice@mastodon.social; an @
+		// after a slash is a profile's path (mastodon.social/@alice).
+		if i := strings.LastIndex(s, "@"); i >= 0 && !strings.Contains(s[:i], "/") {
 			if !validUser(strings.TrimPrefix(s[:i], "@")) {
 				return notServer()
 			}
@@ -59,7 +60,7 @@ func NormalizeInstance(raw string) (string, error) {
 	case "https":
 	case "http":
 		if !isLoopback(host) {
-			return "", invalid("normalize", fmt.Sprintf("%s must be reached over https; plain http is only allowed for a server on this computer", host))
+			return "", badAddress("normalize", "the server must be reached over https; plain http is only allowed for a server on this computer")
 		}
 	default:
 		return notServer()
@@ -171,14 +172,17 @@ type instanceInfo struct {
 // https://docs.joinmastodon.org/methods/instance/#v1
 func (c *Client) probe(ctx context.Context, instance string) error {
 	const op = "check server"
-	host := hostOf(instance)
 	resp, err := c.send(ctx, http.MethodGet, instance+"/api/v1/instance", "", nil)
 	if err != nil {
 		return network.TransportError(ID, op, err)
 	}
 	defer drain(resp)
+	// The message speaks of the address the person typed; the host as
+	// Herald reached it (punycode for an international name) is for logs.
 	notMastodon := func(why string) error {
-		return invalid(op, fmt.Sprintf("%s does not look like a Mastodon server (%s); check the address", host, why))
+		e := badAddress(op, "this does not look like a Mastodon server ("+why+")")
+		e.Err = fmt.Errorf("GET %s/api/v1/instance: HTTP %d, %s", instance, resp.StatusCode, resp.Header.Get("Content-Type"))
+		return e
 	}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:

@@ -2,6 +2,7 @@ package mastodon_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log"
 	"net"
@@ -23,6 +24,7 @@ func TestNormalizeInstance(t *testing.T) {
 		{"https://mastodon.social/", "https://mastodon.social"},
 		{"https://mastodon.social", "https://mastodon.social"},
 		{"HTTPS://mastodon.social/@alice", "https://mastodon.social"},
+		{"mastodon.social/@alice", "https://mastodon.social"},
 		{"@alice@mastodon.social", "https://mastodon.social"},
 		{"alice@mastodon.social", "https://mastodon.social"},
 		{"mastodon.social.", "https://mastodon.social"},
@@ -128,9 +130,16 @@ func TestBeginAuthRejectsServersThatAreNotMastodon(t *testing.T) {
 			if network.ClassOf(err) != network.ClassInvalidInput {
 				t.Fatalf("BeginAuth = %v (class %s), want invalid_input", err, network.ClassOf(err))
 			}
+			// The message speaks of what was typed (the caller quotes it);
+			// the address as reached is kept for logs.
 			host := strings.TrimPrefix(srv.URL, "http://")
-			if !strings.Contains(err.Error(), host+" does not look like a Mastodon server") {
-				t.Errorf("message %q should name the host and say it is not a Mastodon server", err)
+			var ne *network.Error
+			if !errors.As(err, &ne) || !strings.Contains(ne.Message, "does not look like a Mastodon server") ||
+				strings.Contains(ne.Message, host) || ne.Field != network.FieldInstance {
+				t.Errorf("message %q should say it is not a Mastodon server, on the instance field, without the host", err)
+			}
+			if ne != nil && (ne.Err == nil || !strings.Contains(ne.Err.Error(), host)) {
+				t.Errorf("wrapped error %v should keep the address for logs", ne.Err)
 			}
 			if apps != 0 {
 				t.Error("Herald registered itself with a server that is not Mastodon")
@@ -186,7 +195,7 @@ func TestUnreachableServer(t *testing.T) {
 			Err: &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}}}
 	})
 	err = beginAuth(t, mastodon.New(mastodon.Options{HTTP: noDNS}), "no-such-server.example")
-	if network.ClassOf(err) != network.ClassInvalidInput || !strings.Contains(err.Error(), "could not be found (no-such-server.example)") {
+	if network.ClassOf(err) != network.ClassInvalidInput || !strings.Contains(err.Error(), "no server with this name could be found") {
 		t.Fatalf("BeginAuth against an unknown name = %v (class %s), want invalid_input 'could not be found'", err, network.ClassOf(err))
 	}
 }

@@ -91,11 +91,12 @@ func New(o Options) *Client {
 // Descriptor says what Herald can do with a Mastodon server.
 func (c *Client) Descriptor() network.Descriptor {
 	return network.Descriptor{
-		ID:            ID,
-		Name:          "Mastodon",
-		Auth:          network.AuthOAuthLoopback,
-		NeedsInstance: true,
-		InstanceLabel: "Server",
+		ID:             ID,
+		Name:           "Mastodon",
+		Auth:           network.AuthOAuthLoopback,
+		NeedsInstance:  true,
+		InstanceLabel:  "Server",
+		InstanceFormat: "The server's address, like mastodon.social",
 		ConnectHelp: "You'll sign in on your server's own page in your browser. " +
 			"Herald registers itself with your server and never sees your password.",
 		NotListedHelp: "One sign-in connects one account: the one signed in on your server's page. " +

@@ -105,6 +105,9 @@ func Run(t *testing.T, o Options) {
 		if _, ok := n.(network.LivenessChecker); !ok {
 			t.Error("every network must check liveness (network.LivenessChecker)")
 		}
+		if (d.NeedsInstance || d.InstanceLabel != "") && d.InstanceFormat == "" {
+			t.Error("a network that asks for a server must say what its address looks like (InstanceFormat)")
+		}
 		switch d.Auth {
 		case network.AuthOAuthLoopback:
 			if _, ok := n.(network.OAuthConnector); !ok {
@@ -116,6 +119,9 @@ func Run(t *testing.T, o Options) {
 			}
 			if d.IdentifierLabel == "" || d.SecretLabel == "" || d.ConnectHelp == "" {
 				t.Error("password networks must label the identifier and secret and explain where to get one")
+			}
+			if d.IdentifierFormat == "" || d.SecretFormat == "" {
+				t.Error("password networks must say what the identifier and secret look like (IdentifierFormat, SecretFormat)")
 			}
 		default:
 			t.Errorf("unknown auth kind %q", d.Auth)

@@ -64,6 +64,9 @@ export const mastodonNetwork = (over: Partial<NetworkInfo> = {}): NetworkInfo =>
   instanceLabel: 'Server',
   identifierLabel: '',
   secretLabel: '',
+  instanceFormat: "The server's address, like mastodon.social",
+  identifierFormat: '',
+  secretFormat: '',
   connectHelp: "You'll sign in on your server's own page in your browser. Herald registers itself with your server and never sees your password.",
   notListedHelp:
     "One sign-in connects one account: the one signed in on your server's page. To add another account, sign out on the server's page first, or use a private browser window.",
@@ -81,6 +84,9 @@ export const blueskyNetwork = (over: Partial<NetworkInfo> = {}): NetworkInfo => 
   instanceLabel: 'Hosting provider (advanced)',
   identifierLabel: 'Handle',
   secretLabel: 'App password',
+  instanceFormat: "The hosting provider's address, like bsky.social",
+  identifierFormat: 'Your handle, like alice.bsky.social, or your email',
+  secretFormat: 'An app password, like abcd-efgh-ijkl-mnop — create one in Bluesky under Settings → Privacy and security → App passwords',
   connectHelp:
     'Herald signs in to Bluesky with an app password, not your main password. To make one, open Bluesky → Settings → Privacy and security → App passwords (https://bsky.app/settings/app-passwords), add one named “Herald” and paste it here.',
   notListedHelp: 'One Bluesky sign-in is one account.',

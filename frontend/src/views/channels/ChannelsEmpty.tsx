@@ -5,7 +5,7 @@ import type { Load } from '../../hooks/useLoad';
 import { signInMethod } from './channelText';
 
 /** No channel yet: what a channel is, the networks Herald supports, and Add channels. */
-export function ChannelsEmpty({ networks, onAdd }: { networks: Load<NetworkInfo[]>; onAdd: () => void }) {
+export function ChannelsEmpty({ networks, onAdd }: { networks: Load<NetworkInfo[]>; onAdd: (opener: HTMLElement) => void }) {
   return (
     <Card py={48} data-testid="channels-empty">
       <EmptyState
@@ -41,7 +41,10 @@ export function ChannelsEmpty({ networks, onAdd }: { networks: Load<NetworkInfo[
           </Stack>
         </Stack>
         <EmptyState.Actions>
-          <Button leftSection={<IconPlus size={16} />} onClick={onAdd} data-testid="empty-add-channels">
+          <Button leftSection={<IconPlus size={16} />} onClick={(event) => {
+              onAdd(event.currentTarget);
+            }}
+            data-testid="empty-add-channels">
             Add channels
           </Button>
         </EmptyState.Actions>

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Group, Skeleton, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { checkChannel, listNetworks } from '../../api/channels';
 import type { ChannelView } from '../../api/types';
@@ -48,6 +48,21 @@ export function ChannelsView() {
   const channels = useChannelList();
   const networks = useLoad(listNetworks);
   const [adding, setAdding] = useState(false);
+  // The button that opened Add channels gets the focus back when it closes.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const addOpener = useRef<HTMLElement | null>(null);
+  const openAdd = (opener: HTMLElement) => {
+    addOpener.current = opener;
+    setAdding(true);
+  };
+  const closeAdd = () => {
+    setAdding(false);
+    window.setTimeout(() => {
+      // After connecting, the empty page's button may be gone: the header's stays.
+      const opener = addOpener.current?.isConnected ? addOpener.current : addButton.current;
+      opener?.focus();
+    }, 0);
+  };
   const [dialog, setDialog] = useState<Dialog | undefined>(undefined);
   const [checking, setChecking] = useState<number[]>([]);
   const [params, setParams] = useSearchParams();
@@ -124,9 +139,10 @@ export function ChannelsView() {
         description="The social accounts Herald publishes to."
         actions={
           <Button
+            ref={addButton}
             leftSection={<IconPlus size={16} />}
-            onClick={() => {
-              setAdding(true);
+            onClick={(event) => {
+              openAdd(event.currentTarget);
             }}
             data-testid="add-channels-button"
           >
@@ -148,9 +164,7 @@ export function ChannelsView() {
       {list && list.length === 0 && (
         <ChannelsEmpty
           networks={networks}
-          onAdd={() => {
-            setAdding(true);
-          }}
+          onAdd={openAdd}
         />
       )}
       {list && list.length > 0 && (
@@ -181,9 +195,7 @@ export function ChannelsView() {
       {adding && (
         <AddChannelsModal
           networks={networks}
-          onClose={() => {
-            setAdding(false);
-          }}
+          onClose={closeAdd}
           onConnected={channels.reload}
         />
       )}

@@ -79,6 +79,9 @@ async function pickMastodonAndContinue(instance = 'mastodon.social') {
   await user.click(within(dialog).getByRole('button', { name: 'Choose Mastodon' }));
   const server = await screen.findByRole('textbox', { name: /Server/ });
   expect(server).toHaveAttribute('placeholder', 'mastodon.social');
+  // The form takes the focus, and says what to type.
+  expect(server).toHaveFocus();
+  expect(server).toHaveAccessibleDescription("The server's address, like mastodon.social");
   if (instance) {
     await user.type(server, instance);
   }
@@ -116,9 +119,13 @@ describe('Add channels: Mastodon', () => {
     expect(screen.getByRole('tab', { name: "Can't connect (1)" })).toBeInTheDocument();
     expect(screen.getByTestId('not-listed-help')).toHaveTextContent('Why is my channel not listed?');
     expect(screen.getByTestId('not-listed-help')).toHaveTextContent('One sign-in connects one account');
-    expect(screen.getByRole('button', { name: 'Finish' })).toBeDisabled();
-
+    // The only new channel is selected already, and can be unticked.
     const shop = screen.getByRole('checkbox', { name: 'Shop (@shop@mastodon.social)' });
+    expect(shop).toHaveAttribute('aria-checked', 'true');
+    expect(screen.getByRole('button', { name: 'Next: teams' })).toBeEnabled();
+    await user.click(shop);
+    expect(shop).toHaveAttribute('aria-checked', 'false');
+    expect(screen.getByRole('button', { name: 'Finish' })).toBeDisabled();
     await user.click(shop);
     expect(shop).toHaveAttribute('aria-checked', 'true');
     await user.click(screen.getByRole('button', { name: 'Next: teams' }));
@@ -148,11 +155,21 @@ describe('Add channels: Mastodon', () => {
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     });
     expect(cancelConnect).not.toHaveBeenCalled();
+    await waitFor(() => {
+      expect(screen.getByTestId('add-channels-button')).toHaveFocus();
+    });
   });
 
   it('shows the existing and unconnectable channels, and refreshes an existing one without a teams step', async () => {
-    startConnect.mockResolvedValue(ready);
+    // Two new channels: nothing is selected for the user.
+    startConnect.mockResolvedValue({
+      ...ready,
+      new: [accountFixture(), accountFixture({ remoteId: '222', handle: 'blog@mastodon.social', displayName: 'Blog' })],
+    });
     const { user } = await pickMastodonAndContinue();
+    expect(await screen.findByRole('tab', { name: 'New (2)' })).toBeInTheDocument();
+    expect(screen.getByRole('checkbox', { name: 'Shop (@shop@mastodon.social)' })).toHaveAttribute('aria-checked', 'false');
+    expect(screen.getByRole('button', { name: 'Finish' })).toBeDisabled();
     await user.click(await screen.findByRole('tab', { name: 'Already in Herald (1)' }));
     const old = screen.getByRole('checkbox', { name: 'Old shop (@old@mastodon.social)' });
     expect(old.closest('[data-testid="account-option"]')).toHaveTextContent('it will be restored with its posts and history');
@@ -189,6 +206,23 @@ describe('Add channels: Mastodon', () => {
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     });
     expect(cancelConnect).toHaveBeenCalledWith('sess-1');
+    await waitFor(() => {
+      expect(screen.getByTestId('add-channels-button')).toHaveFocus();
+    });
+  });
+
+  it('gives the focus back to the button that opened it', async () => {
+    const { user } = renderWithProviders(<MainRoutes />, '/channels');
+    const emptyAdd = await screen.findByTestId('empty-add-channels');
+    await user.click(emptyAdd);
+    const dialog = await screen.findByRole('dialog', { name: 'Add channels' });
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() => {
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    });
+    await waitFor(() => {
+      expect(emptyAdd).toHaveFocus();
+    });
   });
 
   it('puts an instance error on the server field', async () => {
@@ -235,7 +269,9 @@ describe('Add channels: Mastodon', () => {
     expect(problem).toHaveTextContent('You chose not to allow Herald.');
     expect(problem).toHaveTextContent('Start again and choose Allow when Mastodon asks.');
     await user.click(screen.getByRole('button', { name: 'Try again' }));
-    expect(await screen.findByRole('textbox', { name: /Server/ })).toHaveValue('mastodon.social');
+    const server = await screen.findByRole('textbox', { name: /Server/ });
+    expect(server).toHaveValue('mastodon.social');
+    expect(server).toHaveFocus();
   });
 
   it('follows the sign-in by reading the session when no event arrives', async () => {
@@ -260,6 +296,7 @@ describe('Add channels: Bluesky', () => {
   async function pickBluesky() {
     const opened = await openDialog();
     await opened.user.click(within(opened.dialog).getByRole('button', { name: 'Choose Bluesky' }));
+    expect(await screen.findByRole('textbox', { name: /Handle/ })).toHaveFocus();
     return opened;
   }
 
@@ -272,9 +309,12 @@ describe('Add channels: Bluesky', () => {
     await user.click(link);
     expect(runtime.opened).toEqual(['https://bsky.app/settings/app-passwords']);
 
-    await user.type(screen.getByRole('textbox', { name: /Handle/ }), 'shop.bsky.social');
+    const handle = screen.getByRole('textbox', { name: /Handle/ });
+    expect(handle).toHaveAccessibleDescription('Your handle, like alice.bsky.social, or your email');
+    await user.type(handle, 'shop.bsky.social');
     const secret = screen.getByLabelText(/App password/, { selector: 'input' });
     expect(secret).toHaveAttribute('type', 'password');
+    expect(secret).toHaveAccessibleDescription(/^An app password, like abcd-efgh-ijkl-mnop — create one in Bluesky under Settings/);
     await user.type(secret, 'abcd-efgh-ijkl-mnop');
     await user.click(screen.getByRole('button', { name: /Advanced: hosting provider/ }));
     expect(screen.getByRole('textbox', { name: /Hosting provider/ })).toHaveValue('https://bsky.social');
@@ -296,13 +336,13 @@ describe('Add channels: Bluesky', () => {
     expect(screen.getByTestId('not-listed-help')).toHaveTextContent('One Bluesky sign-in is one account.');
   });
 
-  it('shows a wrong password with its hint and clears the password', async () => {
+  it('puts a wrong password on its field, keeps the handle and clears the password', async () => {
     loginWithPassword.mockResolvedValue(
       snapshotFixture({
         network: 'bluesky',
         networkName: 'Bluesky',
         stage: 'failed',
-        error: { code: 'invalid_input', field: '', message: 'Invalid identifier or password.', hint: 'Check what you typed and try again.' },
+        error: { code: 'invalid_input', field: 'secret', message: 'Bluesky did not accept this handle and app password.', hint: '' },
       }),
     );
     const { user } = await pickBluesky();
@@ -310,13 +350,52 @@ describe('Add channels: Bluesky', () => {
     await user.type(screen.getByLabelText(/App password/, { selector: 'input' }), 'wrong-pass');
     await user.click(screen.getByRole('button', { name: 'Continue to sign in' }));
 
-    const problem = await screen.findByTestId('signin-problem');
-    expect(problem).toHaveTextContent('Invalid identifier or password.');
-    expect(problem).toHaveTextContent('Check what you typed and try again.');
-    await user.click(screen.getByRole('button', { name: 'Try again' }));
-    expect(await screen.findByRole('textbox', { name: /Handle/ })).toHaveValue('shop.bsky.social');
-    expect(screen.getByLabelText(/App password/, { selector: 'input' })).toHaveValue('');
+    const secret = await screen.findByLabelText(/App password/, { selector: 'input' });
+    await waitFor(() => {
+      expect(secret.closest('.mantine-PasswordInput-root')).toHaveTextContent('Bluesky did not accept this handle and app password.');
+    });
+    expect(screen.getByRole('textbox', { name: /Handle/ })).toHaveValue('shop.bsky.social');
+    expect(screen.getByRole('textbox', { name: /Handle/ })).not.toHaveAttribute('aria-invalid', 'true');
+    expect(secret).toHaveValue('');
+    expect(secret).toHaveFocus();
     expect(document.body).not.toHaveTextContent('wrong-pass');
+  });
+
+  it('Try again keeps the handle, the hosting provider and the open advanced section, never the password', async () => {
+    loginWithPassword.mockResolvedValue(
+      snapshotFixture({
+        network: 'bluesky',
+        networkName: 'Bluesky',
+        stage: 'failed',
+        error: {
+          code: 'network_error',
+          field: '',
+          message: 'Herald could not reach “pds.example.org”: the server could not be reached.',
+          hint: 'Check your internet connection and the server address, then try again.',
+        },
+      }),
+    );
+    const { user } = await pickBluesky();
+    await user.type(screen.getByRole('textbox', { name: /Handle/ }), 'shop.example.org');
+    await user.type(screen.getByLabelText(/App password/, { selector: 'input' }), 'hrld-pass-word-1234');
+    await user.click(screen.getByRole('button', { name: /Advanced: hosting provider/ }));
+    const provider = screen.getByRole('textbox', { name: /Hosting provider/ });
+    expect(provider).toHaveAccessibleDescription(/^The hosting provider's address, like bsky\.social\. Change this only/);
+    await user.clear(provider);
+    await user.type(provider, 'pds.example.org');
+    await user.click(screen.getByRole('button', { name: 'Continue to sign in' }));
+    expect(loginWithPassword).toHaveBeenCalledWith('bluesky', 'pds.example.org', 'shop.example.org', 'hrld-pass-word-1234', 0);
+
+    const problem = await screen.findByTestId('signin-problem');
+    expect(problem).toHaveTextContent('Herald could not reach “pds.example.org”');
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    const handle = await screen.findByRole('textbox', { name: /Handle/ });
+    expect(handle).toHaveValue('shop.example.org');
+    expect(handle).toHaveFocus();
+    expect(screen.getByRole('button', { name: /Advanced: hosting provider/ })).toHaveAttribute('aria-expanded', 'true');
+    expect(screen.getByRole('textbox', { name: /Hosting provider/ })).toHaveValue('pds.example.org');
+    expect(screen.getByLabelText(/App password/, { selector: 'input' })).toHaveValue('');
+    expect(document.body).not.toHaveTextContent('hrld-pass-word-1234');
   });
 
   it('puts a missing password on its field', async () => {

@@ -36,6 +36,7 @@ export function AddChannelsModal({ networks, onClose, onConnected }: AddChannels
   const [step, setStep] = useState<Step>('network');
   const [network, setNetwork] = useState<NetworkInfo | undefined>(undefined);
   const [details, setDetails] = useState<Details>(EMPTY);
+  const [advanced, setAdvanced] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [problem, setProblem] = useState<AppError | undefined>(undefined);
   const session = useConnectSession();
@@ -46,6 +47,17 @@ export function AddChannelsModal({ networks, onClose, onConnected }: AddChannels
   const [result, setResult] = useState<ConnectResult | undefined>(undefined);
 
   const snap = session.snapshot;
+  // A sign-in that finds exactly one new channel selects it: there is
+  // nothing to choose. Done once per sign-in, so it can be unticked.
+  const readyId = snap?.stage === 'ready' ? snap.id : undefined;
+  const [preselectedFor, setPreselectedFor] = useState<string | undefined>(undefined);
+  if (readyId && readyId !== preselectedFor) {
+    setPreselectedFor(readyId);
+    const only = snap?.new.length === 1 ? snap.new[0] : undefined;
+    if (only) {
+      setSelected([only.remoteId]);
+    }
+  }
   // A sign-in that settled moves the dialog on by itself: to the channels
   // when it is ready, back to the form when the network faulted a field.
   const sessionFieldErrors = step === 'signin' && snap?.stage === 'failed' && snap.error ? fieldErrorOf(snap.error) : undefined;
@@ -59,6 +71,7 @@ export function AddChannelsModal({ networks, onClose, onConnected }: AddChannels
   const pick = (next: NetworkInfo) => {
     setNetwork(next);
     setDetails({ ...EMPTY, instance: next.auth === 'app_password' ? next.defaultInstance : '' });
+    setAdvanced(false);
     setErrors({});
     setProblem(undefined);
     setStep('details');
@@ -174,6 +187,8 @@ export function AddChannelsModal({ networks, onClose, onConnected }: AddChannels
               }}
               errors={sessionFieldErrors ?? errors}
               problem={problem}
+              advanced={advanced}
+              onAdvancedChange={setAdvanced}
               onBack={() => {
                 setStep('network');
               }}

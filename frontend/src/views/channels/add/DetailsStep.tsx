@@ -1,6 +1,6 @@
 import { Alert, Anchor, Button, Group, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { IconChevronDown, IconChevronRight, IconInfoCircle, IconKey } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { AppError } from '../../../api/errors';
 import type { NetworkInfo } from '../../../api/types';
 import { LinkifiedText } from '../../../components/ExternalLink';
@@ -40,16 +40,51 @@ interface DetailsStepProps {
   errors: FieldErrors;
   /** A failure that belongs to no field. */
   problem: AppError | undefined;
+  /** The advanced section (hosting provider) is open; kept by the dialog so Try again keeps it open. */
+  advanced: boolean;
+  onAdvancedChange: (open: boolean) => void;
   onBack: () => void;
   onSubmit: () => void;
 }
 
+/** Joins a format hint and a note into one description. */
+function describe(format: string, note: string): string {
+  if (!format) {
+    return note;
+  }
+  return /[.!?]$/.test(format) ? `${format} ${note}` : `${format}. ${note}`;
+}
+
 /** Step 2: the server (browser sign-in) or the handle and app password. */
-export function DetailsStep({ network, details, onChange, errors, problem, onBack, onSubmit }: DetailsStepProps) {
-  const [advanced, setAdvanced] = useState(false);
+export function DetailsStep({
+  network,
+  details,
+  onChange,
+  errors,
+  problem,
+  advanced,
+  onAdvancedChange,
+  onBack,
+  onSubmit,
+}: DetailsStepProps) {
   const hints = placeholders(network);
   const password = network.auth === 'app_password';
-  const showAdvanced = advanced || Boolean(errors.instance);
+  // Open when asked, when the provider is wrong, and whenever one other
+  // than the default was typed: what is used stays in sight.
+  const showAdvanced = advanced || Boolean(errors.instance) || (password && details.instance.trim() !== network.defaultInstance);
+  const instanceRef = useRef<HTMLInputElement>(null);
+  const identifierRef = useRef<HTMLInputElement>(null);
+  const secretRef = useRef<HTMLInputElement>(null);
+
+  // The form takes the focus when it appears (after choosing the network,
+  // or coming back to fix something): on the field in error, else the first.
+  useEffect(() => {
+    const first = password ? identifierRef.current : instanceRef.current;
+    const wrong = errors.identifier ? identifierRef.current : errors.secret ? secretRef.current : errors.instance ? instanceRef.current : null;
+    (wrong ?? first)?.focus();
+    // Only when the form appears: typing must not move the focus.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const set = (patch: Partial<Details>) => {
     onChange({ ...details, ...patch });
   };
@@ -82,8 +117,9 @@ export function DetailsStep({ network, details, onChange, errors, problem, onBac
 
         {!password && network.needsInstance && (
           <TextInput
+            ref={instanceRef}
             label={network.instanceLabel || 'Server'}
-            description={`The address of the ${network.name} server your account is on.`}
+            description={network.instanceFormat || `The address of the ${network.name} server your account is on.`}
             placeholder={hints.instance}
             value={details.instance}
             onChange={(event) => {
@@ -103,7 +139,9 @@ export function DetailsStep({ network, details, onChange, errors, problem, onBac
         {password && (
           <>
             <TextInput
+              ref={identifierRef}
               label={network.identifierLabel || 'Username'}
+              description={network.identifierFormat || undefined}
               placeholder={hints.identifier}
               value={details.identifier}
               onChange={(event) => {
@@ -119,8 +157,9 @@ export function DetailsStep({ network, details, onChange, errors, problem, onBac
               data-testid="connect-identifier"
             />
             <PasswordInput
+              ref={secretRef}
               label={network.secretLabel || 'Password'}
-              description="Not your main password: Herald keeps it only in your system keyring."
+              description={describe(network.secretFormat, 'Not your main password: Herald keeps it only in your system keyring.')}
               placeholder={hints.secret}
               value={details.secret}
               onChange={(event) => {
@@ -138,7 +177,7 @@ export function DetailsStep({ network, details, onChange, errors, problem, onBac
                 type="button"
                 size="sm"
                 onClick={() => {
-                  setAdvanced((open) => !open);
+                  onAdvancedChange(!showAdvanced);
                 }}
                 aria-expanded={showAdvanced}
                 aria-controls={showAdvanced ? 'connect-advanced' : undefined}
@@ -149,10 +188,11 @@ export function DetailsStep({ network, details, onChange, errors, problem, onBac
               </Anchor>
               {showAdvanced && (
                 <TextInput
+                  ref={instanceRef}
                   id="connect-advanced"
                   mt="xs"
                   label={network.instanceLabel || 'Hosting provider'}
-                  description="Change this only if your account is hosted somewhere else."
+                  description={describe(network.instanceFormat, 'Change this only if your account is hosted somewhere else.')}
                   placeholder={network.defaultInstance}
                   value={details.instance}
                   onChange={(event) => {
