@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -125,6 +126,14 @@ type world struct {
 	channels   *store.Channels
 	targets    *store.Targets
 	restarts   int
+	// inJob: a sequential job (hand-off, hand-off check) is running; a kill
+	// during it makes every later write of this process fail (dead), as a
+	// real kill would. In a tick, channels run concurrently, so a kill
+	// freezes only the killed channel's claims: what the other channels do
+	// around it would otherwise depend on goroutine timing, and the model
+	// must replay exactly.
+	inJob bool
+	dead  atomic.Bool
 
 	channelIDs []int64
 	postIDs    []int64 // every post created, in order (deleted ones too)
@@ -216,6 +225,22 @@ func (w *world) open() {
 		w.t.Fatalf("open database: %v", err)
 	}
 	w.g = g
+	w.dead.Store(false)
+	refuse := func(tx *gorm.DB) {
+		if w.dead.Load() {
+			_ = tx.AddError(errors.New("herald's process is gone"))
+		}
+	}
+	for _, err := range []error{
+		g.Callback().Create().Before("gorm:create").Register("test:dead_create", refuse),
+		g.Callback().Update().Before("gorm:update").Register("test:dead_update", refuse),
+		g.Callback().Delete().Before("gorm:delete").Register("test:dead_delete", refuse),
+		g.Callback().Raw().Before("gorm:raw").Register("test:dead_raw", refuse),
+	} {
+		if err != nil {
+			w.t.Fatalf("register the dead-process guard: %v", err)
+		}
+	}
 	w.ctx, w.cancel = context.WithCancel(context.Background())
 	now := w.clock.Now
 	reg := network.NewRegistry(w.net)
@@ -255,13 +280,11 @@ func (w *world) restart() {
 // whatever remote ids were recorded). Taking the claim away makes every
 // later write of the dead engine for them miss, as it would after a real
 // kill; RecoverClaimed at the next start resets the claim anyway.
-//
-// A kill ends the whole process, not one channel: every claim is frozen,
-// and the process's context ends, so its later writes (a hand-off mark
-// undone after the failed request, a claim of the next batch) never land.
-func (w *world) freeze(int64) {
-	w.cancel()
-	err := w.g.Exec(`UPDATE post_targets SET claim_token = 'dead-process', version = version + 1 WHERE status = 'claimed'`).Error
+func (w *world) freeze(channelID int64) {
+	err := w.g.Exec(`UPDATE post_targets SET claim_token = 'dead-process', version = version + 1 WHERE channel_id = ? AND status = 'claimed'`, channelID).Error
+	if w.inJob {
+		w.dead.Store(true)
+	}
 	if err != nil {
 		w.log.mu.Lock()
 		w.log.lines = append(w.log.lines, "harness: freeze failed: "+err.Error())
@@ -286,13 +309,17 @@ func (w *world) reap(during string) {
 
 // handOff runs the hand-off job (app.go runs it every minute).
 func (w *world) handOff() {
+	w.inJob = true
 	w.engine.HandOff(w.ctx)
+	w.inJob = false
 	w.reap("the hand-off job")
 }
 
 // checkHandoffs runs the hand-off check job (every two minutes in app.go).
 func (w *world) checkHandoffs() {
+	w.inJob = true
 	w.engine.CheckHandoffs(w.ctx)
+	w.inJob = false
 	w.reap("the hand-off check")
 }
 
