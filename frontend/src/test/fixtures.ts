@@ -113,6 +113,7 @@ export const channelFixture = (over: Partial<ChannelView> = {}): ChannelView => 
   lastCheckMessage: '',
   reminderDue: false,
   reminderReason: '',
+  signInMissing: false,
   teams: [],
   ...over,
 });
