@@ -51,7 +51,8 @@ test('Diagnostics shows the schema version, data folder and keyring status', { s
     assert.match(schemaText, /^\d+$/, 'schema version is a number');
   }
   assert.match((await testId('diag-latest-schema-version').textContent()) ?? '', /^\d+$/);
-  assert.notEqual(((await testId('diag-version').textContent()) ?? '').trim(), '', 'a version is shown');
+  const version = ((await testId('diag-version').textContent()) ?? '').trim();
+  assert.match(version, /^\d+\.\d+\.\d+/, 'the version is the product version (wails.json), not a commit');
   assert.notEqual(((await testId('diag-db-path').textContent()) ?? '').trim(), '', 'a database path is shown');
 
   if (expectedDataDir) {
