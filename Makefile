@@ -9,8 +9,11 @@ UNAME   := $(shell uname -s)
 BIN     := $(CURDIR)/bin
 WAILS   := $(BIN)/wails
 LINT    := $(BIN)/golangci-lint
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X main.version=$(VERSION)
+# The version people see is the product version in wails.json; the commit
+# it was built from is passed separately, for bug reports.
+VERSION ?= $(shell sed -n 's/.*"productVersion"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' wails.json | head -n1)
+COMMIT  ?= $(shell git describe --always --dirty --abbrev=12 --exclude='*' 2>/dev/null || echo unknown)
+LDFLAGS := -X main.version=$(or $(VERSION),dev) -X main.commit=$(COMMIT)
 ifeq ($(UNAME),Linux)
 TAGS := webkit2_41
 endif

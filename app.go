@@ -83,12 +83,13 @@ type App struct {
 
 // boot does all start-up I/O before any window exists, so a bad data
 // folder or a second copy is refused with a message and an exit code.
-func boot(version string, getenv config.Env, m mode) (*App, error) {
+func boot(version, commit string, getenv config.Env, m mode) (*App, error) {
 	started := time.Now()
 	cfg, err := config.Resolve(version, getenv)
 	if err != nil {
 		return nil, err
 	}
+	cfg.Commit = commit
 	if err := cfg.Prepare(); err != nil {
 		return nil, err
 	}
@@ -113,7 +114,7 @@ func boot(version string, getenv config.Env, m mode) (*App, error) {
 			return nil, err
 		}
 		a.lock = lock
-		log.Info("herald starting", "version", version, "data_dir", cfg.DataDir, "portable", cfg.Portable, "mode", m)
+		log.Info("herald starting", "version", version, "commit", commit, "data_dir", cfg.DataDir, "portable", cfg.Portable, "mode", m)
 	}
 
 	ctx := context.Background()

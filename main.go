@@ -28,8 +28,21 @@ var assets embed.FS
 //go:embed build/appicon.png
 var icon []byte
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version (the product version in wails.json) and commit (the git commit
+// built) are set at build time with -ldflags "-X main.version=... -X
+// main.commit=..."; see the Makefile.
+var (
+	version = "dev"
+	commit  = ""
+)
+
+// versionLine is what herald --version prints: "Herald 0.1.0 (commit abc123)".
+func versionLine(version, commit string) string {
+	if commit == "" {
+		return "Herald " + version
+	}
+	return fmt.Sprintf("Herald %s (commit %s)", version, commit)
+}
 
 // Exit codes.
 const (
@@ -81,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if *showVersion {
-		fmt.Fprintln(stdout, "Herald", version)
+		fmt.Fprintln(stdout, versionLine(version, commit))
 		return exitOK
 	}
 	if *headless {
@@ -112,7 +125,7 @@ func isFlag(s string) bool { return len(s) > 0 && s[0] == '-' }
 // bootOrExplain boots Herald and turns a start-up refusal into a message
 // and an exit code.
 func bootOrExplain(m mode, stderr io.Writer) (*App, int) {
-	app, err := boot(version, os.Getenv, m)
+	app, err := boot(version, commit, os.Getenv, m)
 	if err == nil {
 		return app, exitOK
 	}

@@ -21,7 +21,10 @@ const AppName = "Herald"
 
 // Config is built once at start-up and never mutated.
 type Config struct {
-	Version   string
+	// Version is the product version (wails.json's productVersion).
+	Version string
+	// Commit is the git commit Herald was built from ("" when unknown).
+	Commit    string
 	DataDir   string // SQLite database, media, backups
 	LogDir    string
 	BackupDir string

@@ -7,6 +7,7 @@ package credentials
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -94,6 +95,23 @@ func New(s SecretStore, networks *network.Registry, recorder Recorder, now func(
 	return &Manager{secrets: s, networks: networks, recorder: recorder, now: now, log: log, channels: map[int64]*channelState{}}
 }
 
+// CodeMissing is the network.Error code of a channel whose credential is
+// not in this computer's keyring: the data folder was restored or copied
+// from elsewhere, or the keyring was reset. Only signing in again fixes it.
+const CodeMissing = "credential_missing"
+
+// MissingMessage tells the user why a channel with no saved credential was
+// disconnected and what to do.
+const MissingMessage = "Herald has no saved sign-in for this channel on this computer (the data folder may have been restored " +
+	"or copied). Sign in again to reconnect it."
+
+// missing classifies a keyring without the channel's item as a dead
+// credential: no retry brings it back. It still matches
+// secrets.ErrNotFound.
+func missing(err error) error {
+	return &network.Error{Op: "load credential", Class: network.ClassAuthDead, Code: CodeMissing, Message: MissingMessage, Err: err}
+}
+
 // Key is the keyring item name of a channel's credential.
 func Key(channelID int64) string {
 	return secrets.Key("channel", strconv.FormatInt(channelID, 10), "credential")
@@ -163,6 +181,9 @@ func (m *Manager) load(ctx context.Context, channelID int64) (network.Credential
 		return pending, true, nil
 	}
 	raw, err := m.secrets.Get(ctx, Key(channelID))
+	if errors.Is(err, secrets.ErrNotFound) {
+		err = missing(err)
+	}
 	if err != nil {
 		return network.Credential{}, false, fmt.Errorf("load credential of channel %d: %w", channelID, err)
 	}

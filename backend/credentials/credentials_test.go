@@ -400,3 +400,33 @@ func TestARotatedTokenTheKeyringRefusesIsSavedOnNextUse(t *testing.T) {
 		t.Errorf("%d refresh calls, want 1", n)
 	}
 }
+
+func TestACredentialMissingFromTheKeyringIsDeadWithItsReason(t *testing.T) {
+	m, _, mem, ch, _ := setup(t)
+	// The data folder came from another computer: its keyring lacks the item.
+	if err := mem.Delete(secrets.Service, "test/"+Key(ch.ID)); err != nil {
+		t.Fatal(err)
+	}
+	for name, load := range map[string]func() error{
+		"Load":  func() error { _, err := m.Load(context.Background(), ch.ID); return err },
+		"Fresh": func() error { _, err := m.Fresh(context.Background(), ch); return err },
+	} {
+		err := load()
+		var ne *network.Error
+		if !errors.As(err, &ne) || ne.Class != network.ClassAuthDead || ne.Code != CodeMissing || ne.Message != MissingMessage {
+			t.Errorf("%s: error = %v, want auth-dead %s", name, err, CodeMissing)
+		}
+		if !errors.Is(err, secrets.ErrNotFound) {
+			t.Errorf("%s: error %v no longer matches secrets.ErrNotFound", name, err)
+		}
+	}
+}
+
+func TestALockedKeyringIsNotADeadCredential(t *testing.T) {
+	m, _, mem, ch, _ := setup(t)
+	mem.Fail = errors.New("the collection is locked")
+	_, err := m.Load(context.Background(), ch.ID)
+	if err == nil || network.IsAuthDead(err) {
+		t.Errorf("locked keyring: error = %v, want a failure that is not auth-dead", err)
+	}
+}

@@ -417,3 +417,30 @@ func TestARateLimitedChannelIsNotCheckedBeforeItsReset(t *testing.T) {
 		t.Fatalf("a parked channel was checked: timeline %v, last check %q", kinds, f.get(t).LastCheckClass)
 	}
 }
+
+func TestAChannelWithNoSavedSignInIsDisconnectedWithItsReason(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	// A restored data folder: the channel is in the database, its
+	// credential is not in this computer's keyring.
+	if err := f.mem.Delete(secrets.Service, "t/"+credentials.Key(f.ch.ID)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.m.Check(ctx, f.ch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.OK || res.Class != network.ClassAuthDead || res.Status != model.ChannelDisconnected {
+		t.Fatalf("check = %+v, want auth-dead and disconnected", res)
+	}
+	ch := f.get(t)
+	if ch.Status != model.ChannelDisconnected || ch.StatusReason != credentials.MissingMessage {
+		t.Errorf("channel = %s (%q), want disconnected with the missing-sign-in reason", ch.Status, ch.StatusReason)
+	}
+	if ch.LastCheckClass != string(network.ClassAuthDead) || ch.LastCheckMessage != credentials.MissingMessage {
+		t.Errorf("last check = %q %q", ch.LastCheckClass, ch.LastCheckMessage)
+	}
+	if n := f.notes.count(); n != 1 || !strings.HasPrefix(f.notes.got[0].Body, credentials.MissingMessage) {
+		t.Errorf("notifications = %+v, want one starting with the reason", f.notes.got)
+	}
+}

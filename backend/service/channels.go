@@ -12,6 +12,7 @@ import (
 
 	"herald/backend/apperr"
 	"herald/backend/connect"
+	"herald/backend/credentials"
 	"herald/backend/events"
 	"herald/backend/health"
 	"herald/backend/model"
@@ -149,30 +150,34 @@ type TeamRef struct {
 
 // ChannelView is one channel as the channel list shows it.
 type ChannelView struct {
-	ID               int64     `json:"id"`
-	Network          string    `json:"network"`
-	NetworkName      string    `json:"networkName"`
-	Auth             string    `json:"auth"`
-	Instance         string    `json:"instance"`
-	RemoteID         string    `json:"remoteId"`
-	Kind             string    `json:"kind"`
-	Handle           string    `json:"handle"`
-	DisplayName      string    `json:"displayName"`
-	AvatarURL        string    `json:"avatarUrl"`
-	ProfileURL       string    `json:"profileUrl"`
-	Status           string    `json:"status"`
-	StatusReason     string    `json:"statusReason"`
-	StatusChangedAt  string    `json:"statusChangedAt"`
-	TokenExpiresAt   string    `json:"tokenExpiresAt"`
-	ConnectedAt      string    `json:"connectedAt"`
-	RefreshedAt      string    `json:"refreshedAt"`
-	LastAuthorizedAt string    `json:"lastAuthorizedAt"`
-	CheckedAt        string    `json:"checkedAt"`
-	LastCheckClass   string    `json:"lastCheckClass"`
-	LastCheckMessage string    `json:"lastCheckMessage"`
-	ReminderDue      bool      `json:"reminderDue"`
-	ReminderReason   string    `json:"reminderReason"`
-	Teams            []TeamRef `json:"teams"`
+	ID               int64  `json:"id"`
+	Network          string `json:"network"`
+	NetworkName      string `json:"networkName"`
+	Auth             string `json:"auth"`
+	Instance         string `json:"instance"`
+	RemoteID         string `json:"remoteId"`
+	Kind             string `json:"kind"`
+	Handle           string `json:"handle"`
+	DisplayName      string `json:"displayName"`
+	AvatarURL        string `json:"avatarUrl"`
+	ProfileURL       string `json:"profileUrl"`
+	Status           string `json:"status"`
+	StatusReason     string `json:"statusReason"`
+	StatusChangedAt  string `json:"statusChangedAt"`
+	TokenExpiresAt   string `json:"tokenExpiresAt"`
+	ConnectedAt      string `json:"connectedAt"`
+	RefreshedAt      string `json:"refreshedAt"`
+	LastAuthorizedAt string `json:"lastAuthorizedAt"`
+	CheckedAt        string `json:"checkedAt"`
+	LastCheckClass   string `json:"lastCheckClass"`
+	LastCheckMessage string `json:"lastCheckMessage"`
+	ReminderDue      bool   `json:"reminderDue"`
+	ReminderReason   string `json:"reminderReason"`
+	// SignInMissing: disconnected because this computer's keyring has no
+	// credential for it (a restored or copied data folder), not because
+	// the network refused it.
+	SignInMissing bool      `json:"signInMissing"`
+	Teams         []TeamRef `json:"teams"`
 }
 
 func (s *Channels) view(ctx context.Context, ch model.Channel, days int) ChannelView {
@@ -187,6 +192,8 @@ func (s *Channels) view(ctx context.Context, ch model.Channel, days int) Channel
 	}
 	if ch.Status != model.ChannelDisconnected {
 		v.ReminderDue, v.ReminderReason = health.ReminderDue(ch, days, s.now())
+	} else {
+		v.SignInMissing = ch.StatusReason == credentials.MissingMessage
 	}
 	for _, t := range ch.Teams {
 		v.Teams = append(v.Teams, TeamRef{ID: t.ID, Name: t.Name})

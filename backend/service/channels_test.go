@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"herald/backend/credentials"
 	"herald/backend/model"
+	"herald/backend/network"
 	"herald/backend/store"
 )
 
@@ -46,5 +48,17 @@ func TestResumeWaitingReschedulesBlockedPostsAndWakes(t *testing.T) {
 	resume(ctx, ch.ID) // nothing waits any more: no wake
 	if w.wakes != 1 {
 		t.Errorf("%d wakes after a resume with nothing waiting, want 1", w.wakes)
+	}
+}
+
+func TestAChannelWithNoSavedSignInSaysSo(t *testing.T) {
+	s := &Channels{networks: network.NewRegistry(), now: now}
+	missing := model.Channel{Network: "bluesky", Status: model.ChannelDisconnected, StatusReason: credentials.MissingMessage}
+	if v := s.view(context.Background(), missing, 0); !v.SignInMissing || v.StatusReason != credentials.MissingMessage {
+		t.Errorf("view = %+v, want signInMissing with the reason", v)
+	}
+	revoked := model.Channel{Network: "bluesky", Status: model.ChannelDisconnected, StatusReason: "Token has been revoked"}
+	if v := s.view(context.Background(), revoked, 0); v.SignInMissing {
+		t.Errorf("a channel the network refused shows as signInMissing: %+v", v)
 	}
 }

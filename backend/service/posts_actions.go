@@ -86,6 +86,15 @@ func (s *Posts) targetAction(targetID int64, action string) (PostView, error) {
 		if _, err := move(ctx, targetID); err != nil {
 			return s.explain(ctx, err)
 		}
+		if a == store.ActionRetry {
+			held, err := holdForResume(ctx, tx, s.now, []int64{targetID})
+			if err != nil {
+				return err
+			}
+			if held {
+				summary = fmt.Sprintf("Asked to publish %s to %s again as soon as publishing resumes", titleOfPost(p), displayName(ch))
+			}
+		}
 		return s.auditPost(ctx, tx, tg.PostID, "post."+action, summary, map[string]any{"targetId": targetID})
 	})
 	if err != nil {

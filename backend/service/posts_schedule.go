@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,6 +112,15 @@ func (s *Posts) scheduleAt(postID int64, at time.Time, zone, event, when string)
 		}
 		if err := s.posts.WithTx(tx).ScheduleTargets(ctx, postID, due, false, &at, action); err != nil {
 			return s.explain(ctx, err)
+		}
+		if action == store.ActionPublishNow {
+			held, err := holdForResume(ctx, tx, s.now, slices.Collect(maps.Keys(due)))
+			if err != nil {
+				return err
+			}
+			if held {
+				when = "to publish as soon as publishing resumes"
+			}
 		}
 		return s.auditPost(ctx, tx, postID, event, fmt.Sprintf("Scheduled %s %s", titleOfPost(p), when), map[string]any{"at": at, "zone": zone})
 	})

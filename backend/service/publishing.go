@@ -82,7 +82,8 @@ func (s *Publishing) Status() (PublishingStatus, error) {
 
 // SetPaused pauses or resumes all publishing. It takes effect at once and
 // needs no network; posts that fall due while paused follow their
-// missed-time policy on resume.
+// missed-time policy on resume, except those the user asked to publish now
+// while paused: they go out as soon as publishing resumes.
 func (s *Publishing) SetPaused(paused bool) (PublishingStatus, error) {
 	ctx := context.Background()
 	event, summary := "publishing.resumed", "Resumed publishing"
@@ -92,6 +93,11 @@ func (s *Publishing) SetPaused(paused bool) (PublishingStatus, error) {
 	err := store.Transaction(ctx, s.db, func(tx *gorm.DB) error {
 		if err := store.NewSettings(tx, s.now).Set(ctx, SettingPaused, fmt.Sprint(paused)); err != nil {
 			return err
+		}
+		if !paused {
+			if _, err := releaseOnResume(ctx, tx, s.now); err != nil {
+				return err
+			}
 		}
 		return store.NewAudit(tx, s.now).AppendTx(ctx, tx, &model.AuditEntry{Actor: model.ActorUser, Event: event, Summary: summary})
 	})

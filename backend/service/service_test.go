@@ -54,10 +54,14 @@ func (f fixedProber) Probe(context.Context) secrets.Status { return secrets.Stat
 
 func TestDiagnosticsReportsTheRealDatabase(t *testing.T) {
 	cfg := testConfig(t)
+	cfg.Commit = "1982e59c1d83"
 	s := NewSettings(cfg, openDB(t, cfg), fixedProber{Available: true}, t0, now)
 	d, err := s.Diagnostics()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if d.Commit != "1982e59c1d83" {
+		t.Errorf("commit = %q, want the build commit apart from the version", d.Commit)
 	}
 	if !d.DatabaseOpen || d.SchemaVersion != db.LatestVersion() || d.LatestSchemaVersion != db.LatestVersion() {
 		t.Errorf("schema: open %v, %d of %d", d.DatabaseOpen, d.SchemaVersion, d.LatestSchemaVersion)

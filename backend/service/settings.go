@@ -137,6 +137,7 @@ type BackupInfo struct {
 // Diagnostics is what Herald knows about itself and its files.
 type Diagnostics struct {
 	Version             string      `json:"version"`
+	Commit              string      `json:"commit"` // the git commit built, "" when unknown
 	OS                  string      `json:"os"`
 	Arch                string      `json:"arch"`
 	GoVersion           string      `json:"goVersion"`
@@ -158,7 +159,7 @@ type Diagnostics struct {
 func (s *Settings) Diagnostics() (Diagnostics, error) {
 	ctx := context.Background()
 	d := Diagnostics{
-		Version: s.cfg.Version, OS: runtime.GOOS, Arch: runtime.GOARCH, GoVersion: runtime.Version(),
+		Version: s.cfg.Version, Commit: s.cfg.Commit, OS: runtime.GOOS, Arch: runtime.GOARCH, GoVersion: runtime.Version(),
 		DataDir: s.cfg.DataDir, LogDir: s.cfg.LogDir, DatabasePath: s.cfg.DBPath, BackupDir: s.cfg.BackupDir,
 		Portable: s.cfg.Portable, LatestSchemaVersion: db.LatestVersion(), StartedAt: stamp(s.startedAt),
 	}

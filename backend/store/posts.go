@@ -185,6 +185,21 @@ func (p *Posts) ScheduleTargets(ctx context.Context, postID int64, due map[int64
 	return RefreshPostStatus(ctx, db, postID, now)
 }
 
+// DueAgain makes a scheduled target due at `at`, only while it is still at
+// version (untouched since it was read); it reports whether it moved. It
+// serves "publish when I resume": on resume the variants the user asked to
+// publish while paused become due at once.
+func (p *Posts) DueAgain(ctx context.Context, targetID int64, version int, at time.Time) (bool, error) {
+	at = at.UTC()
+	res := p.db.WithContext(ctx).Model(&model.PostTarget{}).
+		Where("id = ? AND version = ? AND status = ?", targetID, version, model.TargetScheduled).
+		Updates(map[string]any{"due_at": at, "next_attempt_at": at, "version": gorm.Expr("version + 1"), "updated_at": p.now().UTC()})
+	if res.Error != nil {
+		return false, fmt.Errorf("make target %d due: %w", targetID, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
 // Unschedule turns a post's waiting targets back into drafts. It refuses
 // as a whole when one of them is publishing, of unknown outcome, handed
 // off or part-published; published targets stay as they are.

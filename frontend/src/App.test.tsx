@@ -3,7 +3,6 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChannelView, Diagnostics, KeyringStatus, NetworkInfo, Preferences, StartupProblem } from './api/types';
 import { App } from './App';
 import { mockedBinding } from './test/bindings';
-import { VIEWS } from './navigation';
 import { diagnosticsFixture, keyringFixture, mastodonNetwork, preferencesFixture, problemFixture } from './test/fixtures';
 import { renderWithProviders } from './test/render';
 import * as Recovery from './wailsjs/go/service/Recovery';
@@ -34,7 +33,7 @@ beforeEach(() => {
 const nav = async () => screen.findByRole('navigation', { name: 'Main' });
 
 describe('Navigation', () => {
-  it('lists the eight views as links and marks the current one', async () => {
+  it('lists the six views as links and marks the current one', async () => {
     renderWithProviders(<App />, '/calendar');
     const links = within(await nav()).getAllByRole('link');
     expect(links.map((link) => link.textContent)).toEqual([
@@ -42,8 +41,6 @@ describe('Navigation', () => {
       'Compose',
       'Queue',
       'Calendar',
-      'Inbox',
-      'Measure',
       'Audit log',
       'Settings',
     ]);
@@ -57,16 +54,12 @@ describe('Navigation', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Channels' })).toBeInTheDocument();
   });
 
-  it.each(VIEWS.filter((view) => view.planned).map((view) => [view.label, view] as const))(
-    '%s says plainly that it is not built yet',
-    async (_label, view) => {
-      renderWithProviders(<App />, view.path);
-      const empty = await screen.findByTestId('not-built');
-      expect(empty).toHaveTextContent(`${view.label} is not built yet`);
-      expect(empty).toHaveTextContent(view.planned ?? '');
-      expect(within(empty).queryByRole('button')).not.toBeInTheDocument();
-    },
-  );
+  it('leaves views that are not built out of the navigation and their addresses', async () => {
+    renderWithProviders(<App />, '/inbox');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
+    expect(within(await nav()).queryByRole('link', { name: 'Inbox' })).not.toBeInTheDocument();
+    expect(within(await nav()).queryByRole('link', { name: 'Measure' })).not.toBeInTheDocument();
+  });
 
   it('switches views with Ctrl+number and Cmd+number', async () => {
     renderWithProviders(<App />, '/channels');
@@ -76,26 +69,26 @@ describe('Navigation', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Calendar' })).toBeInTheDocument();
     expect(within(await nav()).getByRole('link', { name: 'Calendar' })).toHaveAttribute('aria-current', 'page');
 
-    fireEvent.keyDown(window, { key: '8', code: 'Digit8', metaKey: true });
+    fireEvent.keyDown(window, { key: '6', code: 'Digit6', metaKey: true });
     expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
     expect(await screen.findByTestId('reminder-days')).toBeInTheDocument();
 
     // No modifier, or a digit past the last view: nothing happens.
     fireEvent.keyDown(window, { key: '1', code: 'Digit1' });
-    fireEvent.keyDown(window, { key: '9', code: 'Digit9', ctrlKey: true });
+    fireEvent.keyDown(window, { key: '7', code: 'Digit7', ctrlKey: true });
     expect(screen.getByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
   });
 
   it('switches views with the keyboard shortcut typed by a user', async () => {
     const { user } = renderWithProviders(<App />, '/channels');
     await nav();
-    await user.keyboard('{Control>}6{/Control}');
-    expect(await screen.findByRole('heading', { level: 1, name: 'Measure' })).toBeInTheDocument();
+    await user.keyboard('{Control>}5{/Control}');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Audit log' })).toBeInTheDocument();
   });
 
   it('shows the shortcut in each link', async () => {
     renderWithProviders(<App />, '/channels');
-    const link = within(await nav()).getByRole('link', { name: 'Inbox' });
+    const link = within(await nav()).getByRole('link', { name: 'Audit log' });
     expect(link).toHaveAttribute('aria-keyshortcuts', 'Control+5');
   });
 });

@@ -1,11 +1,10 @@
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { AppLayout } from './components/AppLayout';
-import { CHANNELS_PATH, VIEWS } from './navigation';
+import { CHANNELS_PATH } from './navigation';
 import { AuditView } from './views/audit/AuditView';
 import { CalendarView } from './views/calendar/CalendarView';
 import { ChannelsView } from './views/channels/ChannelsView';
 import { ComposeView } from './views/compose/ComposeView';
-import { NotBuiltView } from './views/NotBuiltView';
 import { NotFoundView } from './views/NotFoundView';
 import { PostPage } from './views/posts/PostPage';
 import { QueueTimesPanel } from './views/queue/QueueTimesPanel';
@@ -34,9 +33,6 @@ export function MainRoutes() {
         <Route path="/calendar" element={<CalendarView />} />
         <Route path="/posts/:postId" element={<PostPage />} />
         <Route path="/audit" element={<AuditView />} />
-        {VIEWS.filter((view) => view.planned).map((view) => (
-          <Route key={view.path} path={view.path} element={<NotBuiltView view={view} />} />
-        ))}
         <Route path="/settings" element={<SettingsView />}>
           <Route index element={<Navigate to="general" replace />} />
           <Route path="general" element={<GeneralPanel />} />

@@ -1,8 +1,6 @@
 import {
   IconBroadcast,
   IconCalendarEvent,
-  IconChartBar,
-  IconInbox,
   IconListDetails,
   IconPencil,
   IconSettings,
@@ -17,11 +15,12 @@ export interface View {
   icon: TablerIcon;
   /** One line under the page title. */
   description: string;
-  /** What the view will do, for views that are not built yet. */
-  planned?: string;
 }
 
-/** Every view, in nav order; Ctrl/Cmd+1…8 follow this order. */
+/**
+ * Every view, in nav order; Ctrl/Cmd+1…6 follow this order. Views that are
+ * not built (comments, metrics) stay out until they exist.
+ */
 export const VIEWS: readonly View[] = [
   {
     path: '/channels',
@@ -46,20 +45,6 @@ export const VIEWS: readonly View[] = [
     label: 'Calendar',
     icon: IconCalendarEvent,
     description: 'See what goes out, where and when.',
-  },
-  {
-    path: '/inbox',
-    label: 'Inbox',
-    icon: IconInbox,
-    description: 'Replies and mentions from every channel in one place.',
-    planned: 'Comments, mentions and replies from all your channels in one list, so you can answer them without switching apps.',
-  },
-  {
-    path: '/measure',
-    label: 'Measure',
-    icon: IconChartBar,
-    description: 'How your posts and channels perform.',
-    planned: 'Reach, engagement and follower growth per channel and per post, kept on this computer.',
   },
   {
     path: '/audit',

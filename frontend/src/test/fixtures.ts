@@ -20,6 +20,7 @@ export const backupFixture = (over: Partial<BackupInfo> = {}): BackupInfo => ({
 
 export const diagnosticsFixture = (over: Partial<Diagnostics> = {}): Diagnostics => ({
   version: '1.2.3',
+  commit: '1982e59c1d83',
   os: 'linux',
   arch: 'amd64',
   goVersion: 'go1.24.4',
@@ -119,6 +120,7 @@ export const channelFixture = (over: Partial<ChannelView> = {}): ChannelView => 
   lastCheckMessage: '',
   reminderDue: false,
   reminderReason: '',
+  signInMissing: false,
   teams: [],
   ...over,
 });

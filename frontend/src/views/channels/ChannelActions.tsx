@@ -22,7 +22,7 @@ export function ChannelActions({ channel, checking, onAction }: ChannelActionsPr
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Item leftSection={<IconRefresh size={16} />} onClick={() => onAction('refresh')}>
-          {channel.status === 'disconnected' ? 'Reconnect' : 'Refresh connection'}
+          {channel.status === 'disconnected' ? 'Sign in again' : 'Refresh connection'}
         </Menu.Item>
         <Menu.Item leftSection={<IconStethoscope size={16} />} onClick={() => onAction('check')} disabled={checking}>
           Check now

@@ -49,6 +49,18 @@ function SignInExpiry({ channel, network }: { channel: ChannelView; network: Net
   );
 }
 
+/**
+ * Who disconnected the channel and why, in one line: always Herald, either
+ * because the network refused its access or because this computer has no
+ * saved sign-in for it.
+ */
+export function disconnectedTitle(channel: Pick<ChannelView, 'networkName' | 'signInMissing'>): string {
+  if (channel.signInMissing) {
+    return 'Herald disconnected this channel because it has no saved sign-in for it on this computer';
+  }
+  return `Herald disconnected this channel because ${channel.networkName} no longer accepts its access`;
+}
+
 /** One channel: who it is, whether it works, and what to do when it does not. */
 export function ChannelCard({ channel, network, checking, onAction, onReconnect }: ChannelCardProps) {
   const name = channelName(channel);
@@ -107,12 +119,12 @@ export function ChannelCard({ channel, network, checking, onAction, onReconnect 
             color="red"
             variant="light"
             icon={<IconPlugConnectedX size={20} />}
-            title={`${channel.networkName} disconnected this channel`}
+            title={disconnectedTitle(channel)}
             data-testid="channel-disconnected"
           >
             <Stack gap="xs">
               <Text size="sm">{channel.statusReason || `${channel.networkName} no longer accepts Herald's sign-in.`}</Text>
-              <Text size="sm">Nothing was deleted: reconnect it and its posts, history and teams stay as they are.</Text>
+              <Text size="sm">Nothing was deleted: sign in again and its posts, history and teams stay as they are.</Text>
               {channel.statusChangedAt && (
                 <Group gap={6}>
                   <Text size="sm" c="dimmed">
@@ -123,7 +135,7 @@ export function ChannelCard({ channel, network, checking, onAction, onReconnect 
               )}
               <Group>
                 <Button color="red" leftSection={<IconRefresh size={16} />} onClick={onReconnect} data-testid="channel-reconnect">
-                  Reconnect
+                  Sign in again
                 </Button>
               </Group>
             </Stack>

@@ -148,9 +148,43 @@ describe('Channels view', () => {
     const alert = within(studio).getByTestId('channel-disconnected');
     expect(alert).toHaveTextContent('The server no longer accepts the sign-in (401).');
     expect(alert).toHaveTextContent('Nothing was deleted');
-    expect(within(alert).getByRole('button', { name: 'Reconnect' })).toBeInTheDocument();
+    expect(within(alert).getByRole('button', { name: 'Sign in again' })).toBeInTheDocument();
 
     expect(screen.getByTestId('channels-summary')).toHaveTextContent('3 channels · 2 need action');
+  });
+
+  it('says Herald disconnected a channel, and why', async () => {
+    list.mockResolvedValue([disconnected]);
+    renderChannels();
+    const alert = within(await row(7)).getByTestId('channel-disconnected');
+    expect(alert).toHaveTextContent('Herald disconnected this channel because Mastodon no longer accepts its access');
+    expect(alert).not.toHaveTextContent('Mastodon disconnected this channel');
+  });
+
+  it('asks to sign in again when this computer has no saved sign-in for a channel', async () => {
+    const reason =
+      'Herald has no saved sign-in for this channel on this computer (the data folder may have been restored or copied). Sign in again to reconnect it.';
+    list.mockResolvedValue([
+      channelFixture({
+        id: 7,
+        displayName: 'Studio',
+        status: 'disconnected',
+        statusReason: reason,
+        lastCheckClass: 'auth_dead',
+        lastCheckMessage: reason,
+        signInMissing: true,
+      }),
+    ]);
+    renderChannels();
+    const studio = await row(7);
+    expect(within(studio).getByTestId('channel-status')).toHaveTextContent('Disconnected');
+    expect(within(studio).getByTestId('channel-status')).not.toHaveTextContent('Connected');
+    const alert = within(studio).getByTestId('channel-disconnected');
+    expect(alert).toHaveTextContent('Herald disconnected this channel because it has no saved sign-in for it on this computer');
+    expect(alert).toHaveTextContent(reason);
+    expect(alert).not.toHaveTextContent('no longer accepts');
+    expect(within(alert).getByRole('button', { name: 'Sign in again' })).toBeInTheDocument();
+    expect(within(studio).getByTestId('channel-checked')).not.toHaveTextContent('Network unreachable');
   });
 
   it('shows a reminder due on a working channel with its reason', async () => {
@@ -313,7 +347,7 @@ describe('Channels view', () => {
     startRefresh.mockResolvedValue(snapshotFixture({ id: 'r1', stage: 'waiting_for_browser', refreshChannelId: 7, authUrl: 'https://example.social/oauth' }));
     connectSession.mockResolvedValue(snapshotFixture({ id: 'r1', stage: 'waiting_for_browser', refreshChannelId: 7 }));
     const { user } = renderChannels();
-    await user.click(within(await row(7)).getByRole('button', { name: 'Reconnect' }));
+    await user.click(within(await row(7)).getByRole('button', { name: 'Sign in again' }));
     const dialog = await screen.findByRole('dialog', { name: 'Reconnect: Studio' });
     expect(await within(dialog).findByText('Finish signing in to Mastodon in your browser. Herald is waiting…')).toBeInTheDocument();
     expect(startRefresh).toHaveBeenCalledTimes(1);

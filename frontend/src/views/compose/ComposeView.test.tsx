@@ -10,11 +10,16 @@ import { checkFixture, countFixture, mediaFixture, postFixture, targetFixture, v
 import { renderWithProviders } from '../../test/render';
 import * as Channels from '../../wailsjs/go/service/Channels';
 import * as Posts from '../../wailsjs/go/service/Posts';
+import * as Publishing from '../../wailsjs/go/service/Publishing';
+import type { PublishingStatus } from '../../api/publishing';
+import { statusFixture } from '../../test/postFixtures';
+import { PublishingStatusProvider } from '../queue/usePublishingStatus';
 import { PostPage } from '../posts/PostPage';
 import { computerZone } from '../posts/zones';
 import { ComposeView } from './ComposeView';
 
 vi.mock('../../wailsjs/go/service/Channels', () => ({ List: vi.fn(), Networks: vi.fn() }));
+vi.mock('../../wailsjs/go/service/Publishing', () => ({ Status: vi.fn(), SetPaused: vi.fn() }));
 vi.mock('../../wailsjs/go/service/Posts', () => ({
   Validate: vi.fn(),
   SaveDraft: vi.fn(),
@@ -233,6 +238,42 @@ describe('Compose', () => {
     expect(saveDraft).toHaveBeenCalledTimes(1);
     expect(await screen.findByTestId('schedule-note')).toHaveTextContent(note);
     expect(await screen.findByTestId('post-target-12')).toHaveAttribute('data-status', 'scheduled');
+  });
+
+  it('while publishing is paused, Publish now asks and says the post waits for the resume', async () => {
+    mockedBinding<PublishingStatus>(Publishing.Status).mockResolvedValue(statusFixture({ paused: true }));
+    const setPaused = mockedBinding<PublishingStatus>(Publishing.SetPaused);
+    const publishNow = mockedBinding<PostView>(Posts.PublishNow);
+    publishNow.mockResolvedValue(postFixture({ id: 7 }));
+    const { user } = renderWithProviders(
+      <PublishingStatusProvider>
+        <ChannelListProvider>
+          <Routes>
+            <Route path="/compose" element={<ComposeView />} />
+            <Route path="/posts/:postId" element={<p>Post page</p>} />
+          </Routes>
+        </ChannelListProvider>
+      </PublishingStatusProvider>,
+      '/compose',
+    );
+    await user.click(await screen.findByTestId('compose-channel-12'));
+    await user.type(screen.getByTestId('compose-text'), 'Right now');
+    await user.click(screen.getByTestId('compose-mode-now'));
+    const button = screen.getByTestId('compose-publish-now');
+    await waitFor(() => {
+      expect(button).toBeEnabled();
+    });
+    await user.click(button);
+    const dialog = await screen.findByRole('dialog', { name: 'Publishing is paused' });
+    expect(publishNow).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole('button', { name: 'Publish when I resume' }));
+    await waitFor(() => {
+      expect(publishNow).toHaveBeenCalledWith(7);
+    });
+    expect(setPaused).not.toHaveBeenCalled();
+    expect(await screen.findByText('Publishes when you resume')).toBeInTheDocument();
+    expect(screen.queryByText('Publishing now')).not.toBeInTheDocument();
+    expect(await screen.findByText('Post page')).toBeInTheDocument();
   });
 
   it('shows why Add to queue failed, with the way forward', async () => {

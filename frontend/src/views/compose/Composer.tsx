@@ -9,6 +9,8 @@ import { notifyError, notifySuccess } from '../../lib/notify';
 import { ChannelAvatar } from '../channels/ChannelAvatar';
 import { capabilityText, channelName } from '../channels/channelText';
 import type { PostPageState } from '../posts/PostPage';
+import { type PublishChoice, PublishNowModal, publishToast } from '../posts/PublishNowModal';
+import { useMaybePublishing } from '../queue/usePublishingStatus';
 import { describeWhen, type When, whenLocal } from '../posts/WhenFields';
 import { blockersOf, checksFor } from './checks';
 import { ChannelPicker } from './ChannelPicker';
@@ -69,6 +71,10 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
   const [busy, setBusy] = useState<'save' | 'primary' | undefined>(undefined);
   const [actionError, setActionError] = useState<AppError | undefined>(undefined);
   const [dragging, setDragging] = useState(false);
+  // "Publish now" while publishing is paused asks how to go ahead; this is the choice being carried out.
+  const publishing = useMaybePublishing();
+  const [askPaused, setAskPaused] = useState(false);
+  const [choice, setChoice] = useState<PublishChoice | undefined>(undefined);
 
   const handoffAvailable = state.channelIds.length > 0 && state.channelIds.every((id) => capsOf(id).includes('native_schedule'));
   const input = useMemo(
@@ -184,11 +190,16 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
     }
   };
 
-  const onPrimary = async () => {
+  const onPrimary = async (publishChoice?: PublishChoice) => {
     if (primaryDisabled) {
       return;
     }
+    if (mode === 'now' && publishChoice === undefined && publishing?.paused === true) {
+      setAskPaused(true);
+      return;
+    }
     setBusy('primary');
+    setChoice(publishChoice);
     setActionError(undefined);
     setWhenError(undefined);
     try {
@@ -203,15 +214,27 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
         await addToQueue(id);
         notifySuccess('Added to the queue', "Each variant goes out at its channel's next free posting time.");
       } else {
+        if (publishChoice === 'resume' && publishing && !(await publishing.changePaused(false))) {
+          return; // the draft is saved; the failure to resume was notified
+        }
         await publishNow(id);
-        notifySuccess('Publishing now', 'Herald is publishing the post; follow it on this page.');
+        if (publishChoice === 'on_resume') {
+          notifySuccess(...publishToast('on_resume', 'the post'));
+        } else if (publishChoice === 'resume') {
+          notifySuccess('Publishing resumed', 'Herald resumed publishing and is publishing the post now; follow it on this page.');
+        } else {
+          notifySuccess('Publishing now', 'Herald is publishing the post; follow it on this page.');
+        }
       }
+      setAskPaused(false);
       guard.release();
       void navigate(`/posts/${id}`, { state });
     } catch (err) {
+      setAskPaused(false);
       showError(err);
     } finally {
       setBusy(undefined);
+      setChoice(undefined);
     }
   };
 
@@ -458,6 +481,17 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
         onSave={() => void onSave()}
         saveLabel={scheduled ? 'Save changes' : 'Save draft'}
         actionError={actionError}
+      />
+
+      <PublishNowModal
+        opened={askPaused}
+        paused
+        what="the post"
+        busy={busy === 'primary' ? choice : undefined}
+        onChoose={(picked) => void onPrimary(picked)}
+        onClose={() => {
+          setAskPaused(false);
+        }}
       />
 
       <Modal opened={guard.pending !== undefined} onClose={guard.stay} title="Leave without saving?" centered>

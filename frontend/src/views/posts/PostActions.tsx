@@ -11,6 +11,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { deletePost, publishNow, unschedulePost } from '../../api/posts';
 import { ConfirmModal } from './ConfirmModal';
+import { type PublishChoice, PublishNowModal, usePublishNow } from './PublishNowModal';
 import { RescheduleModal } from './RescheduleModal';
 import { useAction } from './useAction';
 
@@ -68,12 +69,11 @@ export function PostActions({ post, snippet = '', layout, onChanged, onDeleted }
   const [rescheduling, setRescheduling] = useState(false);
   const name = postName(post, snippet);
   const channels = post.targets.length;
+  const publishing = usePublishNow();
+  const what = `${name} to ${channels} channel${channels === 1 ? '' : 's'}`;
 
-  const doPublish = async () => {
-    const done = await run('publish', () => publishNow(post.id), {
-      done: ['Publishing now', `Herald is publishing ${name} to ${channels} channel${channels === 1 ? '' : 's'}.`],
-      failed: 'Could not publish now',
-    });
+  const doPublish = async (choice: PublishChoice) => {
+    const done = await publishing.publish(choice, () => publishNow(post.id), what, 'Could not publish now');
     setConfirm(undefined);
     if (done) {
       onChanged?.();
@@ -103,18 +103,16 @@ export function PostActions({ post, snippet = '', layout, onChanged, onDeleted }
 
   const modals = (
     <>
-      <ConfirmModal
+      <PublishNowModal
         opened={confirm === 'publish'}
-        title="Publish now?"
-        confirmLabel="Publish now"
-        busy={busy === 'publish'}
-        onConfirm={() => void doPublish()}
+        paused={publishing.paused}
+        what={what}
+        busy={publishing.busy}
+        onChoose={(choice) => void doPublish(choice)}
         onClose={() => {
           setConfirm(undefined);
         }}
-      >
-        Herald publishes {name} to {channels} channel{channels === 1 ? '' : 's'} straight away.
-      </ConfirmModal>
+      />
       <ConfirmModal
         opened={confirm === 'delete'}
         title="Delete this post from Herald?"

@@ -29,6 +29,8 @@ const getPost = mockedBinding<PostView>(Posts.Get);
 const retry = mockedBinding<PostView>(Posts.RetryTarget);
 const skip = mockedBinding<PostView>(Posts.SkipTarget);
 const remove = mockedBinding<undefined>(Posts.Delete);
+const publishNow = mockedBinding<PostView>(Posts.PublishNow);
+const setPaused = mockedBinding<PublishingStatus>(Publishing.SetPaused);
 
 const published = targetFixture({
   id: 101,
@@ -110,6 +112,69 @@ describe('The post page', () => {
 
     await user.click(within(problem).getByRole('button', { name: 'Pick a new time' }));
     expect(await screen.findByRole('dialog', { name: 'Pick a new time' })).toBeInTheDocument();
+  });
+
+  it('publishes now after asking, and says so', async () => {
+    publishNow.mockResolvedValue(postFixture());
+    const { user } = renderWithProviders(<MainRoutes />, '/posts/7');
+    await user.click(within(await screen.findByTestId('post-actions')).getByRole('button', { name: 'Publish now' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Publish now?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Publish now' }));
+    expect(publishNow).toHaveBeenCalledWith(7);
+    expect(setPaused).not.toHaveBeenCalled();
+    expect(await screen.findByText('Publishing now')).toBeInTheDocument();
+  });
+
+  it('while publishing is paused, resumes and publishes now when asked to', async () => {
+    mockedBinding<PublishingStatus>(Publishing.Status).mockResolvedValue(statusFixture({ paused: true }));
+    setPaused.mockResolvedValue(statusFixture({ paused: false }));
+    publishNow.mockResolvedValue(postFixture());
+    const { user } = renderWithProviders(<MainRoutes />, '/posts/7');
+    await screen.findByTestId('paused-banner');
+    await user.click(within(await screen.findByTestId('post-actions')).getByRole('button', { name: 'Publish now' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Publishing is paused' });
+    expect(dialog).toHaveTextContent('Nothing goes out while publishing is paused');
+    expect(within(dialog).getByRole('button', { name: 'Resume and publish now' })).toHaveFocus();
+    await user.click(within(dialog).getByRole('button', { name: 'Resume and publish now' }));
+    await waitFor(() => {
+      expect(publishNow).toHaveBeenCalledWith(7);
+    });
+    expect(setPaused).toHaveBeenCalledWith(false);
+    expect(setPaused.mock.invocationCallOrder[0]).toBeLessThan(publishNow.mock.invocationCallOrder[0] ?? 0);
+    expect(await screen.findByText('Publishing resumed')).toBeInTheDocument();
+    expect(screen.queryByText('Publishing now')).not.toBeInTheDocument();
+  });
+
+  it('while publishing is paused, can leave it paused and publish on resume', async () => {
+    mockedBinding<PublishingStatus>(Publishing.Status).mockResolvedValue(statusFixture({ paused: true }));
+    publishNow.mockResolvedValue(postFixture());
+    const { user } = renderWithProviders(<MainRoutes />, '/posts/7');
+    await screen.findByTestId('paused-banner');
+    await user.click(within(await screen.findByTestId('post-actions')).getByRole('button', { name: 'Publish now' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Publishing is paused' });
+    await user.click(within(dialog).getByRole('button', { name: 'Publish when I resume' }));
+    await waitFor(() => {
+      expect(publishNow).toHaveBeenCalledWith(7);
+    });
+    expect(setPaused).not.toHaveBeenCalled();
+    expect(await screen.findByText('Publishes when you resume')).toBeInTheDocument();
+    expect(screen.queryByText('Publishing now')).not.toBeInTheDocument();
+  });
+
+  it('while publishing is paused, the dialog closes with Escape and publishes nothing', async () => {
+    mockedBinding<PublishingStatus>(Publishing.Status).mockResolvedValue(statusFixture({ paused: true }));
+    const { user } = renderWithProviders(<MainRoutes />, '/posts/7');
+    await screen.findByTestId('paused-banner');
+    const problem = within(await screen.findByTestId('post-target-13')).getByTestId('target-problem');
+    await user.click(within(problem).getByRole('button', { name: 'Publish now' }));
+    expect(await screen.findByRole('dialog', { name: 'Publishing is paused' })).toBeInTheDocument();
+    expect(retry).not.toHaveBeenCalled();
+    await user.keyboard('{Escape}');
+    await waitFor(() => {
+      expect(screen.queryByRole('dialog', { name: 'Publishing is paused' })).not.toBeInTheDocument();
+    });
+    expect(retry).not.toHaveBeenCalled();
+    expect(setPaused).not.toHaveBeenCalled();
   });
 
   it('deletes from Herald only, after saying nothing is deleted on the networks', async () => {

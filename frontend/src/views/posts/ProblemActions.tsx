@@ -1,7 +1,9 @@
 import { Button, Group } from '@mantine/core';
 import { IconCalendarTime, IconPencil, IconPlayerSkipForward, IconPlugConnected, IconRefresh, IconSend } from '@tabler/icons-react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { retryTarget, skipTarget } from '../../api/posts';
+import { type PublishChoice, PublishNowModal, usePublishNow } from './PublishNowModal';
 import type { Problem } from './targetText';
 import { useAction } from './useAction';
 
@@ -19,7 +21,21 @@ interface ProblemActionsProps {
 /** The ways forward from a variant's problem, as buttons. */
 export function ProblemActions({ problem, postId, targetId, channelId, onReschedule, onChanged }: ProblemActionsProps) {
   const { busy, run } = useAction();
+  const publishing = usePublishNow();
+  // While publishing is paused, Retry and Publish now ask how to go ahead.
+  const [asking, setAsking] = useState(false);
+  const choose = async (choice: PublishChoice) => {
+    const done = await publishing.publish(choice, () => retryTarget(targetId), 'this variant', 'Could not publish it');
+    setAsking(false);
+    if (done) {
+      onChanged?.();
+    }
+  };
   const retry = async (now: boolean) => {
+    if (publishing.paused) {
+      setAsking(true);
+      return;
+    }
     const done = await run('retry', () => retryTarget(targetId), {
       done: [now ? 'Publishing now' : 'Trying again', 'Herald is publishing this variant now.'],
       failed: now ? 'Could not publish it now' : 'Could not try again',
@@ -39,6 +55,16 @@ export function ProblemActions({ problem, postId, targetId, channelId, onResched
   };
   return (
     <Group gap="xs" data-testid="problem-actions">
+      <PublishNowModal
+        opened={asking}
+        paused
+        what="this variant"
+        busy={publishing.busy}
+        onChoose={(choice) => void choose(choice)}
+        onClose={() => {
+          setAsking(false);
+        }}
+      />
       {problem.remedies.map((remedy) => {
         switch (remedy) {
           case 'reconnect':

@@ -14,6 +14,8 @@ export interface Publishing {
   /** True while a pause or resume is being saved. */
   switching: boolean;
   setPaused: (paused: boolean) => void;
+  /** Pauses or resumes and resolves to true once saved (false, with a notification, when it failed). */
+  changePaused: (paused: boolean) => Promise<boolean>;
 }
 
 const PublishingContext = createContext<Publishing | undefined>(undefined);
@@ -41,28 +43,36 @@ export function PublishingStatusProvider({ children }: { children: ReactNode }) 
     };
   }, [reload]);
 
-  const setPaused = useCallback(
-    (paused: boolean) => {
+  const changePaused = useCallback(
+    (paused: boolean): Promise<boolean> => {
       setSwitching(true);
-      setPublishingPaused(paused).then(
+      return setPublishingPaused(paused).then(
         (next) => {
           setAnswered(next.paused);
           setSwitching(false);
           reload();
+          return true;
         },
         (err: unknown) => {
           setSwitching(false);
           notifyError(paused ? 'Publishing was not paused' : 'Publishing was not resumed', err);
+          return false;
         },
       );
     },
     [reload],
   );
+  const setPaused = useCallback(
+    (paused: boolean) => {
+      void changePaused(paused);
+    },
+    [changePaused],
+  );
 
   const paused = (status.loading || status.error) && answered !== undefined ? answered : status.data?.paused;
 
   return (
-    <PublishingContext.Provider value={{ status, paused, switching, setPaused }}>{children}</PublishingContext.Provider>
+    <PublishingContext.Provider value={{ status, paused, switching, setPaused, changePaused }}>{children}</PublishingContext.Provider>
   );
 }
 
@@ -72,4 +82,9 @@ export function usePublishing(): Publishing {
     throw new Error('usePublishing needs a PublishingStatusProvider');
   }
   return publishing;
+}
+
+/** The publishing state where a provider is present (the main window), else undefined. */
+export function useMaybePublishing(): Publishing | undefined {
+  return useContext(PublishingContext);
 }

@@ -27,7 +27,8 @@ const renderPanel = () => renderWithProviders(<DiagnosticsPanel />);
 describe('Diagnostics', () => {
   it('shows what the backend reports', async () => {
     renderPanel();
-    expect(await screen.findByTestId('diag-version')).toHaveTextContent('1.2.3');
+    expect((await screen.findByTestId('diag-version')).textContent).toBe('1.2.3');
+    expect(screen.getByTestId('diag-commit')).toHaveTextContent('Build 1982e59c1d83');
     expect(screen.getByTestId('diag-schema-version').textContent).toBe('3');
     expect(screen.getByTestId('diag-latest-schema-version').textContent).toBe('3');
     expect(screen.getByText('Up to date')).toBeInTheDocument();

@@ -18,6 +18,14 @@ export function HeraldCard({ diagnostics: d }: { diagnostics: Diagnostics }) {
           <Text size="sm" fw={600} data-testid="diag-version">
             {d.version}
           </Text>
+          {d.commit && (
+            <Text size="xs" c="dimmed" data-testid="diag-commit">
+              Build{' '}
+              <Text span ff="monospace" inherit>
+                {d.commit}
+              </Text>
+            </Text>
+          )}
         </InfoRow>
         <InfoRow label="System">
           <Text size="sm" data-testid="diag-platform">
