@@ -9,7 +9,7 @@ import { notifyError, notifySuccess } from '../../lib/notify';
 import { ChannelAvatar } from '../channels/ChannelAvatar';
 import { capabilityText, channelName } from '../channels/channelText';
 import type { PostPageState } from '../posts/PostPage';
-import { describeWhen, type When, whenLocal } from '../posts/WhenFields';
+import { describeWhen, scheduledText, type When, whenLocal } from '../posts/WhenFields';
 import { blockersOf, checksFor } from './checks';
 import { ChannelPicker } from './ChannelPicker';
 import {
@@ -91,7 +91,7 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
     ...blockersOf(live.validation, nameOf),
   ];
   const whenSummary = describeWhen(when, new Date());
-  const whenBlocked = mode === 'schedule' && (!whenLocal(when) || (whenSummary?.problem !== undefined && !whenSummary.problem.startsWith('The clocks skip')));
+  const whenBlocked = mode === 'schedule' && (!whenLocal(when) || whenSummary?.problem !== undefined);
   const primaryDisabled =
     busy !== undefined ||
     importing > 0 ||
@@ -197,8 +197,9 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
       if (mode === 'schedule') {
         const local = whenLocal(when) ?? '';
         const result = await schedulePost(id, local, when.zone);
-        notifySuccess('Scheduled', result.note || `Herald publishes it at ${when.time} ${when.zone}.`);
-        state = result.note ? { note: result.note } : {};
+        const told = scheduledText(local, when.zone, result);
+        notifySuccess('Scheduled', told.message);
+        state = told.note ? { note: told.note } : {};
       } else if (mode === 'queue') {
         await addToQueue(id);
         notifySuccess('Added to the queue', "Each variant goes out at its channel's next free posting time.");
