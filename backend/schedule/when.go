@@ -68,8 +68,7 @@ func Resolve(local, zone string) (Resolved, error) {
 		_, before := time.Date(y, mo, d, 0, 0, 0, 0, loc).Zone()
 		at := time.Date(y, mo, d, h, mi, 0, 0, time.UTC).Add(-time.Duration(before) * time.Second)
 		r.At = at.UTC()
-		r.Note = fmt.Sprintf("%s does not exist on %s in %s (the clocks skip forward); Herald will publish at %s.",
-			wall.Format("15:04"), wall.Format("2 Jan 2006"), loc, at.In(loc).Format("15:04 MST"))
+		r.Note = skippedNote(wall, r.At, loc)
 	case len(hits) > 1:
 		first := hits[0]
 		for _, hit := range hits[1:] {
@@ -78,12 +77,44 @@ func Resolve(local, zone string) (Resolved, error) {
 			}
 		}
 		r.At = first.UTC()
-		r.Note = fmt.Sprintf("%s happens twice on %s in %s (the clocks go back); Herald will use the first, %s.",
-			wall.Format("15:04"), wall.Format("2 Jan 2006"), loc, first.In(loc).Format("15:04 MST"))
+		r.Note = repeatedNote(wall, r.At, loc)
 	default:
 		r.At = hits[0].UTC()
 	}
 	return r, nil
+}
+
+// dayLayout and clockLayout are how notes write a day and a time, as
+// Herald's screens do ("Sun 28 Mar 2027", "03:30 CEST (UTC+02:00)").
+const (
+	dayLayout   = "Mon 2 Jan 2006"
+	clockLayout = "15:04 MST (UTC-07:00)"
+)
+
+// skippedNote says that wall does not exist and names the instant Herald
+// stored (at), in the zone, with the jump that skipped it.
+func skippedNote(wall, at time.Time, loc *time.Location) string {
+	local := at.In(loc)
+	change, _ := local.ZoneBounds() // the jump happened where at's offset began
+	_, before := change.Add(-time.Second).In(loc).Zone()
+	from := change.In(time.FixedZone("", before)).Format("15:04")
+	return fmt.Sprintf("%s does not exist on %s in %s: the clocks jump from %s to %s. Herald will publish at %s.",
+		wall.Format("15:04"), wall.Format(dayLayout), loc, from, change.In(loc).Format("15:04"), local.Format(clockLayout))
+}
+
+// repeatedNote says that wall happens twice and that Herald stored the
+// first (at), naming both with their offsets.
+func repeatedNote(wall, at time.Time, loc *time.Location) string {
+	first := at.In(loc)
+	_, change := first.ZoneBounds() // the clocks go back where first's offset ends
+	second := first
+	if !change.IsZero() {
+		_, after := change.In(loc).Zone()
+		_, now := first.Zone()
+		second = at.Add(time.Duration(now-after) * time.Second).In(loc)
+	}
+	return fmt.Sprintf("%s happens twice on %s in %s (the clocks go back). Herald will publish at the first, %s, not the second, %s.",
+		wall.Format("15:04"), wall.Format(dayLayout), loc, first.Format(clockLayout), second.Format(clockLayout))
 }
 
 // Local formats an instant as the wall-clock time in zone (for editing).

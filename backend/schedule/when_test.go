@@ -62,3 +62,49 @@ func FuzzResolve(f *testing.F) {
 		}
 	})
 }
+
+// The note names the instant Herald stores, read back in the post's zone.
+func TestNoteNamesTheStoredInstant(t *testing.T) {
+	cases := []struct {
+		name, local, zone, wantUTC string
+		wantNote                   string
+	}{
+		{
+			"spring-forward gap", "2027-03-28T02:30", "Europe/Berlin", "2027-03-28T01:30:00Z",
+			"02:30 does not exist on Sun 28 Mar 2027 in Europe/Berlin: the clocks jump from 02:00 to 03:00. Herald will publish at 03:30 CEST (UTC+02:00).",
+		},
+		{
+			"fall-back overlap", "2027-10-31T02:30", "Europe/Berlin", "2027-10-31T00:30:00Z",
+			"02:30 happens twice on Sun 31 Oct 2027 in Europe/Berlin (the clocks go back). Herald will publish at the first, 02:30 CEST (UTC+02:00), not the second, 02:30 CET (UTC+01:00).",
+		},
+		{
+			"New York gap", "2027-03-14T02:15", "America/New_York", "2027-03-14T07:15:00Z",
+			"02:15 does not exist on Sun 14 Mar 2027 in America/New_York: the clocks jump from 02:00 to 03:00. Herald will publish at 03:15 EDT (UTC-04:00).",
+		},
+		{
+			"Lord Howe half-hour overlap", "2027-04-04T01:45", "Australia/Lord_Howe", "2027-04-03T14:45:00Z",
+			"01:45 happens twice on Sun 4 Apr 2027 in Australia/Lord_Howe (the clocks go back). Herald will publish at the first, 01:45 +11 (UTC+11:00), not the second, 01:45 +1030 (UTC+10:30).",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Resolve(tc.local, tc.zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.At.Format(time.RFC3339); got != tc.wantUTC {
+				t.Fatalf("stored %s, want %s", got, tc.wantUTC)
+			}
+			if r.Note != tc.wantNote {
+				t.Errorf("note = %q\nwant   %q", r.Note, tc.wantNote)
+			}
+			// Whatever the wording, the note names the stored instant as
+			// the zone reads it, with its offset.
+			loc, _ := time.LoadLocation(tc.zone)
+			stored := r.At.In(loc).Format("15:04 MST (UTC-07:00)")
+			if !strings.Contains(r.Note, "publish at "+stored) && !strings.Contains(r.Note, "the first, "+stored) {
+				t.Errorf("note %q does not name the stored instant %s", r.Note, stored)
+			}
+		})
+	}
+}

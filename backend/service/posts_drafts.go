@@ -169,7 +169,7 @@ func (s *Posts) SaveDraft(in DraftInput) (PostView, error) {
 		}
 		event, summary := "post.updated", fmt.Sprintf("Edited %s", titleOf(post.Title, targets))
 		if isNew {
-			event, summary = "post.created", fmt.Sprintf("Drafted %s for %d channel(s)", titleOf(post.Title, targets), len(targets))
+			event, summary = "post.created", fmt.Sprintf("Drafted %s for %s", titleOf(post.Title, targets), countOf(len(targets), "channel", "channels"))
 		}
 		return s.auditPost(ctx, tx, post.ID, event, summary, nil)
 	})
@@ -253,4 +253,12 @@ func newKey() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// countOf is "1 channel", "2 channels", "0 channels".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

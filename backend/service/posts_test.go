@@ -159,3 +159,25 @@ func TestMediaIsCopiedAndAttached(t *testing.T) {
 		t.Error("undecodable data was accepted")
 	}
 }
+
+func TestCountOfSaysOneOrMany(t *testing.T) {
+	for n, want := range map[int]string{0: "0 channels", 1: "1 channel", 2: "2 channels", 12: "12 channels"} {
+		if got := countOf(n, "channel", "channels"); got != want {
+			t.Errorf("countOf(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestDraftAuditCountsChannelsInPlainWords(t *testing.T) {
+	p, ch, _, audit := postsFixture(t)
+	if _, err := p.SaveDraft(DraftInput{Title: "One", TimeZone: "UTC", Variants: []VariantInput{{ChannelID: ch.ID, Text: "hello"}}}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _, err := audit.List(context.Background(), store.AuditFilter{EventLike: "post.created"})
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("audit = %+v, %v", entries, err)
+	}
+	if s := entries[0].Summary; !strings.HasSuffix(s, "for 1 channel") || strings.Contains(s, "(s)") {
+		t.Errorf("summary = %q, want it to end in \"for 1 channel\"", s)
+	}
+}

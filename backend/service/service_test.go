@@ -15,6 +15,7 @@ import (
 	"herald/backend/config"
 	"herald/backend/db"
 	"herald/backend/secrets"
+	"herald/backend/store"
 )
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -159,5 +160,28 @@ func TestRecoveryWithNothingWrong(t *testing.T) {
 	}
 	if _, err := r.RestoreLatestBackup(); err == nil {
 		t.Error("restoring over a healthy database was allowed")
+	}
+}
+
+func TestClockSettingIsStoredAndAudited(t *testing.T) {
+	cfg := testConfig(t)
+	g := openDB(t, cfg)
+	s := NewSettings(cfg, g, fixedProber{Available: true}, t0, now)
+	p, err := s.Preferences()
+	if err != nil || p.Clock != "system" {
+		t.Fatalf("default clock = %q, %v; want system", p.Clock, err)
+	}
+	if p, err = s.SetClock("12"); err != nil || p.Clock != "12" {
+		t.Fatalf("SetClock(12) = %+v, %v", p, err)
+	}
+	if p, err = s.Preferences(); err != nil || p.Clock != "12" {
+		t.Fatalf("clock after saving = %q, %v", p.Clock, err)
+	}
+	if _, err := s.SetClock("25"); err == nil {
+		t.Error("SetClock accepted 25")
+	}
+	entries, _, err := store.NewAudit(g, now).List(context.Background(), store.AuditFilter{EventLike: "settings."})
+	if err != nil || len(entries) != 1 || entries[0].Summary != "Clock changed from the system's clock to 12-hour clock" {
+		t.Fatalf("audit = %+v, %v", entries, err)
 	}
 }

@@ -52,6 +52,8 @@ func (s *Settings) UseLoginItem(li LoginItem) { s.login = li }
 type Preferences struct {
 	ReminderDays  int  `json:"reminderDays"`
 	LaunchAtLogin bool `json:"launchAtLogin"`
+	// Clock is "system" (the system's 12/24-hour preference), "12" or "24".
+	Clock string `json:"clock"`
 }
 
 // Preferences returns the user's settings.
@@ -59,7 +61,8 @@ func (s *Settings) Preferences() (Preferences, error) {
 	if s.db == nil {
 		return Preferences{}, errNoDatabase
 	}
-	p := Preferences{ReminderDays: store.NewSettings(s.db, s.now).ReminderDays(context.Background())}
+	settings := store.NewSettings(s.db, s.now)
+	p := Preferences{ReminderDays: settings.ReminderDays(context.Background()), Clock: settings.Clock(context.Background())}
 	if s.login != nil {
 		p.LaunchAtLogin, _ = s.login.Enabled()
 	}
@@ -113,6 +116,35 @@ func (s *Settings) SetReminderDays(days int) (Preferences, error) {
 		return store.NewAudit(tx, s.now).Append(ctx, &model.AuditEntry{Actor: model.ActorUser, Event: "settings.changed",
 			Summary: fmt.Sprintf("Re-authorization reminder changed from %s to %s", daysText(old), daysText(days)),
 			Details: fmt.Sprintf(`{"setting":%q,"from":%d,"to":%d}`, store.SettingReminderDays, old, days)})
+	})
+	if err != nil {
+		return Preferences{}, err
+	}
+	return s.Preferences()
+}
+
+// SetClock sets how times are written: "system" follows the system's
+// 12/24-hour preference, "12" and "24" always use that clock.
+func (s *Settings) SetClock(clock string) (Preferences, error) {
+	if s.db == nil {
+		return Preferences{}, errNoDatabase
+	}
+	names := map[string]string{store.ClockSystem: "the system's clock", store.Clock12: "12-hour clock", store.Clock24: "24-hour clock"}
+	if _, ok := names[clock]; !ok {
+		return Preferences{}, apperr.Invalid("clock", "Choose System, 12-hour or 24-hour.")
+	}
+	ctx := context.Background()
+	old := store.NewSettings(s.db, s.now).Clock(ctx)
+	if old == clock {
+		return s.Preferences()
+	}
+	err := store.Transaction(ctx, s.db, func(tx *gorm.DB) error {
+		if err := store.NewSettings(tx, s.now).Set(ctx, store.SettingClock, clock); err != nil {
+			return err
+		}
+		return store.NewAudit(tx, s.now).Append(ctx, &model.AuditEntry{Actor: model.ActorUser, Event: "settings.changed",
+			Summary: fmt.Sprintf("Clock changed from %s to %s", names[old], names[clock]),
+			Details: fmt.Sprintf(`{"setting":%q,"from":%q,"to":%q}`, store.SettingClock, old, clock)})
 	})
 	if err != nil {
 		return Preferences{}, err

@@ -17,6 +17,15 @@ import (
 const (
 	SettingInstallID    = "install_id"
 	SettingReminderDays = "reauth_reminder_days"
+	SettingClock        = "clock"
+)
+
+// Clock settings: follow the system's 12/24-hour preference, or always
+// use one.
+const (
+	ClockSystem = "system"
+	Clock12     = "12"
+	Clock24     = "24"
 )
 
 // DefaultReminderDays follows the common "refresh every 3–4 months" advice.
@@ -91,4 +100,14 @@ func (s *Settings) ReminderDays(ctx context.Context) int {
 		return DefaultReminderDays
 	}
 	return n
+}
+
+// Clock is how times are written: ClockSystem (the default), Clock12 or
+// Clock24.
+func (s *Settings) Clock(ctx context.Context) string {
+	v, ok, err := s.Get(ctx, SettingClock)
+	if err != nil || !ok || (v != Clock12 && v != Clock24) {
+		return ClockSystem
+	}
+	return v
 }

@@ -1,4 +1,6 @@
+import { useEffect } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
+import { getPreferences } from './api/settings';
 import { AppLayout } from './components/AppLayout';
 import { CHANNELS_PATH } from './navigation';
 import { AuditView } from './views/audit/AuditView';
@@ -14,8 +16,20 @@ import { DiagnosticsPanel } from './views/settings/DiagnosticsPanel';
 import { GeneralPanel } from './views/settings/GeneralPanel';
 import { SettingsView } from './views/settings/SettingsView';
 import { TeamsPanel } from './views/settings/TeamsPanel';
+import { isClockSetting, setClockSetting } from './time/format';
 
 export function MainRoutes() {
+  // The Clock setting applies to every time shown; until it is read, the system's clock.
+  useEffect(() => {
+    getPreferences()
+      .then((prefs) => {
+        const clock: unknown = (prefs as { clock?: unknown } | undefined)?.clock;
+        if (isClockSetting(clock)) {
+          setClockSetting(clock);
+        }
+      })
+      .catch(() => undefined);
+  }, []);
   return (
     <Routes>
       <Route

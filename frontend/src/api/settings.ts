@@ -14,5 +14,8 @@ export const getPreferences = (): Promise<Preferences> => call(() => Settings.Pr
 /** 0 turns the re-authorization reminder off; otherwise 7–365 days. */
 export const setReminderDays = (days: number): Promise<Preferences> => call(() => Settings.SetReminderDays(days));
 
+/** How times are written: "system" (the system's 12/24-hour preference), "12" or "24". */
+export const setClock = (clock: string): Promise<Preferences> => call(() => Settings.SetClock(clock));
+
 /** Starts Herald in the tray when the user logs in (or stops doing so). */
 export const setLaunchAtLogin = (on: boolean): Promise<Preferences> => call(() => Settings.SetLaunchAtLogin(on));

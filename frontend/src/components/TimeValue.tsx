@@ -1,6 +1,7 @@
 import { Text } from '@mantine/core';
 import { useNow } from '../hooks/useNow';
 import { formatDateTime, formatRelative, parseTime } from '../lib/format';
+import { useClockSetting } from '../time/useClock';
 
 interface TimeValueProps {
   /** RFC 3339 time from the backend; "" for none. */
@@ -9,9 +10,10 @@ interface TimeValueProps {
   none?: string;
 }
 
-/** A time in the user's time zone, with how long ago it was. */
+/** A time in the computer's zone (Herald's one style), with how long ago it was. */
 export function TimeValue({ iso, none = 'Not known' }: TimeValueProps) {
   const now = useNow();
+  useClockSetting();
   const date = parseTime(iso);
   if (!date) {
     return (

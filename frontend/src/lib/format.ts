@@ -1,4 +1,6 @@
-/** Formatting of sizes and times for display. */
+/** Formatting of sizes and times for display; the rules for times are in ../time/format. */
+
+import { formatDateTime as formatTimeDateTime, formatDay, formatRelative } from '../time/format';
 
 const SIZE_UNITS = ['KB', 'MB', 'GB', 'TB'] as const;
 
@@ -32,44 +34,14 @@ export function parseTime(iso: string | undefined): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-/** The time in the user's time zone and locale, e.g. "27 Nov 2025, 17:46". */
+/** The time in the computer's zone, in Herald's one style (see time/format). */
 export function formatDateTime(date: Date): string {
-  return dateTimeFormat.format(date);
+  return formatTimeDateTime(date);
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-
-/** The day in the user's time zone and locale, e.g. "27 Nov 2025". */
+/** The day in the computer's zone, e.g. "Mon 4 May" or "Mon 4 May 2027". */
 export function formatDate(date: Date): string {
-  return dateFormat.format(date);
+  return formatDay(date);
 }
 
-const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-
-const STEPS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
-  ['minute', 60],
-  ['hour', 60 * 60],
-  ['day', 24 * 60 * 60],
-  ['month', 30 * 24 * 60 * 60],
-  ['year', 365 * 24 * 60 * 60],
-];
-
-/** "2 hours ago", "yesterday", "just now". */
-export function formatRelative(date: Date, now: Date): string {
-  const seconds = (date.getTime() - now.getTime()) / 1000;
-  if (Math.abs(seconds) < 45) {
-    return 'just now';
-  }
-  let unit: Intl.RelativeTimeFormatUnit = 'minute';
-  let size = 60;
-  for (const [nextUnit, nextSize] of STEPS) {
-    if (Math.abs(seconds) < nextSize) {
-      break;
-    }
-    unit = nextUnit;
-    size = nextSize;
-  }
-  return relativeFormat.format(Math.round(seconds / size), unit);
-}
+export { formatRelative };

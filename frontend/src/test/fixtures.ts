@@ -160,5 +160,6 @@ export const teamFixture = (over: Partial<TeamView> = {}): TeamView => ({ id: 1,
 export const preferencesFixture = (over: Partial<Preferences> = {}): Preferences => ({
   reminderDays: 90,
   launchAtLogin: false,
+  clock: 'system',
   ...over,
 });

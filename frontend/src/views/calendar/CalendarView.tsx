@@ -17,11 +17,28 @@ import { useLoad } from '../../hooks/useLoad';
 import { ChannelAvatar } from '../channels/ChannelAvatar';
 import { channelName } from '../channels/channelText';
 import { PostDrawer } from '../posts/PostDrawer';
+import { formatCalendarDay, formatClock, uses12Hour } from '../../time/format';
+import { useClockSetting } from '../../time/useClock';
 import { targetLook } from '../posts/targetText';
 import { type Filters, NO_FILTERS, PostFilters } from '../queue/PostFilters';
 import classes from './CalendarView.module.css';
 import { type ExpiryProps, type ItemProps, LEGEND, toEvents, toRfc3339 } from './calendarEvents';
 import { rescheduleOnDrop } from './rescheduleOnDrop';
+
+/** The part of FullCalendar's formatting argument Herald reads (month is 0–11). */
+interface CalendarDateArg {
+  date: { year: number; month: number; day: number; hour: number; minute: number };
+}
+
+/** FullCalendar's times (events, the week's hour labels) on Herald's clock; the calendar is in the computer's zone. */
+export function calendarClock(twelve: boolean): (arg: CalendarDateArg) => string {
+  return (arg) => formatClock(arg.date.hour, arg.date.minute, twelve);
+}
+
+/** The week view's day headers in Herald's style: "Mon 4 May". */
+export function calendarDayHeader(arg: CalendarDateArg): string {
+  return formatCalendarDay(arg.date.year, arg.date.month + 1, arg.date.day);
+}
 
 /** The channels the filters leave; undefined for all, [] for none. */
 export function filteredChannels(filters: Filters, channels: ChannelView[]): number[] | undefined {
@@ -81,6 +98,8 @@ function EventContent({ arg }: { arg: EventContentArg }) {
 /** #/calendar: every variant on a month or week calendar, with sign-in expiries; drag to reschedule. */
 export function CalendarView() {
   const navigate = useNavigate();
+  const twelve = uses12Hour(useClockSetting());
+  const clock = useMemo(() => calendarClock(twelve), [twelve]);
   const channels = useChannelList();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [range, setRange] = useState<{ from: string; to: string } | undefined>(undefined);
@@ -157,8 +176,9 @@ export function CalendarView() {
               nowIndicator
               dayMaxEvents={4}
               eventDisplay="block"
-              eventTimeFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
-              slotLabelFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
+              eventTimeFormat={clock}
+              slotLabelFormat={clock}
+              views={{ timeGridWeek: { dayHeaderFormat: calendarDayHeader } }}
               events={events}
               eventContent={(arg) => <EventContent arg={arg} />}
               eventDurationEditable={false}

@@ -1,7 +1,7 @@
 import type { PostView } from '../../api/posts';
 import { reschedulePost } from '../../api/posts';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { formatDateTimeIn, computerZone } from '../posts/zones';
+import { formatDateTime } from '../../time/format';
 import { type ItemProps, toRfc3339 } from './calendarEvents';
 
 /** The part of FullCalendar's eventDrop argument the handler uses. */
@@ -27,7 +27,7 @@ export async function rescheduleOnDrop(
   }
   try {
     await reschedule(props.item.postId, toRfc3339(start));
-    notifySuccess('Rescheduled', `“${props.item.title || 'The post'}” now goes out ${formatDateTimeIn(start, computerZone())}.`);
+    notifySuccess('Rescheduled', `“${props.item.title || 'The post'}” now goes out ${formatDateTime(start)}.`);
     return true;
   } catch (err) {
     info.revert();

@@ -10,7 +10,7 @@ import { useChannelList } from '../../hooks/useChannelList';
 import { useLoad } from '../../hooks/useLoad';
 import { postAbilities } from '../posts/PostActions';
 import { defaultWhen, describeWhen, type When } from '../posts/WhenFields';
-import { computerZone } from '../posts/zones';
+import { computerZone } from '../../time/zones';
 import { Composer } from './Composer';
 import { capsLookup, emptyComposer, fromPost } from './composerState';
 

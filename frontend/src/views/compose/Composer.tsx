@@ -10,8 +10,8 @@ import { ChannelAvatar } from '../channels/ChannelAvatar';
 import { capabilityText, channelName } from '../channels/channelText';
 import type { PostPageState } from '../posts/PostPage';
 import { type PublishChoice, PublishNowModal, publishToast } from '../posts/PublishNowModal';
+import { describeWhen, scheduledText, type When, whenLocal } from '../posts/WhenFields';
 import { useMaybePublishing } from '../queue/usePublishingStatus';
-import { describeWhen, type When, whenLocal } from '../posts/WhenFields';
 import { blockersOf, checksFor } from './checks';
 import { ChannelPicker } from './ChannelPicker';
 import {
@@ -97,7 +97,7 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
     ...blockersOf(live.validation, nameOf),
   ];
   const whenSummary = describeWhen(when, new Date());
-  const whenBlocked = mode === 'schedule' && (!whenLocal(when) || (whenSummary?.problem !== undefined && !whenSummary.problem.startsWith('The clocks skip')));
+  const whenBlocked = mode === 'schedule' && (!whenLocal(when) || whenSummary?.problem !== undefined);
   const primaryDisabled =
     busy !== undefined ||
     importing > 0 ||
@@ -208,8 +208,9 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
       if (mode === 'schedule') {
         const local = whenLocal(when) ?? '';
         const result = await schedulePost(id, local, when.zone);
-        notifySuccess('Scheduled', result.note || `Herald publishes it at ${when.time} ${when.zone}.`);
-        state = result.note ? { note: result.note } : {};
+        const told = scheduledText(local, when.zone, result);
+        notifySuccess('Scheduled', told.message);
+        state = told.note ? { note: told.note } : {};
       } else if (mode === 'queue') {
         await addToQueue(id);
         notifySuccess('Added to the queue', "Each variant goes out at its channel's next free posting time.");

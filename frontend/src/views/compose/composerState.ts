@@ -1,6 +1,6 @@
 import type { DraftInput, MediaView, MissedPolicy, PostView, VariantInput } from '../../api/posts';
 import type { NetworkInfo } from '../../api/types';
-import { computerZone } from '../posts/zones';
+import { computerZone } from '../../time/zones';
 
 /**
  * The composer's post: a shared base and, per channel, either the base

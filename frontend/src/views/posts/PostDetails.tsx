@@ -8,7 +8,10 @@ import { PostActions, postName } from './PostActions';
 import { PostTargetCard } from './PostTargetCard';
 import { RescheduleModal } from './RescheduleModal';
 import { postLook } from './targetText';
-import { computerZone, formatDateTimeIn, wallToInstant } from './zones';
+import { useNow } from '../../hooks/useNow';
+import { formatDateTime } from '../../time/format';
+import { useClockSetting } from '../../time/useClock';
+import { computerZone } from '../../time/zones';
 
 const POLICY: Record<string, string> = {
   publish_late: 'publish late',
@@ -16,8 +19,10 @@ const POLICY: Record<string, string> = {
   ask: 'ask you',
 };
 
-/** "Scheduled for Tue 1 Dec 2026, 09:30 Europe/Berlin (08:30 UTC)". */
+/** "Scheduled for Tue 1 Dec, 09:30", naming the post's zone (and the time here) when it is not the computer's. */
 function ScheduleLine({ post }: { post: PostView }) {
+  const now = useNow();
+  useClockSetting();
   if (!post.scheduledAt) {
     return (
       <Text size="sm" c="dimmed">
@@ -28,14 +33,13 @@ function ScheduleLine({ post }: { post: PostView }) {
   const at = new Date(post.scheduledAt);
   const zone = post.timeZone || 'UTC';
   const own = computerZone();
-  const exact = wallToInstant(post.localTime, zone)?.at ?? at;
   const policy = POLICY[post.missedPolicy] ?? post.missedPolicy;
   const grace = post.missedPolicy === 'publish_late' ? ` within ${post.graceMinutes} minutes` : '';
   return (
     <Stack gap={2}>
       <Text size="sm" data-testid="post-scheduled-at" data-at={post.scheduledAt}>
-        Scheduled for <strong>{formatDateTimeIn(exact, zone)}</strong> {zone}
-        {own !== zone && ` (${formatDateTimeIn(exact, own)} your time)`}
+        Scheduled for <strong>{formatDateTime(at, { zone, now })}</strong>
+        {own !== zone && ` (${formatDateTime(at, { now })} here)`}
       </Text>
       <Text size="xs" c="dimmed">
         If Herald misses the time, it will {policy}

@@ -151,7 +151,7 @@ export function PostTargetCard({ postId, target, channel, onReschedule, onChange
         )}
 
         <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} lineClamp={4}>
-          {target.variant.text || (target.variant.media.length > 0 ? `(${target.variant.media.length} attachment(s), no text)` : '')}
+          {target.variant.text || (target.variant.media.length > 0 ? `(${target.variant.media.length} ${target.variant.media.length === 1 ? 'attachment' : 'attachments'}, no text)` : '')}
         </Text>
         {(target.variant.thread.length > 0 || target.variant.media.length > 0 || target.variant.firstComment) && (
           <Text size="xs" c="dimmed">

@@ -3,8 +3,8 @@ import { useState } from 'react';
 import { toAppError } from '../../api/errors';
 import { schedulePost, type ScheduleResult } from '../../api/posts';
 import { notifySuccess } from '../../lib/notify';
-import { defaultWhen, describeWhen, type When, WhenFields, whenLocal } from './WhenFields';
-import { computerZone } from './zones';
+import { defaultWhen, describeWhen, scheduledText, type When, WhenFields, whenLocal } from './WhenFields';
+import { computerZone } from '../../time/zones';
 
 interface RescheduleModalProps {
   post: { id: number; title: string; localTime: string; timeZone: string } | undefined;
@@ -26,7 +26,7 @@ function RescheduleForm({ post, onClose, onDone }: RescheduleModalProps & { post
   const [saving, setSaving] = useState(false);
   const local = whenLocal(when);
   const summary = describeWhen(when, new Date());
-  const blocked = !local || (summary?.problem !== undefined && !summary.problem.startsWith('The clocks skip'));
+  const blocked = !local || summary?.problem !== undefined;
 
   const save = async () => {
     if (!local) {
@@ -36,7 +36,7 @@ function RescheduleForm({ post, onClose, onDone }: RescheduleModalProps & { post
     setError(undefined);
     try {
       const result = await schedulePost(post.id, local, when.zone);
-      notifySuccess('Rescheduled', result.note || `Herald publishes it at ${when.time} ${when.zone}.`);
+      notifySuccess('Rescheduled', scheduledText(local, when.zone, result).message);
       onDone?.(result);
       onClose();
     } catch (err) {

@@ -2,11 +2,14 @@ import '@mantine/dates/styles.css';
 
 import { Group, Stack, Text } from '@mantine/core';
 import { DateInput, TimeInput } from '@mantine/dates';
-import { IconAlertTriangle, IconWorld } from '@tabler/icons-react';
+import { IconAlertTriangle, IconClockExclamation, IconWorld } from '@tabler/icons-react';
+import type { ScheduleResult } from '../../api/posts';
 import { useNow } from '../../hooks/useNow';
-import { formatRelative } from '../../lib/format';
+import { parseTime } from '../../lib/format';
+import { daylightSavingNote, formatDateTime, formatRelative } from '../../time/format';
+import { useClockSetting } from '../../time/useClock';
 import { ZoneSelect } from './ZoneSelect';
-import { computerZone, formatDateTimeIn, formatTimeIn, instantToWall, wallToInstant } from './zones';
+import { computerZone, instantToWall, wallToInstant } from '../../time/zones';
 
 /** A wall-clock time in a named zone, as the user picks it. */
 export interface When {
@@ -33,8 +36,12 @@ export function defaultWhen(now: Date, zone = computerZone(), leadMinutes = 30):
   return { date: wall.slice(0, 10), time: wall.slice(11, 16), zone };
 }
 
-/** How a picked time reads in UTC and on this computer, or why it cannot be used. */
-export function describeWhen(when: When, now: Date): { text: string; problem?: string } | undefined {
+/**
+ * How a picked time reads (in Herald's one style, naming the zone and the
+ * time here when the zone is not the computer's), what daylight saving time
+ * does to it (a notice), or why it cannot be used (a problem).
+ */
+export function describeWhen(when: When, now: Date): { text: string; notice?: string; problem?: string } | undefined {
   const local = whenLocal(when);
   if (!local) {
     return undefined;
@@ -43,25 +50,13 @@ export function describeWhen(when: When, now: Date): { text: string; problem?: s
   if (!resolved) {
     return { text: '', problem: 'That is not a date and time Herald can read.' };
   }
-  const own = computerZone();
-  const same: string[] = [];
-  if (when.zone !== 'UTC') {
-    same.push(`${formatTimeIn(resolved.at, 'UTC')} UTC`);
-  }
-  if (own !== when.zone && own !== 'UTC') {
-    same.push(`${formatDateTimeIn(resolved.at, own)} your time (${own})`);
-  }
-  const text = `${when.time} ${when.zone}${same.length > 0 ? ` = ${same.join(' / ')}` : ''} · ${formatRelative(resolved.at, now)}`;
-  if (!resolved.exists) {
-    return {
-      text,
-      problem: `The clocks skip ${when.time} on that day in ${when.zone}; Herald will publish at the first minute after the change.`,
-    };
-  }
+  const here = when.zone !== computerZone() ? ` = ${formatDateTime(resolved.at, { now })} here` : '';
+  const text = `${formatDateTime(resolved.at, { zone: when.zone, now })}${here} · ${formatRelative(resolved.at, now)}`;
+  const notice = daylightSavingNote(local, when.zone, resolved.at, { now });
   if (resolved.at.getTime() < now.getTime() - 60_000) {
     return { text, problem: 'That time has passed. Choose a time in the future, or publish now.' };
   }
-  return { text };
+  return notice ? { text, notice } : { text };
 }
 
 interface WhenFieldsProps {
@@ -73,11 +68,11 @@ interface WhenFieldsProps {
   testId: string;
 }
 
-/** Date, time and time zone, with what the time means in UTC and on this computer. */
+/** Date, time and time zone, with what the time means here and what daylight saving time does to it. */
 export function WhenFields({ value, onChange, error, testId }: WhenFieldsProps) {
   const now = useNow(15_000);
+  useClockSetting();
   const summary = describeWhen(value, now);
-  const skipped = summary?.problem?.startsWith('The clocks skip');
   return (
     <Stack gap={6}>
       <Group gap="sm" align="flex-start" wrap="wrap">
@@ -121,14 +116,37 @@ export function WhenFields({ value, onChange, error, testId }: WhenFieldsProps) 
           </Text>
         </Group>
       )}
+      {summary?.notice && !(summary.problem ?? error) && (
+        <Group gap={6} wrap="nowrap">
+          <IconClockExclamation size={15} stroke={1.7} aria-hidden color="var(--mantine-color-orange-6)" style={{ flexShrink: 0 }} />
+          <Text size="sm" c="orange.7" role="status" data-testid={`${testId}-notice`}>
+            {summary.notice}
+          </Text>
+        </Group>
+      )}
       {(summary?.problem ?? error) && (
         <Group gap={6} wrap="nowrap">
-          <IconAlertTriangle size={15} stroke={1.7} aria-hidden color={skipped ? 'var(--mantine-color-orange-6)' : 'var(--mantine-color-red-6)'} />
-          <Text size="sm" c={skipped ? 'orange.7' : 'red.7'} role="alert" data-testid={`${testId}-problem`}>
+          <IconAlertTriangle size={15} stroke={1.7} aria-hidden color="var(--mantine-color-red-6)" />
+          <Text size="sm" c="red.7" role="alert" data-testid={`${testId}-problem`}>
             {error ?? summary?.problem}
           </Text>
         </Group>
       )}
     </Stack>
   );
+}
+
+/**
+ * What to tell the user once a time is scheduled: the daylight-saving note
+ * naming the instant Herald stored (written like every other time; the
+ * backend's own note when the screen cannot tell), and the message for the
+ * notification.
+ */
+export function scheduledText(local: string, zone: string, result: ScheduleResult, now = new Date()): { note?: string; message: string } {
+  const at = parseTime(result.post.scheduledAt);
+  const note = (at && result.note ? daylightSavingNote(local, zone, at, { now }) : undefined) ?? (result.note || undefined);
+  if (note) {
+    return { note, message: note };
+  }
+  return { message: at ? `Herald publishes it on ${formatDateTime(at, { zone, now })}.` : 'Herald publishes it at the time you picked.' };
 }

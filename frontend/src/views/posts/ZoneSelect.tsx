@@ -1,6 +1,6 @@
 import { Select } from '@mantine/core';
 import { useMemo } from 'react';
-import { computerZone, timeZones } from './zones';
+import { computerZone, timeZones } from '../../time/zones';
 
 interface ZoneSelectProps {
   value: string;

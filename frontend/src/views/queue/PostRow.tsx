@@ -7,11 +7,14 @@ import { parseTime } from '../../lib/format';
 import { ChannelName } from '../posts/ChannelName';
 import { PostActions } from '../posts/PostActions';
 import { TargetStatusBadge } from '../posts/TargetStatusBadge';
-import { computerZone, formatLocal, formatTimeIn } from '../posts/zones';
+import { formatDateTime, formatTime } from '../../time/format';
+import { useClockSetting } from '../../time/useClock';
+import { computerZone } from '../../time/zones';
 
 /** When a post goes (or went) out, in the computer's zone, and in the post's own zone when that differs. */
 function PostTime({ post }: { post: PostSummary }) {
   const now = useNow();
+  useClockSetting();
   const at = parseTime(post.scheduledAt);
   if (!at) {
     return (
@@ -24,11 +27,13 @@ function PostTime({ post }: { post: PostSummary }) {
   return (
     <Stack gap={0}>
       <Text size="sm" fw={500} data-testid="row-time" data-at={post.scheduledAt}>
-        {formatLocal(at, now)}
+        {formatDateTime(at, { now })}
       </Text>
-      <Text size="xs" c="dimmed">
-        {post.timeZone && post.timeZone !== own ? `${formatTimeIn(at, post.timeZone)} ${post.timeZone}` : own}
-      </Text>
+      {post.timeZone && post.timeZone !== own && (
+        <Text size="xs" c="dimmed" data-testid="row-time-zone">
+          {formatTime(at, { zone: post.timeZone })}
+        </Text>
+      )}
     </Stack>
   );
 }

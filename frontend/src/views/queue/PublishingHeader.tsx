@@ -3,13 +3,15 @@ import { IconPlayerPause, IconPlayerPlay } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { useNow } from '../../hooks/useNow';
 import { parseTime } from '../../lib/format';
-import { formatLocal } from '../posts/zones';
+import { formatDateTime } from '../../time/format';
+import { useClockSetting } from '../../time/useClock';
 import { usePublishing } from './usePublishingStatus';
 
 /** The header's publishing line: the next post due, what needs attention, and Pause all publishing. */
 export function PublishingHeader() {
   const { status, paused, switching, setPaused } = usePublishing();
   const now = useNow();
+  useClockSetting();
   const data = status.data;
   const next = parseTime(data?.nextDueAt);
   const needs = data?.needsAction ?? 0;
@@ -24,7 +26,7 @@ export function PublishingHeader() {
               <Anchor component={Link} to={`/posts/${data.nextPostId}`} size="sm" fw={500}>
                 “{data.nextTitle || 'Untitled post'}”
               </Anchor>{' '}
-              at {formatLocal(next, now)}
+              at {formatDateTime(next, { now })}
             </>
           ) : (
             'Nothing scheduled'

@@ -10,7 +10,7 @@ import { useLoad } from '../../hooks/useLoad';
 import { notifySuccess } from '../../lib/notify';
 import { ChannelName } from '../posts/ChannelName';
 import { ZoneSelect } from '../posts/ZoneSelect';
-import { computerZone } from '../posts/zones';
+import { computerZone } from '../../time/zones';
 
 /** Weekdays as SlotView.weekday counts them: 0 is Sunday. */
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

@@ -5,12 +5,14 @@ import { mockedBinding } from '../../test/bindings';
 import { preferencesFixture } from '../../test/fixtures';
 import { renderWithProviders } from '../../test/render';
 import * as Settings from '../../wailsjs/go/service/Settings';
+import { getClockSetting, setClockSetting } from '../../time/format';
 import { GeneralPanel, reminderDaysProblem } from './GeneralPanel';
 
-vi.mock('../../wailsjs/go/service/Settings', () => ({ Preferences: vi.fn(), SetReminderDays: vi.fn() }));
+vi.mock('../../wailsjs/go/service/Settings', () => ({ Preferences: vi.fn(), SetReminderDays: vi.fn(), SetClock: vi.fn() }));
 
 const preferences = mockedBinding<Preferences>(Settings.Preferences);
 const setReminderDays = mockedBinding<Preferences>(Settings.SetReminderDays);
+const setClock = mockedBinding<Preferences>(Settings.SetClock);
 
 beforeEach(() => {
   preferences.mockResolvedValue(preferencesFixture());
@@ -91,5 +93,25 @@ describe('Settings → General', () => {
     expect(panel).toHaveTextContent("Herald's database is not open.");
     await user.click(within(panel).getByRole('button', { name: 'Retry' }));
     expect(await screen.findByRole('textbox', { name: /Remind me/ })).toHaveValue('90 days');
+  });
+});
+
+describe('Settings → General → Clock', () => {
+  it('saves the clock and writes times with it at once', async () => {
+    setClock.mockResolvedValue(preferencesFixture({ clock: '12' }));
+    const { user } = renderWithProviders(<GeneralPanel />);
+    const control = await screen.findByTestId('clock-setting');
+    await waitFor(() => {
+      expect(within(control).getByRole('radio', { name: 'System' })).toBeChecked();
+    });
+    await user.click(within(control).getByText('12-hour'));
+    await waitFor(() => {
+      expect(setClock).toHaveBeenCalledWith('12');
+    });
+    await waitFor(() => {
+      expect(screen.getByTestId('clock-sample')).toHaveTextContent('Half past two in the afternoon reads 2:30 PM.');
+    });
+    expect(getClockSetting()).toBe('12');
+    setClockSetting('system');
   });
 });

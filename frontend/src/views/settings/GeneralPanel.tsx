@@ -8,6 +8,7 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 import { InfoCard } from '../../components/InfoCard';
 import { useLoad } from '../../hooks/useLoad';
 import { notifyError, notifySuccess } from '../../lib/notify';
+import { ClockCard } from './ClockCard';
 import { LaunchAtLoginCard } from './LaunchAtLoginCard';
 
 export const DEFAULT_REMINDER_DAYS = 90;
@@ -136,6 +137,7 @@ export function GeneralPanel() {
           )
         )}
       </InfoCard>
+      {!prefs.error && <ClockCard prefs={current} onSaved={setSaved} />}
       {!prefs.error && <LaunchAtLoginCard prefs={current} onSaved={setSaved} />}
     </Stack>
   );

@@ -14,7 +14,7 @@ describe('Start at login', () => {
   it('turns starting in the tray at login on', async () => {
     setLaunch.mockResolvedValue({ reminderDays: 90, launchAtLogin: true });
     const onSaved = vi.fn();
-    const { user } = renderWithProviders(<LaunchAtLoginCard prefs={{ reminderDays: 90, launchAtLogin: false }} onSaved={onSaved} />);
+    const { user } = renderWithProviders(<LaunchAtLoginCard prefs={{ reminderDays: 90, launchAtLogin: false, clock: 'system' }} onSaved={onSaved} />);
     const toggle = screen.getByRole('switch', { name: /Start Herald when I log in/ });
     expect(toggle).not.toBeChecked();
     await user.click(toggle);
@@ -28,7 +28,7 @@ describe('Start at login', () => {
   it('says why it could not change the setting', async () => {
     setLaunch.mockRejectedValue({ code: 'unavailable', message: 'Herald could not write the autostart entry.', hint: 'Check ~/.config/autostart.' });
     const onSaved = vi.fn();
-    const { user } = renderWithProviders(<LaunchAtLoginCard prefs={{ reminderDays: 90, launchAtLogin: false }} onSaved={onSaved} />);
+    const { user } = renderWithProviders(<LaunchAtLoginCard prefs={{ reminderDays: 90, launchAtLogin: false, clock: 'system' }} onSaved={onSaved} />);
     await user.click(screen.getByRole('switch'));
     expect(await screen.findByText('The setting was not changed')).toBeInTheDocument();
     expect(screen.getByText(/Check ~\/.config\/autostart./)).toBeInTheDocument();

@@ -1,7 +1,8 @@
 /**
- * Wall-clock times in named time zones, for showing what a scheduled time
- * means. The backend resolves the time Herald actually uses (and explains
- * daylight-saving adjustments); these only preview and format it.
+ * Wall-clock times in named time zones. The backend resolves the time
+ * Herald actually uses; these preview it the same way (a skipped time moves
+ * forward by the gap, a repeated one takes its first occurrence). How a
+ * time is written is in ./format.
  */
 
 /** The computer's time zone, e.g. "Europe/Berlin"; "UTC" when the system does not say. */
@@ -134,47 +135,23 @@ export function wallToInstant(local: string, zone: string): ZonedInstant | undef
     return undefined;
   }
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
-  // Two rounds settle on the offset in force at the instant itself.
-  let guess = asUtc - zoneOffsetMinutes(asUtc, zone) * 60_000;
-  guess = asUtc - zoneOffsetMinutes(guess, zone) * 60_000;
-  const back = formatWall(wallOf(guess, zone));
-  return { at: new Date(guess), exists: back === formatWall(w) };
+  const wanted = formatWall(w);
+  // The offsets either side of any change that day name the candidates;
+  // as the backend does, a repeated time takes the first (earliest).
+  const hits = [...new Set([-14, -3, 0, 3, 14].map((h) => asUtc - zoneOffsetMinutes(asUtc + h * 3600_000, zone) * 60_000))]
+    .filter((at) => formatWall(wallOf(at, zone)) === wanted)
+    .sort((a, b) => a - b);
+  if (hits[0] !== undefined) {
+    return { at: new Date(hits[0]), exists: true };
+  }
+  // Skipped: read with the offset in force at the start of the day (before
+  // the gap), which moves it forward by the gap's length, as the backend does.
+  const midnight = Date.UTC(w.year, w.month - 1, w.day);
+  const before = zoneOffsetMinutes(midnight - zoneOffsetMinutes(midnight, zone) * 60_000, zone);
+  return { at: new Date(asUtc - before * 60_000), exists: false };
 }
 
 /** The wall-clock time ("2026-12-01T09:30") of an instant in a zone. */
 export function instantToWall(at: Date, zone: string): string {
   return formatWall(wallOf(at.getTime(), zone));
-}
-
-/** "09:30" in a zone. */
-export function formatTimeIn(at: Date, zone: string): string {
-  return new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-}
-
-/** "Tue 1 Dec 2026, 09:30" in a zone (the user's locale decides the order). */
-export function formatDateTimeIn(at: Date, zone: string): string {
-  return new Intl.DateTimeFormat(undefined, {
-    timeZone: zone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at);
-}
-
-/** True when both instants fall on the same calendar day in the zone. */
-export function sameDayIn(a: Date, b: Date, zone: string): boolean {
-  return instantToWall(a, zone).slice(0, 10) === instantToWall(b, zone).slice(0, 10);
-}
-
-/**
- * A time as people read it, in the computer's zone: "09:30" today, else
- * "Tue 1 Dec 2026, 09:30". The zone is named when `named` is set.
- */
-export function formatLocal(at: Date, now: Date, named = false, zone = computerZone()): string {
-  const text = sameDayIn(at, now, zone) ? `today ${formatTimeIn(at, zone)}` : formatDateTimeIn(at, zone);
-  return named ? `${text} (${zone})` : text;
 }
