@@ -132,7 +132,8 @@ describe('daylight saving time', () => {
 describe('formatRelative', () => {
   const base = new Date('2026-05-04T12:00:00Z');
   it.each([
-    [10_000, 'just now'],
+    [-10_000, 'just now'],
+    [10_000, 'in less than a minute'],
     [-5 * 60_000, '5 minutes ago'],
     [2 * 3600_000, 'in 2 hours'],
     [-24 * 3600_000, 'yesterday'],

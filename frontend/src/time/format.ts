@@ -191,11 +191,13 @@ const STEPS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 60 * 60],
 ];
 
-/** "2 hours ago", "in 3 days", "yesterday", "just now". */
+/** "2 hours ago", "in 3 days", "yesterday", "just now", "in less than a minute". */
 export function formatRelative(date: Date, now: Date): string {
   const seconds = (date.getTime() - now.getTime()) / 1000;
   if (Math.abs(seconds) < 45) {
-    return 'just now';
+    // A time about to come is not "just now": the composer shows it for a
+    // post scheduled seconds ahead.
+    return seconds > 0 ? 'in less than a minute' : 'just now';
   }
   let unit: Intl.RelativeTimeFormatUnit = 'minute';
   let size = 60;
