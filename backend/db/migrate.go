@@ -41,6 +41,7 @@ func Migrations() []Migration {
 		{Version: 3, Name: "publishing", Up: sqlFile("0003_publishing.sql")},
 		{Version: 4, Name: "job indexes", Up: sqlFile("0004_job_indexes.sql")},
 		{Version: 5, Name: "target states", Up: sqlFile("0005_target_states.sql")},
+		{Version: 6, Name: "queue indexes", Up: sqlFile("0006_queue_indexes.sql")},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"image"
 	"image/png"
 	"strings"
@@ -179,5 +180,45 @@ func TestDraftAuditCountsChannelsInPlainWords(t *testing.T) {
 	}
 	if s := entries[0].Summary; !strings.HasSuffix(s, "for 1 channel") || strings.Contains(s, "(s)") {
 		t.Errorf("summary = %q, want it to end in \"for 1 channel\"", s)
+	}
+}
+
+func TestQueuePagesCarryTheirCursorAndCounts(t *testing.T) {
+	p, ch, _, _ := postsFixture(t)
+	for i := range 5 {
+		if _, err := p.SaveDraft(DraftInput{Title: fmt.Sprintf("Draft %d", i), TimeZone: "UTC", Variants: []VariantInput{{ChannelID: ch.ID, Text: "Hello"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var titles []string
+	after := ""
+	for pages := 0; pages < 10; pages++ {
+		page, err := p.QueuePage(QueuePageQuery{Tab: "drafts", After: after, Limit: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range page.Posts {
+			titles = append(titles, s.Title)
+		}
+		if after = page.Next; after == "" {
+			break
+		}
+	}
+	// Saved at the same moment: the newest id first.
+	if strings.Join(titles, ",") != "Draft 4,Draft 3,Draft 2,Draft 1,Draft 0" {
+		t.Fatalf("drafts paged as %v", titles)
+	}
+	counts, err := p.QueueCounts(PostQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts != (QueueCounts{Drafts: 5}) {
+		t.Fatalf("counts = %+v", counts)
+	}
+	if _, err := p.QueuePage(QueuePageQuery{Tab: "drafts", After: "not-a-cursor"}); err == nil {
+		t.Fatal("a broken cursor was accepted")
+	}
+	if _, err := p.QueuePage(QueuePageQuery{Tab: "everything"}); err == nil {
+		t.Fatal("an unknown tab was accepted")
 	}
 }

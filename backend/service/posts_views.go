@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"time"
 
@@ -164,6 +165,10 @@ func (s *Posts) List(q PostQuery) ([]PostSummary, error) {
 	if err != nil {
 		return nil, err
 	}
+	return summaries(posts), nil
+}
+
+func summaries(posts []model.Post) []PostSummary {
 	out := make([]PostSummary, 0, len(posts))
 	for _, p := range posts {
 		ps := PostSummary{ID: p.ID, Title: p.Title, Status: string(p.Status), ScheduledAt: stampPtr(p.ScheduledAt), TimeZone: p.TimeZone, Targets: []TargetBrief{}}
@@ -176,7 +181,7 @@ func (s *Posts) List(q PostQuery) ([]PostSummary, error) {
 		}
 		out = append(out, ps)
 	}
-	return out, nil
+	return out
 }
 
 func clip(s string, n int) string {
@@ -248,4 +253,68 @@ func (s *Posts) Calendar(from, to string, channelIDs []int64) (CalendarRange, er
 		}
 	}
 	return out, nil
+}
+
+// QueuePageQuery asks for one page of a Queue tab.
+type QueuePageQuery struct {
+	Tab        string  `json:"tab"` // scheduled, drafts, attention, published
+	ChannelIDs []int64 `json:"channelIds"`
+	TeamID     int64   `json:"teamId"`
+	Text       string  `json:"text"`
+	// After is the cursor a previous page returned; empty for the first page.
+	After string `json:"after"`
+	Limit int    `json:"limit"`
+}
+
+// QueuePage is one page of a Queue tab: scheduled soonest first, drafts
+// most recently edited first, needs attention and published newest first.
+type QueuePage struct {
+	Posts []PostSummary `json:"posts"`
+	// Next is the cursor of the following page; empty at the end.
+	Next string `json:"next"`
+}
+
+// QueueCounts is how many posts each Queue tab lists under the filters.
+type QueueCounts struct {
+	Scheduled int64 `json:"scheduled"`
+	Drafts    int64 `json:"drafts"`
+	Attention int64 `json:"attention"`
+	Published int64 `json:"published"`
+}
+
+// QueuePage returns one page of a Queue tab with the filters applied.
+func (s *Posts) QueuePage(q QueuePageQuery) (QueuePage, error) {
+	var after *store.QueueCursor
+	if q.After != "" {
+		b, err := base64.RawURLEncoding.DecodeString(q.After)
+		after = &store.QueueCursor{}
+		if err != nil || json.Unmarshal(b, after) != nil {
+			return QueuePage{}, apperr.Invalid("after", "The list position is not valid; reload the list.")
+		}
+	}
+	switch store.QueueTab(q.Tab) {
+	case store.TabScheduled, store.TabDrafts, store.TabAttention, store.TabPublished:
+	default:
+		return QueuePage{}, apperr.Invalid("tab", "There is no such list in the queue.")
+	}
+	f := store.PostFilter{ChannelIDs: q.ChannelIDs, TeamID: q.TeamID, Text: q.Text}
+	posts, next, err := s.posts.QueuePage(context.Background(), store.QueueTab(q.Tab), f, after, q.Limit)
+	if err != nil {
+		return QueuePage{}, err
+	}
+	out := QueuePage{Posts: summaries(posts)}
+	if next != nil {
+		b, _ := json.Marshal(next)
+		out.Next = base64.RawURLEncoding.EncodeToString(b)
+	}
+	return out, nil
+}
+
+// QueueCounts counts the posts of every Queue tab with the filters applied.
+func (s *Posts) QueueCounts(q PostQuery) (QueueCounts, error) {
+	c, err := s.posts.QueueCounts(context.Background(), store.PostFilter{ChannelIDs: q.ChannelIDs, TeamID: q.TeamID, Text: q.Text})
+	if err != nil {
+		return QueueCounts{}, err
+	}
+	return QueueCounts{Scheduled: c.Scheduled, Drafts: c.Drafts, Attention: c.Attention, Published: c.Published}, nil
 }

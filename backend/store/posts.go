@@ -339,3 +339,140 @@ func (p *Posts) Attempts(ctx context.Context, targetIDs []int64) ([]model.Attemp
 	err := p.db.WithContext(ctx).Where("target_id IN ?", targetIDs).Order("target_id, number").Find(&out).Error
 	return out, err
 }
+
+// QueueTab is one list of the Queue view.
+type QueueTab string
+
+// The Queue view's tabs.
+const (
+	TabScheduled QueueTab = "scheduled"
+	TabDrafts    QueueTab = "drafts"
+	TabAttention QueueTab = "attention"
+	TabPublished QueueTab = "published"
+)
+
+// needsAttentionSQL holds when a post has a variant that needs the user:
+// failed, waiting for a channel, or skipped without the user asking.
+const needsAttentionSQL = `posts.status IN ('scheduled','publishing','partial','failed') AND EXISTS (SELECT 1 FROM post_targets a
+	WHERE a.post_id = posts.id AND (a.status IN ('failed','blocked') OR (a.status = 'skipped' AND a.error_class <> 'skipped_by_user')))`
+
+// queueOrder is how a tab is sorted: its sort key (a text the database
+// compares; never NULL) and whether the newest comes first.
+type queueOrder struct {
+	where string
+	key   string
+	desc  bool
+}
+
+var queueOrders = map[QueueTab]queueOrder{
+	// Soonest first; a post somehow without a time sorts last.
+	TabScheduled: {where: "posts.status IN ('scheduled','publishing')", key: "coalesce(posts.scheduled_at, '9999')"},
+	// Most recently edited first.
+	TabDrafts: {where: "posts.status = 'draft'", key: "posts.updated_at", desc: true},
+	// Most recently changed first.
+	TabAttention: {where: needsAttentionSQL, key: "posts.updated_at", desc: true},
+	// Most recently published first (the latest of its variants).
+	TabPublished: {where: "posts.status IN ('published','partial')",
+		key: "coalesce((SELECT max(t.published_at) FROM post_targets t WHERE t.post_id = posts.id), posts.updated_at)", desc: true},
+}
+
+// QueueCursor is where a page of a tab ends: the last post's sort key and id.
+type QueueCursor struct {
+	Key string `json:"k"`
+	ID  int64  `json:"id"`
+}
+
+// filtered applies a filter's channels, team and text (not its statuses).
+func (p *Posts) filtered(ctx context.Context, f PostFilter) *gorm.DB {
+	q := p.db.WithContext(ctx).Model(&model.Post{})
+	if len(f.ChannelIDs) > 0 {
+		q = q.Where("posts.id IN (SELECT post_id FROM post_targets WHERE channel_id IN ?)", f.ChannelIDs)
+	}
+	if f.TeamID != 0 {
+		q = q.Where("posts.id IN (SELECT t.post_id FROM post_targets t JOIN channel_teams ct ON ct.channel_id = t.channel_id WHERE ct.team_id = ?)", f.TeamID)
+	}
+	if s := strings.TrimSpace(f.Text); s != "" {
+		like := "%" + escapeLike(s) + "%"
+		q = q.Where("(posts.title LIKE ? ESCAPE '\\' OR posts.id IN (SELECT post_id FROM post_targets WHERE body LIKE ? ESCAPE '\\'))", like, like)
+	}
+	return q
+}
+
+// QueuePage returns up to limit posts of a tab after the cursor (nil: from
+// the start), in the tab's order, and the cursor of the next page (nil when
+// there is none). Keyset paging: a page costs the same wherever it starts,
+// and a post changing meanwhile is neither listed twice nor skipped.
+func (p *Posts) QueuePage(ctx context.Context, tab QueueTab, f PostFilter, after *QueueCursor, limit int) ([]model.Post, *QueueCursor, error) {
+	o, ok := queueOrders[tab]
+	if !ok {
+		return nil, nil, fmt.Errorf("queue tab %q: %w", tab, ErrNotFound)
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 50
+	}
+	cmp, dir := ">", "ASC"
+	if o.desc {
+		cmp, dir = "<", "DESC"
+	}
+	q := p.filtered(ctx, f).Where(o.where)
+	if after != nil {
+		q = q.Where("("+o.key+" "+cmp+" ? OR ("+o.key+" = ? AND posts.id "+cmp+" ?))", after.Key, after.Key, after.ID)
+	}
+	type keyed struct {
+		ID      int64
+		SortKey string
+	}
+	var rows []keyed
+	err := q.Select("posts.id AS id, CAST(" + o.key + " AS TEXT) AS sort_key").Order(o.key + " " + dir + ", posts.id " + dir).Limit(limit + 1).Scan(&rows).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("queue page: %w", err)
+	}
+	var next *QueueCursor
+	if len(rows) > limit {
+		rows = rows[:limit]
+		last := rows[limit-1]
+		next = &QueueCursor{Key: last.SortKey, ID: last.ID}
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var posts []model.Post
+	if len(ids) > 0 {
+		err = p.db.WithContext(ctx).Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("position, id") }).
+			Where("id IN ?", ids).Find(&posts).Error
+		if err != nil {
+			return nil, nil, fmt.Errorf("queue page: %w", err)
+		}
+	}
+	byID := make(map[int64]model.Post, len(posts))
+	for _, post := range posts {
+		byID[post.ID] = post
+	}
+	out := make([]model.Post, 0, len(ids))
+	for _, id := range ids {
+		if post, ok := byID[id]; ok {
+			out = append(out, post)
+		}
+	}
+	return out, next, nil
+}
+
+// QueueCounts is how many posts each tab lists.
+type QueueCounts struct {
+	Scheduled int64
+	Drafts    int64
+	Attention int64
+	Published int64
+}
+
+// QueueCounts counts every tab's posts under a filter in one pass.
+func (p *Posts) QueueCounts(ctx context.Context, f PostFilter) (QueueCounts, error) {
+	var c QueueCounts
+	sel := "coalesce(sum(" + queueOrders[TabScheduled].where + "), 0) AS scheduled, coalesce(sum(" + queueOrders[TabDrafts].where +
+		"), 0) AS drafts, coalesce(sum(" + needsAttentionSQL + "), 0) AS attention, coalesce(sum(" + queueOrders[TabPublished].where + "), 0) AS published"
+	if err := p.filtered(ctx, f).Select(sel).Scan(&c).Error; err != nil {
+		return c, fmt.Errorf("queue counts: %w", err)
+	}
+	return c, nil
+}

@@ -25,6 +25,9 @@ export type ScheduleResult = Omit<service.ScheduleResult, 'convertValues' | 'pos
 export type PostQuery = service.PostQuery;
 export type TargetBrief = service.TargetBrief;
 export type PostSummary = Omit<service.PostSummary, 'convertValues'>;
+export type QueuePageQuery = service.QueuePageQuery;
+export type QueuePage = Omit<service.QueuePage, 'convertValues' | 'posts'> & { posts: PostSummary[] };
+export type QueueCounts = service.QueueCounts;
 export type CalendarItem = service.CalendarItem;
 export type ExpiryMarker = service.ExpiryMarker;
 export type CalendarRange = Omit<service.CalendarRange, 'convertValues'>;
@@ -78,6 +81,12 @@ export const deletePost = (postId: number): Promise<void> => call(() => Posts.De
 export const getPost = (postId: number): Promise<PostView> => call(() => Posts.Get(postId));
 
 export const listPosts = (query: PostQuery): Promise<PostSummary[]> => call(() => Posts.List(query));
+
+/** One page of a Queue tab in its order; pass the previous page's `next` as `after`. */
+export const queuePage = (query: QueuePageQuery): Promise<QueuePage> => call(() => Posts.QueuePage(query));
+
+/** How many posts each Queue tab lists under the filters (statuses and limit are ignored). */
+export const queueCounts = (query: PostQuery): Promise<QueueCounts> => call(() => Posts.QueueCounts(query));
 
 /** The variants placed in [from, to) (RFC 3339) and the sign-ins ending in it; no channels = all. */
 export const calendarRange = (from: string, to: string, channelIds: number[]): Promise<CalendarRange> =>

@@ -48,20 +48,23 @@ interface PostRowProps {
 export function PostRow({ post, channels, onChanged }: PostRowProps) {
   const title = post.title || post.snippet || 'Untitled post';
   return (
-    <Card padding="sm" data-testid={`queue-row-${post.id}`} data-status={post.status}>
+    <Card padding="xs" px="sm" data-testid={`queue-row-${post.id}`} data-status={post.status}>
       <Group wrap="nowrap" align="flex-start" gap="md">
         <div style={{ width: 150, flexShrink: 0 }}>
           <PostTime post={post} />
         </div>
-        <Stack gap={6} style={{ flex: 1, minWidth: 0 }}>
-          <Anchor component={Link} to={`/posts/${post.id}`} fw={600} size="sm" lineClamp={1}>
-            {title}
-          </Anchor>
-          {post.title && post.snippet && (
-            <Text size="sm" c="dimmed" lineClamp={2}>
-              {post.snippet}
-            </Text>
-          )}
+        <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
+          <Text size="sm" lineClamp={1}>
+            <Anchor component={Link} to={`/posts/${post.id}`} fw={600} inherit>
+              {title}
+            </Anchor>
+            {post.title && post.snippet && (
+              <Text span c="dimmed" inherit>
+                {' — '}
+                {post.snippet}
+              </Text>
+            )}
+          </Text>
           <Group gap="md" wrap="wrap">
             {post.targets.map((t) => (
               <Group key={t.id} gap={6} wrap="nowrap" data-testid={`row-target-${t.channelId}`}>

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PostQuery, PostSummary, PostView } from '../../api/posts';
+import type { PostSummary, PostView, QueueCounts, QueuePage, QueuePageQuery } from '../../api/posts';
 import type { PublishingStatus } from '../../api/publishing';
 import type { ChannelView } from '../../api/types';
 import { ChannelListProvider } from '../../hooks/useChannelList';
@@ -18,7 +18,8 @@ import { PublishingStatusProvider } from './usePublishingStatus';
 vi.mock('../../wailsjs/go/service/Channels', () => ({ List: vi.fn() }));
 vi.mock('../../wailsjs/go/service/Publishing', () => ({ Status: vi.fn(), SetPaused: vi.fn() }));
 vi.mock('../../wailsjs/go/service/Posts', () => ({
-  List: vi.fn(),
+  QueuePage: vi.fn(),
+  QueueCounts: vi.fn(),
   Get: vi.fn(),
   PublishNow: vi.fn(),
   Unschedule: vi.fn(),
@@ -28,7 +29,9 @@ vi.mock('../../wailsjs/go/service/Posts', () => ({
   Schedule: vi.fn(),
 }));
 
-const list = mockedBinding<PostSummary[]>(Posts.List);
+const list = mockedBinding<QueuePage>(Posts.QueuePage);
+const counts = mockedBinding<QueueCounts>(Posts.QueueCounts);
+const page = (posts: PostSummary[], next = ''): QueuePage => ({ posts, next });
 const getPost = mockedBinding<PostView>(Posts.Get);
 const unschedule = mockedBinding<PostView>(Posts.Unschedule);
 const remove = mockedBinding<undefined>(Posts.Delete);
@@ -39,12 +42,13 @@ const skip = mockedBinding<PostView>(Posts.SkipTarget);
 const shop = channelFixture({ id: 12, displayName: 'Shop', teams: [{ id: 3, name: 'Retail' }] });
 const studio = channelFixture({ id: 13, displayName: 'Studio' });
 
-const queryOf = (n: number) => list.mock.calls[n]?.[0] as unknown as PostQuery;
+const queryOf = (n: number) => list.mock.calls[n]?.[0] as unknown as QueuePageQuery;
 
 beforeEach(() => {
   mockedBinding<ChannelView[]>(Channels.List).mockResolvedValue([shop, studio]);
   mockedBinding<PublishingStatus>(Publishing.Status).mockResolvedValue(statusFixture({ needsAction: 3 }));
-  list.mockResolvedValue([summaryFixture()]);
+  list.mockResolvedValue(page([summaryFixture()]));
+  counts.mockResolvedValue({ scheduled: 1, drafts: 0, attention: 3, published: 1234 });
 });
 
 function renderQueue(route = '/queue') {
@@ -63,6 +67,55 @@ function renderQueue(route = '/queue') {
 }
 
 describe('Queue', () => {
+  it('shows how many posts each tab lists, under the filters', async () => {
+    const { user } = renderQueue();
+    await screen.findByTestId('queue-row-7');
+    await waitFor(() => {
+      expect(screen.getByTestId('queue-count-published')).toHaveTextContent('1,234');
+    });
+    expect(screen.getByTestId('queue-count-scheduled')).toHaveTextContent('1');
+    expect(screen.getByTestId('queue-count-drafts')).toHaveTextContent('0');
+    expect(screen.getByTestId('queue-count-attention')).toHaveTextContent('3');
+
+    counts.mockResolvedValue({ scheduled: 0, drafts: 2, attention: 0, published: 5 });
+    await user.type(screen.getByTestId('filter-text'), 'sale');
+    await waitFor(() => {
+      expect(screen.getByTestId('queue-count-published')).toHaveTextContent('5');
+    });
+    expect(counts.mock.calls.at(-1)?.[0]).toMatchObject({ text: 'sale' });
+    expect(screen.queryByTestId('queue-count-attention')).not.toBeInTheDocument();
+  });
+
+  it('loads the next page with the cursor when the end of the list is reached', async () => {
+    list.mockResolvedValueOnce(page([summaryFixture({ id: 7 }), summaryFixture({ id: 8, title: 'Second' })], 'cursor-1'));
+    list.mockResolvedValueOnce(page([summaryFixture({ id: 9, title: 'Third' })]));
+    const { user } = renderQueue();
+    await screen.findByTestId('queue-row-8');
+    const more = screen.getByRole('button', { name: 'Load more' });
+    more.focus();
+    await user.keyboard('{Enter}');
+    expect(await screen.findByTestId('queue-row-9')).toBeInTheDocument();
+    expect(queryOf(1)).toMatchObject({ tab: 'scheduled', after: 'cursor-1' });
+    expect(screen.getAllByTestId(/^queue-row-/).map((r) => r.dataset.testid)).toEqual(['queue-row-7', 'queue-row-8', 'queue-row-9']);
+    expect(screen.queryByTestId('queue-load-more')).not.toBeInTheDocument();
+  });
+
+  it('lists Published newest first, as the backend returns it', async () => {
+    list.mockResolvedValue(
+      page([
+        summaryFixture({ id: 30, title: 'Newest', status: 'published' }),
+        summaryFixture({ id: 20, title: 'Older', status: 'published' }),
+        summaryFixture({ id: 25, title: 'Oldest', status: 'published' }),
+      ]),
+    );
+    renderQueue('/queue?tab=published');
+    await screen.findByTestId('queue-row-30');
+    expect(queryOf(0).tab).toBe('published');
+    const rows = screen.getAllByTestId(/^queue-row-/);
+    expect(rows.map((r) => r.dataset.testid)).toEqual(['queue-row-30', 'queue-row-20', 'queue-row-25']);
+  });
+
+
   it('lists scheduled posts with local time, channels and their statuses, and switches tabs', async () => {
     const { user } = renderQueue();
     const row = await screen.findByTestId('queue-row-7');
@@ -70,17 +123,18 @@ describe('Queue', () => {
     expect(within(row).getByTestId('row-time')).toHaveAttribute('data-at', '2026-12-01T08:30:00Z');
     expect(within(row).getByTestId('row-target-12')).toHaveTextContent('Shop');
     expect(within(row).getByTestId('row-target-12')).toHaveTextContent('Scheduled');
-    expect(queryOf(0).statuses).toEqual(['scheduled', 'publishing']);
+    expect(queryOf(0).tab).toBe('scheduled');
+    expect(queryOf(0).after).toBe('');
     expect(screen.getByTestId('queue-tab-attention')).toHaveTextContent('3');
 
-    list.mockResolvedValue([]);
-    await user.click(screen.getByRole('tab', { name: 'Drafts' }));
+    list.mockResolvedValue(page([]));
+    await user.click(screen.getByRole('tab', { name: /^Drafts/ }));
     expect(await screen.findByTestId('queue-empty')).toHaveTextContent('No drafts');
-    expect(queryOf(list.mock.calls.length - 1).statuses).toEqual(['draft']);
+    expect(queryOf(list.mock.calls.length - 1).tab).toBe('drafts');
 
-    await user.click(screen.getByRole('tab', { name: 'Published' }));
+    await user.click(screen.getByRole('tab', { name: /^Published/ }));
     await waitFor(() => {
-      expect(queryOf(list.mock.calls.length - 1).statuses).toEqual(['published', 'partial']);
+      expect(queryOf(list.mock.calls.length - 1).tab).toBe('published');
     });
   });
 
@@ -127,7 +181,7 @@ describe('Queue', () => {
   });
 
   it('explains each problem under Needs attention with its way forward', async () => {
-    list.mockResolvedValue([
+    list.mockResolvedValue(page([
       summaryFixture({
         targets: [
           { id: 101, channelId: 12, status: 'blocked', dueAt: '', errorClass: '', message: '', handedOff: false, remoteUrl: '' },
@@ -136,7 +190,7 @@ describe('Queue', () => {
         ],
       }),
       summaryFixture({ id: 8, targets: [{ id: 201, channelId: 12, status: 'scheduled', dueAt: '', errorClass: '', message: '', handedOff: false, remoteUrl: '' }] }),
-    ]);
+    ]));
     getPost.mockResolvedValue(
       postFixture({
         targets: [

@@ -1,6 +1,6 @@
-import { Badge, Button, Card, EmptyState, Skeleton, Stack, Tabs, Text } from '@mantine/core';
+import { Badge, Button, Card, EmptyState, Skeleton, Stack, Tabs } from '@mantine/core';
 import { IconAlertTriangle, IconCalendarTime, IconCircleCheck, IconFileText, IconPencil } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PageHeader } from '../../components/PageHeader';
@@ -8,8 +8,8 @@ import { useChannelList } from '../../hooks/useChannelList';
 import { AttentionRow } from './AttentionRow';
 import { type Filters, NO_FILTERS, PostFilters } from './PostFilters';
 import { PostRow } from './PostRow';
-import { isQueueTab, LIST_LIMIT, QUEUE_TABS, type QueueTab } from './queueTabs';
-import { usePostList } from './usePostList';
+import { isQueueTab, QUEUE_TABS, type QueueTab } from './queueTabs';
+import { usePostList, useQueueCounts } from './usePostList';
 import { usePublishing } from './usePublishingStatus';
 
 const ICONS = { scheduled: IconCalendarTime, drafts: IconFileText, attention: IconAlertTriangle, published: IconCircleCheck } as const;
@@ -28,6 +28,39 @@ function ListSkeleton() {
         <Skeleton key={i} h={76} />
       ))}
     </Stack>
+  );
+}
+
+/**
+ * The end of a list: a "Load more" button (reachable by keyboard) that
+ * also presses itself when it scrolls near the viewport.
+ */
+function LoadMore({ onLoad, loading }: { onLoad: () => void; loading: boolean }) {
+  const ref = useRef<HTMLButtonElement>(null);
+  const latest = useRef(onLoad);
+  useEffect(() => {
+    latest.current = onLoad;
+  });
+  useEffect(() => {
+    const node = ref.current;
+    if (!node || typeof IntersectionObserver === 'undefined') {
+      return undefined;
+    }
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          latest.current();
+        }
+      },
+      { rootMargin: '0px 0px 600px 0px' },
+    );
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <Button ref={ref} variant="subtle" onClick={onLoad} loading={loading} mx="auto" data-testid="queue-load-more">
+      Load more
+    </Button>
   );
 }
 
@@ -66,16 +99,34 @@ function TabList({ tab, filters }: { tab: QueueTab; filters: Filters }) {
     );
   }
   return (
-    <Stack gap="sm" data-testid="queue-list" aria-busy={list.loading}>
+    <Stack gap="xs" data-testid="queue-list" aria-busy={list.loading || list.loadingMore}>
       {tab === 'attention'
         ? list.data.details.map((post) => <AttentionRow key={post.id} post={post} channels={channels} onChanged={list.reload} />)
         : list.data.posts.map((post) => <PostRow key={post.id} post={post} channels={channels} onChanged={list.reload} />)}
-      {list.data.posts.length >= LIST_LIMIT && (
-        <Text size="sm" c="dimmed" ta="center">
-          Showing the first {LIST_LIMIT} posts; search or filter to find others.
-        </Text>
-      )}
+      {list.data.next !== '' && <LoadMore onLoad={list.loadMore} loading={list.loadingMore} />}
     </Stack>
+  );
+}
+
+const COUNT_OF = { scheduled: 'scheduled', drafts: 'drafts', attention: 'attention', published: 'published' } as const;
+
+/** How many posts a tab lists; Needs attention in red while anything does. */
+function TabCount({ tab, count, needs }: { tab: QueueTab; count: number | undefined; needs: number }) {
+  const n = count ?? (tab === 'attention' ? needs : undefined);
+  if (n === undefined || (tab === 'attention' && n === 0)) {
+    return undefined;
+  }
+  const urgent = tab === 'attention';
+  return (
+    <Badge
+      size="sm"
+      variant={urgent ? 'filled' : 'light'}
+      color={urgent ? 'red' : 'gray'}
+      aria-label={urgent ? `${n} need attention` : `${n} posts`}
+      data-testid={`queue-count-${tab}`}
+    >
+      {n.toLocaleString()}
+    </Badge>
   );
 }
 
@@ -87,6 +138,7 @@ export function QueueView() {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const channels = useChannelList();
   const needs = usePublishing().status.data?.needsAction ?? 0;
+  const counts = useQueueCounts(filters).data;
 
   return (
     <>
@@ -118,13 +170,7 @@ export function QueueView() {
                   key={value}
                   value={value}
                   leftSection={<Icon size={16} stroke={1.7} />}
-                  rightSection={
-                    value === 'attention' && needs > 0 ? (
-                      <Badge size="xs" color="red" circle aria-label={`${needs} need attention`}>
-                        {needs}
-                      </Badge>
-                    ) : undefined
-                  }
+                  rightSection={<TabCount tab={value} count={counts?.[COUNT_OF[value]]} needs={needs} />}
                   data-testid={`queue-tab-${value}`}
                 >
                   {label}

@@ -15,5 +15,5 @@ export function isQueueTab(value: string | null): value is QueueTab {
   return QUEUE_TABS.some((t) => t.value === value);
 }
 
-/** How many posts one list shows at most. */
-export const LIST_LIMIT = 200;
+/** How many posts one page of a list holds; the next page loads on scrolling near the end. */
+export const PAGE_SIZE = 50;
