@@ -13,6 +13,34 @@ export function channelName(channel: Pick<ChannelView | AccountView, 'displayNam
   return channel.displayName.trim() || formatHandle(channel.handle);
 }
 
+/**
+ * Up to three letters standing for a channel: the first letter of its first
+ * word and of its last, or the last word's number, so that "Seed 1" and
+ * "Seed 12" differ ("S1", "S12").
+ */
+export function channelInitials(name: string): string {
+  const words = name
+    .replace(/^@/, '')
+    .split(/[\s._@-]+/)
+    .filter(Boolean);
+  const first = words[0] ?? '';
+  const last = words.length > 1 ? (words[words.length - 1] ?? '') : '';
+  const head = Array.from(first)[0]?.toUpperCase() ?? '';
+  const digits = /\d+$/.exec(last || first.slice(1))?.[0];
+  if (digits) {
+    return head + digits.slice(-2);
+  }
+  const tail = last ? (Array.from(last)[0]?.toUpperCase() ?? '') : (Array.from(first)[1] ?? '');
+  return head + tail;
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** Compares names the way people count: "Seed 2" before "Seed 12". */
+export function naturalCompare(a: string, b: string): number {
+  return collator.compare(a, b);
+}
+
 /** "Shop (@shop@mastodon.social)", or just the handle when there is no display name. */
 export function channelLabel(channel: Pick<ChannelView | AccountView, 'displayName' | 'handle'>): string {
   const name = channel.displayName.trim();

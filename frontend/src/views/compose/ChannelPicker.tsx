@@ -1,14 +1,19 @@
 import { Badge, Button, Checkbox, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconUsersGroup } from '@tabler/icons-react';
 import type { ChannelView } from '../../api/types';
-import { ChannelAvatar } from '../channels/ChannelAvatar';
-import { channelName, formatHandle, statusText } from '../channels/channelText';
+import { ChannelAvatar, NetworkIcon } from '../channels/ChannelAvatar';
+import { channelName, formatHandle, naturalCompare, statusText } from '../channels/channelText';
 
 interface ChannelPickerProps {
   channels: ChannelView[];
   selected: number[];
   onToggle: (channelId: number) => void;
   onToggleMany: (channelIds: number[]) => void;
+}
+
+/** Channels in the order people count: by name ("Seed 2" before "Seed 12"), then by handle. */
+export function sortChannels<T extends Pick<ChannelView, 'displayName' | 'handle'>>(channels: T[]): T[] {
+  return [...channels].sort((a, b) => naturalCompare(channelName(a), channelName(b)) || naturalCompare(a.handle, b.handle));
 }
 
 /** Channels grouped by network, with one button per team to pick its channels at once. */
@@ -53,12 +58,14 @@ export function ChannelPicker({ channels, selected, onToggle, onToggleMany }: Ch
       )}
       {networks.map((network) => (
         <Stack key={network} gap={6}>
-          <Text size="xs" fw={600} c="dimmed" tt="uppercase">
-            {network}
-          </Text>
+          <Group gap={6}>
+            <NetworkIcon network={channels.find((c) => (c.networkName || c.network) === network)?.network ?? ''} />
+            <Text size="xs" fw={600} c="dimmed" tt="uppercase">
+              {network}
+            </Text>
+          </Group>
           <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} spacing="xs">
-            {channels
-              .filter((c) => (c.networkName || c.network) === network)
+            {sortChannels(channels.filter((c) => (c.networkName || c.network) === network))
               .map((channel) => {
                 const checked = selected.includes(channel.id);
                 const name = channelName(channel);
@@ -71,7 +78,7 @@ export function ChannelPicker({ channels, selected, onToggle, onToggleMany }: Ch
                     }}
                     radius="md"
                     p="xs"
-                    aria-label={`${name} on ${channel.networkName}`}
+                    aria-label={`${name} (${formatHandle(channel.handle)}) on ${channel.networkName}`}
                     data-testid={`compose-channel-${channel.id}`}
                     data-checked={checked}
                   >
@@ -82,9 +89,12 @@ export function ChannelPicker({ channels, selected, onToggle, onToggleMany }: Ch
                         <Text size="sm" fw={500} truncate>
                           {name}
                         </Text>
-                        <Text size="xs" c="dimmed" truncate>
-                          {formatHandle(channel.handle)}
-                        </Text>
+                        <Group gap={4} wrap="nowrap">
+                          <NetworkIcon network={channel.network} size={12} />
+                          <Text size="xs" c="dimmed" truncate data-testid={`compose-channel-handle-${channel.id}`}>
+                            {formatHandle(channel.handle)}
+                          </Text>
+                        </Group>
                       </div>
                       {channel.status !== 'connected' && (
                         <Badge size="xs" color={statusText(channel.status).color} variant="light" tt="none">
