@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -86,26 +87,30 @@ func TestHelperKeyringProbe(t *testing.T) {
 	}
 	_ = s.Delete(context.Background(), "probe")
 	b, _ := json.Marshal(res)
-	fmt.Println("RESULT " + string(b))
+	// A file, not stdout: the keyring daemon started in the same session
+	// writes to the shared output without line breaks of its own.
+	if err := os.WriteFile(os.Getenv("HERALD_KEYRING_RESULT"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func runHelper(t *testing.T, cmd *exec.Cmd) probeResult {
 	t.Helper()
+	result := filepath.Join(t.TempDir(), "result.json")
+	cmd.Env = append(cmd.Env, "HERALD_KEYRING_RESULT="+result)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("helper failed: %v\n%s", err, out)
 	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if rest, ok := strings.CutPrefix(line, "RESULT "); ok {
-			var r probeResult
-			if err := json.Unmarshal([]byte(rest), &r); err != nil {
-				t.Fatal(err)
-			}
-			return r
-		}
+	b, err := os.ReadFile(result)
+	if err != nil {
+		t.Fatalf("helper wrote no result (%v):\n%s", err, out)
 	}
-	t.Fatalf("helper printed no result:\n%s", out)
-	return probeResult{}
+	var r probeResult
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatalf("helper result %q: %v", b, err)
+	}
+	return r
 }
 
 func TestOSKeyringAbsentGivesAClearError(t *testing.T) {
