@@ -1,7 +1,9 @@
 package shell
 
 import (
+	"bytes"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -302,4 +304,17 @@ func TestNoTrayIsANoOp(t *testing.T) {
 	var tr *Tray
 	tr.Start(nil)
 	tr.Stop()
+}
+
+func TestWailsLoggerKeepsErrorsButNotTheDevServersReadyMessage(t *testing.T) {
+	var out bytes.Buffer
+	l := WailsLogger(slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	l.Error("Unknown message from front end: runtime:ready")
+	if out.Len() != 0 {
+		t.Fatalf("the development server's ready message was logged: %s", out.String())
+	}
+	l.Error("Unknown message from front end: X")
+	if !strings.Contains(out.String(), "level=ERROR") || !strings.Contains(out.String(), "message from front end: X") {
+		t.Fatalf("a real error was not logged as one: %q", out.String())
+	}
 }

@@ -44,10 +44,21 @@ func WailsLogger(log *slog.Logger) logger.Logger { return wailsLog{log.With("com
 
 type wailsLog struct{ l *slog.Logger }
 
+const devRuntimeReady = "Unknown message from front end: runtime:ready"
+
 func (w wailsLog) Print(m string)   { w.l.Info(m) }
 func (w wailsLog) Trace(m string)   { w.l.Debug(m) }
 func (w wailsLog) Debug(m string)   { w.l.Debug(m) }
 func (w wailsLog) Info(m string)    { w.l.Info(m) }
 func (w wailsLog) Warning(m string) { w.l.Warn(m) }
-func (w wailsLog) Error(m string)   { w.l.Error(m) }
-func (w wailsLog) Fatal(m string)   { w.l.Error(m); os.Exit(1) }
+func (w wailsLog) Error(m string) {
+	// The browser served by the development server announces its runtime
+	// like the window does, but Wails' dispatcher there knows no such
+	// message and calls it an error on every page load. It is not one.
+	if m == devRuntimeReady {
+		w.l.Debug(m)
+		return
+	}
+	w.l.Error(m)
+}
+func (w wailsLog) Fatal(m string) { w.l.Error(m); os.Exit(1) }
