@@ -21,7 +21,8 @@ import (
 // TestComposeScheduleAndPublishToGoToSocial connects a GoToSocial account
 // through the UI, composes a post with an image and alt text, schedules it
 // a minute ahead in the composer, and checks on the server that it went out
-// at its time, exactly once, with its image and alt text.
+// at its time, exactly once, with its image and alt text. Then it schedules
+// and reschedules another post on the same channel with the keyboard alone.
 func TestComposeScheduleAndPublishToGoToSocial(t *testing.T) {
 	server := gts.Start(t)
 	_, email, password := server.User()
@@ -77,6 +78,9 @@ func TestComposeScheduleAndPublishToGoToSocial(t *testing.T) {
 	if n := countAudit(t, g, "post.published", channelID); n != 1 {
 		t.Errorf("%d post.published audit entries, want 1", n)
 	}
+
+	// The same channel, without a mouse: compose, schedule, pick a new time.
+	app.playwright(t, "keyboard.e2e.mjs", "HERALD_E2E_KEYBOARD=1", "HERALD_E2E_CHANNEL_ID="+strconv.FormatInt(channelID, 10))
 }
 
 func valueFrom(t *testing.T, out, key string) string {
