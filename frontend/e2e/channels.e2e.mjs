@@ -1,4 +1,5 @@
-// End-to-end check of Channels: connect a Mastodon account through the
+// End-to-end check of Channels: connect a Mastodon account (Herald's part
+// with the keyboard alone) through the
 // network's own sign-in, then reconnect it in place after the server
 // revoked Herald's token.
 //
@@ -29,6 +30,8 @@ import {
   artifactsDir,
   at,
   byTestId,
+  hasFocusIn,
+  keyboardOn,
   launchBrowser,
   missingEnv,
   screenshot,
@@ -158,18 +161,25 @@ async function expectConnected(id) {
   return remoteId;
 }
 
-test('connect: add a Mastodon channel through the browser sign-in', { skip: skip || phase !== 'connect' }, async () => {
+test('connect: add a Mastodon channel through the browser sign-in, with the keyboard alone in Herald', { skip: skip || phase !== 'connect' }, async () => {
   await page.goto(at('/channels'));
   await waitForBackend(page);
+  await testId('add-channels-button').waitFor({ state: 'visible' });
+  const { tabTo, focused } = keyboardOn(page);
 
-  await testId('add-channels-button').click();
+  await tabTo('Add channels', hasFocusIn, 'add-channels-button');
+  await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog');
   await dialog.waitFor({ state: 'visible' });
-  await testId('choose-network-mastodon').click();
-  await testId('connect-instance').fill(gtsUrl);
+  await tabTo('Choose Mastodon', hasFocusIn, 'choose-network-mastodon');
+  await page.keyboard.press('Enter');
+  // The form takes the focus: the server address is the first field.
+  await testId('connect-instance').waitFor({ state: 'visible' });
+  assert.ok(await page.evaluate(hasFocusIn, 'connect-instance'), `the server field has the focus (it is on ${await focused()})`);
+  await page.keyboard.type(gtsUrl);
 
   const seen = (await openedUrls()).length;
-  await testId('connect-continue').click();
+  await page.keyboard.press('Enter');
   await page.locator(`${byTestId('signin-progress')}[data-stage="waiting_for_browser"]`).waitFor({ state: 'visible' });
   assert.match((await testId('signin-stage-text').textContent()) ?? '', /Finish signing in to Mastodon in your browser/);
   const authUrl = await nextOpenedUrl(seen);
@@ -182,26 +192,30 @@ test('connect: add a Mastodon channel through the browser sign-in', { skip: skip
   assert.match((await newTab.textContent()) ?? '', /^New \(1\)/);
   const account = page.locator(`${byTestId('account-option')}[data-handle^="alice@"]`);
   await account.waitFor({ state: 'visible' });
-  if ((await account.getAttribute('aria-checked')) !== 'true') {
-    await account.click();
-  }
-  assert.equal(await account.getAttribute('aria-checked'), 'true');
-  await testId('choose-next').click();
+  assert.equal(await account.getAttribute('aria-checked'), 'true', 'the one new account is already chosen');
+  await tabTo('Next', hasFocusIn, 'choose-next');
+  await page.keyboard.press('Enter');
 
-  await testId('new-team').click();
-  await testId('new-team-name').fill('Shop');
-  await testId('create-team').click();
+  await tabTo('New team', hasFocusIn, 'new-team');
+  await page.keyboard.press('Enter');
+  await testId('new-team-name').waitFor({ state: 'visible' });
+  await tabTo('the team name', hasFocusIn, 'new-team-name');
+  await page.keyboard.type('Shop');
+  await page.keyboard.press('Enter');
   await testId('new-team-name').waitFor({ state: 'detached' });
   await dialog.locator('.mantine-Pill-label', { hasText: 'Shop' }).waitFor({ state: 'visible' });
 
-  await testId('connect-finish').click();
+  await tabTo('Finish', hasFocusIn, 'connect-finish');
+  await page.keyboard.press('Enter');
   const done = testId('connect-done');
   await done.waitFor({ state: 'visible' });
   assert.match((await done.textContent()) ?? '', /Connected .*@alice@/);
   const id = await done.locator(byTestId('connect-done-item')).first().getAttribute('data-channel-id');
   assert.match(id ?? '', /^\d+$/);
-  await testId('connect-done-close').click();
+  await tabTo('Done', hasFocusIn, 'connect-done-close');
+  await page.keyboard.press('Enter');
   await dialog.waitFor({ state: 'hidden' });
+  assert.ok(await page.evaluate(hasFocusIn, 'add-channels-button'), `the focus went back to Add channels (it is on ${await focused()})`);
 
   const row = channelRow(id);
   await row.waitFor({ state: 'visible' });

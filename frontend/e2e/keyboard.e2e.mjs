@@ -14,7 +14,7 @@
 //   HERALD_E2E_ARTIFACTS   where screenshots go
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import { appUrl, at, byTestId, launchBrowser, missingEnv, screenshot, screenshotOnFailure, waitForBackend } from './lib.mjs';
+import { appUrl, at, buttonFocused, byTestId, hasFocusIn, keyboardOn, launchBrowser, missingEnv, screenshot, screenshotOnFailure, waitForBackend } from './lib.mjs';
 
 const enabled = process.env.HERALD_E2E_KEYBOARD ?? '';
 const channelId = process.env.HERALD_E2E_CHANNEL_ID ?? '';
@@ -33,11 +33,10 @@ function skipReason() {
 
 const skip = skipReason();
 
-/** More Tab presses than any view needs to get from one control to the next. */
-const MAX_TABS = 60;
-
 let browser;
 let page;
+let tabTo;
+let focused;
 const made = { postId: '', date: '' };
 
 before(async () => {
@@ -46,6 +45,7 @@ before(async () => {
   }
   browser = await launchBrowser();
   page = browser.page;
+  ({ tabTo, focused } = keyboardOn(page));
 });
 
 after(async () => {
@@ -55,46 +55,6 @@ after(async () => {
 afterEach(async (t) => {
   await screenshotOnFailure(page, t);
 });
-
-/** What has the focus, in words, for failure messages. */
-const focused = () =>
-  page.evaluate(() => {
-    const el = document.activeElement;
-    if (!el || el === document.body) {
-      return 'nothing';
-    }
-    const id = el.closest('[data-testid]')?.getAttribute('data-testid') ?? '';
-    return `<${el.tagName.toLowerCase()}> "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}" in ${id}`;
-  });
-
-/**
- * Presses Tab until the focused element satisfies `isTarget` (evaluated in
- * the page with `arg`), then Shift+Tab if it is behind the focus, failing
- * after MAX_TABS presses each way.
- */
-async function tabTo(what, isTarget, arg) {
-  for (const key of ['Tab', 'Shift+Tab']) {
-    for (let i = 0; i < MAX_TABS; i++) {
-      if (await page.evaluate(isTarget, arg)) {
-        return;
-      }
-      await page.keyboard.press(key);
-    }
-  }
-  assert.fail(`${what} cannot be reached with Tab or Shift+Tab (${MAX_TABS} presses each; the focus is on ${await focused()})`);
-}
-
-/** The element with this data-testid, or one inside it, has the focus. */
-const hasFocusIn = (id) => {
-  const el = document.querySelector(`[data-testid="${id}"]`);
-  return el !== null && (el === document.activeElement || el.contains(document.activeElement));
-};
-
-/** A button whose text is `label` has the focus. */
-const buttonFocused = (label) => {
-  const el = document.activeElement;
-  return el !== null && (el.tagName === 'BUTTON' || el.getAttribute('role') === 'button') && (el.textContent ?? '').trim() === label;
-};
 
 /** The date two days ahead in the computer's zone, as the date field takes it (YYYY-MM-DD). */
 const dayAfterTomorrow = () =>

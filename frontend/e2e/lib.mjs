@@ -82,3 +82,45 @@ export async function screenshotOnFailure(page, t) {
     await screenshot(page, `e2e-failed-${name}.png`).catch(() => {});
   }
 }
+
+/**
+ * Keyboard-only helpers for a page: `tabTo(what, isTarget, arg)` presses Tab
+ * (then Shift+Tab) until the focused element satisfies `isTarget`, evaluated
+ * in the page with `arg`, and fails when `max` presses each way do not get
+ * there; `focused()` says in words what has the focus.
+ */
+export function keyboardOn(page, max = 60) {
+  const focused = () =>
+    page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) {
+        return 'nothing';
+      }
+      const id = el.closest('[data-testid]')?.getAttribute('data-testid') ?? '';
+      return `<${el.tagName.toLowerCase()}> "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}" in ${id}`;
+    });
+  const tabTo = async (what, isTarget, arg) => {
+    for (const key of ['Tab', 'Shift+Tab']) {
+      for (let i = 0; i < max; i++) {
+        if (await page.evaluate(isTarget, arg)) {
+          return;
+        }
+        await page.keyboard.press(key);
+      }
+    }
+    throw new Error(`${what} cannot be reached with Tab or Shift+Tab (${max} presses each; the focus is on ${await focused()})`);
+  };
+  return { tabTo, focused };
+}
+
+/** In the page: the element with this data-testid, or one inside it, has the focus. */
+export const hasFocusIn = (id) => {
+  const el = document.querySelector(`[data-testid="${id}"]`);
+  return el !== null && (el === document.activeElement || el.contains(document.activeElement));
+};
+
+/** In the page: a button whose text is `label` has the focus. */
+export const buttonFocused = (label) => {
+  const el = document.activeElement;
+  return el !== null && (el.tagName === 'BUTTON' || el.getAttribute('role') === 'button') && (el.textContent ?? '').trim() === label;
+};
