@@ -1,7 +1,6 @@
-// End-to-end check of Channels: connect a Mastodon account (Herald's part
-// with the keyboard alone) through the
-// network's own sign-in, then reconnect it in place after the server
-// revoked Herald's token.
+// End-to-end check of Channels: connect a Mastodon account through the
+// network's own sign-in (Herald's part with the keyboard alone), then
+// reconnect it in place after the server revoked Herald's token.
 //
 // A Go harness runs this file directly by path (it is not a *.test.mjs, so
 // `node --test frontend/e2e/` leaves it out), once per phase, against a real
