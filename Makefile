@@ -127,10 +127,12 @@ else
 endif
 
 ## bench: benchmarks, results in docs/benchmarks.md
-bench: build
+bench: build $(DEVAPP)
 	go test -run '^$$' -bench . -benchmem ./backend/...
 	go test -run '^$$' -bench ThousandDue -benchtime 5x ./test/bench/
 	HERALD_BIN=$(CURDIR)/$(APP) go test -run '^$$' -bench HeadlessMemory -benchtime 1x ./test/bench/
+	HERALD_DEV_BIN=$(CURDIR)/$(DEVAPP) xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+	  go test -run '^$$' -bench ViewsAtVolume -benchtime 1x ./test/bench/
 
 clean:
 	rm -rf build/bin frontend/dist $(ARTIFACTS) bin
