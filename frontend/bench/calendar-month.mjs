@@ -6,6 +6,8 @@
 //   node bench/calendar-month.mjs            (from frontend/, after `npx vite build`)
 //   HERALD_BENCH_CHANNELS=50 HERALD_BENCH_PER_DAY=3 HERALD_BENCH_RUNS=5
 //   HERALD_E2E_CHROMIUM=/usr/bin/chromium
+//   HERALD_BENCH_SCREENSHOT=/tmp/month.png   a picture of the first month (1280×800)
+//   HERALD_BENCH_WEEK_SCREENSHOT=/tmp/week.png   and of a week of the next month
 //
 // Reported, per run: "open" = from the fake's answer for the first month to
 // the first frame after the calendar's items are in the page; "next" = from
@@ -78,6 +80,8 @@ function fakeBackend({ channels, perDay }) {
   const answers = {
     Recovery: { Problem: () => ({ kind: 'none' }) },
     Channels: { List: () => chans },
+    // Paused, so the page has its banner: the layout the month must fit in at 1280×800.
+    Publishing: { Status: () => ({ paused: true, nextDueAt: '', nextPostId: 0, nextTitle: '', scheduled: 0, needsAction: 0 }) },
     Posts: {
       Calendar: (from, to, ids) => {
         const out = calendar(from, to, ids);
@@ -127,6 +131,9 @@ try {
     await page.waitForSelector('[data-testid="calendar-item"]', { timeout: 600_000 });
     const painted = await frameAfter(page);
     const first = await page.evaluate(() => window.__bench.answered[0]);
+    if (run === 0 && process.env.HERALD_BENCH_SCREENSHOT) {
+      await page.screenshot({ path: process.env.HERALD_BENCH_SCREENSHOT });
+    }
     const title = await page.locator('[data-testid="calendar-title"], .fc-toolbar-title').first().textContent();
 
     const clicked = await page.evaluate(() => {
@@ -143,6 +150,11 @@ try {
     );
     const nextPainted = await frameAfter(page);
     const bench = await page.evaluate(() => window.__bench);
+    if (run === 0 && process.env.HERALD_BENCH_WEEK_SCREENSHOT) {
+      await page.getByText('Week', { exact: true }).click();
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: process.env.HERALD_BENCH_WEEK_SCREENSHOT });
+    }
     const shown = await page.locator('[data-testid="calendar-item"]').count();
     if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
     results.push({

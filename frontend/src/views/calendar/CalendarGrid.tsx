@@ -20,7 +20,7 @@ import {
 } from './calendarModel';
 import classes from './CalendarView.module.css';
 
-/** Items a month day shows before "N more": fewer when the month spans six weeks, so it fits the window. */
+/** Items a month day shows, "N more" in its heading: fewer when the month spans six weeks, so it fits the window. */
 export const MONTH_ITEMS = { fiveWeeks: 3, sixWeeks: 2 } as const;
 /** Lines a week day shows (channel headings included) before "N more". */
 export const WEEK_LINES = 24;
@@ -102,7 +102,7 @@ function Item({ item, channel, clock, showChannel, onOpenPost }: { item: Calenda
   );
 }
 
-/** "+33 more" with the day's counts by status; opens the day's list. */
+/** "33 more" with the day's counts by status, in the day's heading; opens the day's list. */
 function More({ group, hidden, day, onOpenDay }: { group: DayGroup; hidden: number; day: Date; onOpenDay: (day: Date) => void }) {
   const counts = countByStatus(group.items);
   return (
@@ -119,7 +119,7 @@ function More({ group, hidden, day, onOpenDay }: { group: DayGroup; hidden: numb
     >
       <span>{hidden} more</span>
       <span className={classes.counts} aria-hidden>
-        {counts.slice(0, 3).map((c) => (
+        {counts.slice(0, 2).map((c) => (
           <span key={c.label}>
             <span className={classes.dot} style={{ background: `var(--mantine-color-${c.color}-filled)` }} />
             {c.count}
@@ -163,9 +163,8 @@ const DayCell = memo(function DayCell(props: CellProps) {
   let body;
   let hidden: number;
   if (mode === 'month') {
-    const room = Math.max(0, limit - expiry.length);
-    // A day that needs "N more" gives that line one item's place.
-    const shown = items.length > room ? items.slice(0, Math.max(0, room - 1)) : items;
+    // "N more" sits in the day's heading, so every line below is an item.
+    const shown = items.slice(0, Math.max(0, limit - expiry.length));
     hidden = items.length - shown.length;
     body = shown.map((item) => <Item key={item.targetId} item={item} channel={channelOf(item.channelId)} clock={clock} showChannel onOpenPost={onOpenPost} />);
   } else {
@@ -179,7 +178,7 @@ const DayCell = memo(function DayCell(props: CellProps) {
         <div key={g.channelId} data-testid="calendar-channel" data-channel-id={g.channelId}>
           <div className={classes.channel}>
             <span className={classes.text}>{nameOf(channel)}</span>
-            <span>{totals.get(g.channelId)}</span>
+            <span title={`${totals.get(g.channelId)} posts on this channel`}>{totals.get(g.channelId)}</span>
           </div>
           {g.items.map((item) => (
             <Item key={item.targetId} item={item} channel={channel} clock={clock} showChannel={false} onOpenPost={onOpenPost} />
@@ -195,7 +194,7 @@ const DayCell = memo(function DayCell(props: CellProps) {
       tabIndex={focused ? 0 : -1}
       aria-label={dayLabel(day, group)}
       aria-selected={focused}
-      className={`${classes.cell} ${mode === 'week' ? classes.weekCell : limit === MONTH_ITEMS.sixWeeks ? classes.monthTall : classes.month}`}
+      className={`${classes.cell} ${mode === 'week' ? classes.weekCell : limit === MONTH_ITEMS.sixWeeks ? classes.monthSixWeeks : classes.month}`}
       data-day={key}
       data-testid="calendar-day"
       data-count={items.length}
@@ -210,8 +209,9 @@ const DayCell = memo(function DayCell(props: CellProps) {
       }}
       {...dragProps}
     >
-      <div className={classes.dayNumber} aria-hidden>
-        <span>{mode === 'week' ? `${formatWeekday(day.getDay())} ${day.getDate()}` : day.getDate()}</span>
+      <div className={classes.dayNumber}>
+        <span aria-hidden>{day.getDate()}</span>
+        {hidden > 0 && group && <More group={group} hidden={hidden} day={day} onOpenDay={onOpenDay} />}
       </div>
       {expiry.map((marker) => (
         <button
@@ -233,7 +233,6 @@ const DayCell = memo(function DayCell(props: CellProps) {
         </button>
       ))}
       {body}
-      {hidden > 0 && group && <More group={group} hidden={hidden} day={day} onOpenDay={onOpenDay} />}
     </div>
   );
 });

@@ -11,7 +11,7 @@ import { renderWithProviders } from '../../test/render';
 import { type FakeRuntime, installRuntime } from '../../test/runtime';
 import * as Channels from '../../wailsjs/go/service/Channels';
 import * as Posts from '../../wailsjs/go/service/Posts';
-import { WEEK_LINES } from './CalendarGrid';
+import { MONTH_ITEMS, WEEK_LINES } from './CalendarGrid';
 import { dayKey } from './calendarModel';
 import { CalendarView, filteredChannels } from './CalendarView';
 import { DAY_PAGE } from './DayList';
@@ -167,13 +167,13 @@ describe('A dense month', () => {
     await waitFor(() => {
       expect(days[0]).toHaveAttribute('data-count', '150');
     });
-    const perDay = days.length === 42 ? 2 : 3;
-    // The last place goes to "N more": 150 posts, perDay - 1 drawn.
-    expect(within(days[0] as HTMLElement).getAllByTestId('calendar-item')).toHaveLength(perDay - 1);
+    const perDay = days.length === 42 ? MONTH_ITEMS.sixWeeks : MONTH_ITEMS.fiveWeeks;
+    // "N more" is in the day's heading: perDay drawn, the rest counted.
+    expect(within(days[0] as HTMLElement).getAllByTestId('calendar-item')).toHaveLength(perDay);
     const more = within(days[0] as HTMLElement).getByTestId('calendar-more');
-    expect(more).toHaveTextContent(`${150 - (perDay - 1)} more`);
+    expect(more).toHaveTextContent(`${150 - perDay} more`);
     expect(more).toHaveAttribute('title', '100 Scheduled, 50 Published');
-    expect(screen.getAllByTestId('calendar-item')).toHaveLength(days.length * (perDay - 1));
+    expect(screen.getAllByTestId('calendar-item')).toHaveLength(days.length * perDay);
     expect(days[0]).toHaveAccessibleName(expect.stringMatching(/^Monday \d+ \w+( \d{4})?, 150 posts/));
   });
 

@@ -133,86 +133,69 @@ export function CalendarView() {
     <>
       <PageHeader title="Calendar" description="See what goes out, where and when. Drag a scheduled post to another day to move it." />
       <Stack gap="xs">
-        <Group justify="space-between" align="flex-end" wrap="wrap" gap="xs">
+        {/* Filters, navigation and the view switch share one row: a whole month fits at 1280×800. */}
+        <Group justify="space-between" align="flex-end" wrap="wrap" gap="xs" className={classes.toolbar}>
           <PostFilters value={filters} onChange={setFilters} channels={list} withSearch={false} />
-          <Group gap="sm" wrap="wrap" aria-label="Colours">
-            {LEGEND.map((entry) => (
-              <Group key={entry.label} gap={4} wrap="nowrap">
-                <ColorSwatch color={`var(--mantine-color-${entry.color}-6)`} size={12} withShadow={false} />
-                <Text size="xs" c="dimmed">
-                  {entry.label}
-                </Text>
-              </Group>
-            ))}
-            <Group gap={4} wrap="nowrap">
-              <ColorSwatch color="var(--mantine-color-red-8)" size={12} withShadow={false} />
-              <Text size="xs" c="dimmed">
-                Sign-in ends
+          <Group gap={4} wrap="nowrap">
+            <ActionIcon
+              variant="default"
+              size="lg"
+              aria-label={`Previous ${unit}`}
+              title={`Previous ${unit}`}
+              onClick={() => {
+                step(-1);
+              }}
+            >
+              <IconChevronLeft size={16} aria-hidden />
+            </ActionIcon>
+            <ActionIcon
+              variant="default"
+              size="lg"
+              aria-label={`Next ${unit}`}
+              title={`Next ${unit}`}
+              onClick={() => {
+                step(1);
+              }}
+            >
+              <IconChevronRight size={16} aria-hidden />
+            </ActionIcon>
+            <Button
+              variant="default"
+              onClick={() => {
+                go(startOfDay(new Date()));
+              }}
+            >
+              Today
+            </Button>
+            <Title order={2} size="h4" ml="xs" miw={170} data-testid="calendar-title" aria-live="polite">
+              {viewTitle(mode, anchor, days)}
+            </Title>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            {data.loading && <Loader size="xs" aria-label="Loading the calendar" />}
+            {!data.loading && !data.error && count === 0 && (
+              <Text size="xs" c="dimmed" data-testid="calendar-empty">
+                Nothing scheduled or published in this {unit}.
               </Text>
-            </Group>
+            )}
+            <SegmentedControl
+              aria-label="View"
+              value={mode}
+              onChange={(v) => {
+                setMode(v === 'week' ? 'week' : 'month');
+                setAnchor(focused);
+              }}
+              data={[
+                { value: 'month', label: 'Month' },
+                { value: 'week', label: 'Week' },
+              ]}
+            />
           </Group>
         </Group>
 
         {data.error && <ErrorPanel title="Herald could not load the calendar" error={data.error} onRetry={reload} />}
 
-        <Card padding="xs" data-testid="calendar" aria-busy={data.loading}>
-          <div className={classes.toolbar}>
-            <Group gap={4} wrap="nowrap">
-              <ActionIcon
-                variant="default"
-                aria-label={`Previous ${unit}`}
-                title={`Previous ${unit}`}
-                onClick={() => {
-                  step(-1);
-                }}
-              >
-                <IconChevronLeft size={16} aria-hidden />
-              </ActionIcon>
-              <ActionIcon
-                variant="default"
-                aria-label={`Next ${unit}`}
-                title={`Next ${unit}`}
-                onClick={() => {
-                  step(1);
-                }}
-              >
-                <IconChevronRight size={16} aria-hidden />
-              </ActionIcon>
-              <Button
-                variant="default"
-                size="compact-sm"
-                onClick={() => {
-                  go(startOfDay(new Date()));
-                }}
-              >
-                Today
-              </Button>
-              <Title order={2} size="h4" ml="xs" data-testid="calendar-title" aria-live="polite">
-                {viewTitle(mode, anchor, days)}
-              </Title>
-            </Group>
-            <Group gap="sm" wrap="nowrap">
-              {data.loading && <Loader size="xs" aria-label="Loading the calendar" />}
-              {!data.loading && !data.error && count === 0 && (
-                <Text size="xs" c="dimmed" data-testid="calendar-empty">
-                  Nothing scheduled or published in this {unit}.
-                </Text>
-              )}
-              <SegmentedControl
-                size="xs"
-                aria-label="View"
-                value={mode}
-                onChange={(v) => {
-                  setMode(v === 'week' ? 'week' : 'month');
-                  setAnchor(focused);
-                }}
-                data={[
-                  { value: 'month', label: 'Month' },
-                  { value: 'week', label: 'Week' },
-                ]}
-              />
-            </Group>
-          </div>
+        <Card padding={0} data-testid="calendar" aria-busy={data.loading}>
           <CalendarGrid
             mode={mode}
             days={days}
@@ -228,6 +211,22 @@ export function CalendarView() {
             onMove={onMove}
           />
         </Card>
+        <Group gap="sm" wrap="wrap" aria-label="Colours">
+          {LEGEND.map((entry) => (
+            <Group key={entry.label} gap={4} wrap="nowrap">
+              <ColorSwatch color={`var(--mantine-color-${entry.color}-6)`} size={12} withShadow={false} />
+              <Text size="xs" c="dimmed">
+                {entry.label}
+              </Text>
+            </Group>
+          ))}
+          <Group gap={4} wrap="nowrap">
+            <ColorSwatch color="var(--mantine-color-red-8)" size={12} withShadow={false} />
+            <Text size="xs" c="dimmed">
+              Sign-in ends
+            </Text>
+          </Group>
+        </Group>
       </Stack>
       <DayList
         day={openDay}
