@@ -131,6 +131,7 @@ bench: build
 	go test -run '^$$' -bench . -benchmem ./backend/...
 	go test -run '^$$' -bench ThousandDue -benchtime 5x ./test/bench/
 	HERALD_BIN=$(CURDIR)/$(APP) go test -run '^$$' -bench HeadlessMemory -benchtime 1x ./test/bench/
+	cd frontend && node bench/calendar-month.mjs
 
 clean:
 	rm -rf build/bin frontend/dist $(ARTIFACTS) bin

@@ -2,7 +2,7 @@ import { IconKeyOff } from '@tabler/icons-react';
 import { type DragEvent, type KeyboardEvent, memo, useEffect, useRef } from 'react';
 import type { CalendarItem } from '../../api/posts';
 import type { ChannelView } from '../../api/types';
-import { type ClockSetting, formatTime, formatWeekday } from '../../time/format';
+import { formatWeekday } from '../../time/format';
 import { channelName } from '../channels/channelText';
 import { targetLook } from '../posts/targetText';
 import { itemColor } from './calendarEvents';
@@ -16,6 +16,7 @@ import {
   groupByChannel,
   moveFocus,
   sameTimeOn,
+  timeOf,
   weeksOf,
 } from './calendarModel';
 import classes from './CalendarView.module.css';
@@ -32,7 +33,8 @@ export interface GridProps {
   month: number;
   groups: Map<string, DayGroup>;
   focused: Date;
-  clock: ClockSetting;
+  /** A 12-hour clock (the Clock setting, resolved once for the whole calendar). */
+  twelve: boolean;
   channelOf: (id: number) => ChannelView | undefined;
   /** A key moved the focus; the view follows it (to another month if need be). */
   onFocusDay: (day: Date, key?: string) => void;
@@ -55,7 +57,8 @@ interface CellProps {
   outside: boolean;
   today: boolean;
   focused: boolean;
-  clock: ClockSetting;
+  /** A 12-hour clock (the Clock setting, resolved once for the whole calendar). */
+  twelve: boolean;
   channelOf: GridProps['channelOf'];
   onOpenDay: GridProps['onOpenDay'];
   onOpenPost: GridProps['onOpenPost'];
@@ -64,9 +67,9 @@ interface CellProps {
   onFocusDay: GridProps['onFocusDay'];
 }
 
-function Item({ item, channel, clock, showChannel, onOpenPost }: { item: CalendarItem; channel: ChannelView | undefined; clock: ClockSetting; showChannel: boolean; onOpenPost: (id: number) => void }) {
+function Item({ item, channel, twelve, showChannel, onOpenPost }: { item: CalendarItem; channel: ChannelView | undefined; twelve: boolean; showChannel: boolean; onOpenPost: (id: number) => void }) {
   const name = nameOf(channel);
-  const time = formatTime(new Date(item.at), { clock });
+  const time = timeOf(item.at, twelve);
   const look = targetLook({ status: item.status, handedOff: item.handedOff });
   const title = item.title || 'Untitled post';
   return (
@@ -131,7 +134,7 @@ function More({ group, hidden, day, onOpenDay }: { group: DayGroup; hidden: numb
 }
 
 const DayCell = memo(function DayCell(props: CellProps) {
-  const { day, group, mode, limit, outside, today, focused, clock, channelOf, onOpenDay, onOpenPost, onOpenExpiry, onMove, onFocusDay } = props;
+  const { day, group, mode, limit, outside, today, focused, twelve, channelOf, onOpenDay, onOpenPost, onOpenExpiry, onMove, onFocusDay } = props;
   const key = dayKey(day);
   const items = group?.items ?? [];
   const expiry = group?.expiry ?? [];
@@ -166,7 +169,7 @@ const DayCell = memo(function DayCell(props: CellProps) {
     // "N more" sits in the day's heading, so every line below is an item.
     const shown = items.slice(0, Math.max(0, limit - expiry.length));
     hidden = items.length - shown.length;
-    body = shown.map((item) => <Item key={item.targetId} item={item} channel={channelOf(item.channelId)} clock={clock} showChannel onOpenPost={onOpenPost} />);
+    body = shown.map((item) => <Item key={item.targetId} item={item} channel={channelOf(item.channelId)} twelve={twelve} showChannel onOpenPost={onOpenPost} />);
   } else {
     const all = groupByChannel(items);
     const totals = new Map(all.map((g) => [g.channelId, g.items.length]));
@@ -181,7 +184,7 @@ const DayCell = memo(function DayCell(props: CellProps) {
             <span title={`${totals.get(g.channelId)} posts on this channel`}>{totals.get(g.channelId)}</span>
           </div>
           {g.items.map((item) => (
-            <Item key={item.targetId} item={item} channel={channel} clock={clock} showChannel={false} onOpenPost={onOpenPost} />
+            <Item key={item.targetId} item={item} channel={channel} twelve={twelve} showChannel={false} onOpenPost={onOpenPost} />
           ))}
         </div>
       );
@@ -228,7 +231,7 @@ const DayCell = memo(function DayCell(props: CellProps) {
           }}
         >
           <IconKeyOff size={12} aria-hidden style={{ flexShrink: 0 }} />
-          <span className={classes.time}>{formatTime(new Date(marker.at), { clock })}</span>
+          <span className={classes.time}>{timeOf(marker.at, twelve)}</span>
           <span className={classes.text}>{marker.label}</span>
         </button>
       ))}
@@ -243,7 +246,7 @@ const DayCell = memo(function DayCell(props: CellProps) {
  * Each day draws a few items and counts the rest.
  */
 export function CalendarGrid(props: GridProps) {
-  const { mode, days, month, groups, focused, clock, channelOf, onFocusDay, onOpenDay, onOpenPost, onOpenExpiry, onMove } = props;
+  const { mode, days, month, groups, focused, twelve, channelOf, onFocusDay, onOpenDay, onOpenPost, onOpenExpiry, onMove } = props;
   const ref = useRef<HTMLDivElement>(null);
   const keyed = useRef(false);
   const focusedKey = dayKey(focused);
@@ -300,7 +303,7 @@ export function CalendarGrid(props: GridProps) {
                 outside={mode === 'month' && day.getMonth() !== month}
                 today={key === todayKey}
                 focused={key === focusedKey}
-                clock={clock}
+                twelve={twelve}
                 channelOf={channelOf}
                 onFocusDay={onFocusDay}
                 onOpenDay={onOpenDay}

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CalendarRange, PostView } from '../../api/posts';
@@ -9,6 +9,7 @@ import { channelFixture } from '../../test/fixtures';
 import { calendarItemFixture, postFixture } from '../../test/postFixtures';
 import { renderWithProviders } from '../../test/render';
 import { type FakeRuntime, installRuntime } from '../../test/runtime';
+import { setClockSetting } from '../../time/format';
 import * as Channels from '../../wailsjs/go/service/Channels';
 import * as Posts from '../../wailsjs/go/service/Posts';
 import { MONTH_ITEMS, WEEK_LINES } from './CalendarGrid';
@@ -128,6 +129,21 @@ describe('Calendar', () => {
     expect(empty).toHaveTextContent('Nothing scheduled or published in this month.');
     // Same row as the switch, in the flow: neither sits on the other.
     expect(empty.parentElement).toContainElement(screen.getByRole('radio', { name: 'Week' }));
+  });
+
+  it('writes times on the Clock setting, and again when it changes', async () => {
+    setClockSetting('24');
+    try {
+      renderCalendar();
+      const time = async () => (await screen.findAllByTestId('calendar-item'))[0]?.querySelector('span')?.textContent;
+      expect(await time()).toMatch(/^\d{2}:\d{2}$/);
+      act(() => {
+        setClockSetting('12');
+      });
+      expect(await time()).toMatch(/^\d{1,2}:\d{2} (AM|PM)$/);
+    } finally {
+      setClockSetting('system');
+    }
   });
 
   it('narrows channels by the channel and team filters', () => {

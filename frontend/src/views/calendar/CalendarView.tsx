@@ -9,7 +9,7 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 import { PageHeader } from '../../components/PageHeader';
 import { useChannelList } from '../../hooks/useChannelList';
 import { useLoad } from '../../hooks/useLoad';
-import { formatCalendarDay, formatMonthYear } from '../../time/format';
+import { formatCalendarDay, formatMonthYear, uses12Hour } from '../../time/format';
 import { useClockSetting } from '../../time/useClock';
 import { PostDrawer } from '../posts/PostDrawer';
 import { type Filters, NO_FILTERS, PostFilters } from '../queue/PostFilters';
@@ -46,7 +46,8 @@ function viewTitle(mode: CalendarMode, anchor: Date, days: Date[]): string {
 /** #/calendar: every variant on a month or week grid, a few per day and the rest counted; drag to reschedule. */
 export function CalendarView() {
   const navigate = useNavigate();
-  const clock = useClockSetting();
+  // Resolved once here: asking the system for its clock per item would cost more than drawing it.
+  const twelve = uses12Hour(useClockSetting());
   const channels = useChannelList();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [mode, setMode] = useState<CalendarMode>('month');
@@ -202,7 +203,7 @@ export function CalendarView() {
             month={anchor.getMonth()}
             groups={groups}
             focused={focused}
-            clock={clock}
+            twelve={twelve}
             channelOf={channelOf}
             onFocusDay={onFocusDay}
             onOpenDay={setOpenDay}
@@ -231,7 +232,7 @@ export function CalendarView() {
       <DayList
         day={openDay}
         group={openDay ? groups.get(dayKey(openDay)) : undefined}
-        clock={clock}
+        twelve={twelve}
         channelOf={channelOf}
         onClose={() => {
           setOpenDay(undefined);

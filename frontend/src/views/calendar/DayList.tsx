@@ -2,11 +2,11 @@ import { Badge, Button, Group, Modal, Stack, Text, UnstyledButton } from '@manti
 import { IconKeyOff } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ChannelView } from '../../api/types';
-import { type ClockSetting, formatLongCalendarDay, formatTime } from '../../time/format';
+import { formatLongCalendarDay } from '../../time/format';
 import { ChannelAvatar } from '../channels/ChannelAvatar';
 import { channelName } from '../channels/channelText';
 import { targetLook } from '../posts/targetText';
-import { countByStatus, type DayGroup, groupByChannel } from './calendarModel';
+import { countByStatus, type DayGroup, groupByChannel, timeOf } from './calendarModel';
 
 /** Rows the day list draws at first and adds per "Show more": a day of 150 posts opens at once. */
 export const DAY_PAGE = 40;
@@ -14,7 +14,8 @@ export const DAY_PAGE = 40;
 export interface DayListProps {
   day: Date | undefined;
   group: DayGroup | undefined;
-  clock: ClockSetting;
+  /** A 12-hour clock (the Clock setting, resolved once for the whole calendar). */
+  twelve: boolean;
   channelOf: (id: number) => ChannelView | undefined;
   onClose: () => void;
   onOpenPost: (postId: number) => void;
@@ -32,7 +33,7 @@ export function DayList({ day, group, ...rest }: DayListProps) {
   );
 }
 
-function DayListBody({ group, clock, channelOf, onOpenPost, onOpenExpiry }: Omit<DayListProps, 'day' | 'onClose'>) {
+function DayListBody({ group, twelve, channelOf, onOpenPost, onOpenExpiry }: Omit<DayListProps, 'day' | 'onClose'>) {
   const [shown, setShown] = useState(DAY_PAGE);
   const items = group?.items ?? [];
   const expiry = group?.expiry ?? [];
@@ -60,7 +61,7 @@ function DayListBody({ group, clock, channelOf, onOpenPost, onOpenExpiry }: Omit
           <Group gap="xs" wrap="nowrap">
             <IconKeyOff size={16} aria-hidden color="var(--mantine-color-red-8)" />
             <Text size="sm" fw={600}>
-              {formatTime(new Date(marker.at), { clock })}
+              {timeOf(marker.at, twelve)}
             </Text>
             <Text size="sm">{marker.label}</Text>
           </Group>
@@ -86,7 +87,7 @@ function DayListBody({ group, clock, channelOf, onOpenPost, onOpenExpiry }: Omit
               >
                 <Group gap="xs" wrap="nowrap">
                   <Text size="sm" fw={600} w={72} style={{ flexShrink: 0 }}>
-                    {formatTime(new Date(item.at), { clock })}
+                    {timeOf(item.at, twelve)}
                   </Text>
                   <ChannelAvatar src={channel?.avatarUrl ?? ''} name={name(item.channelId)} size={20} />
                   <Text size="sm" fw={500} w={120} truncate style={{ flexShrink: 0 }}>

@@ -11,6 +11,7 @@ import {
   moveFocus,
   rangeOf,
   sameTimeOn,
+  timeOf,
   visibleDays,
 } from './calendarModel';
 
@@ -156,5 +157,13 @@ describe('dropping on another day', () => {
   it('keeps the wall-clock time', () => {
     const moved = sameTimeOn({ at: local(2026, 12, 8, 14, 30) }, new Date(2026, 11, 10));
     expect(moved).toEqual(new Date(2026, 11, 10, 14, 30));
+  });
+});
+
+describe('times', () => {
+  it('are written on the computer\'s clock with the Clock setting', () => {
+    expect(timeOf(local(2026, 12, 8, 14, 5), false)).toBe('14:05');
+    expect(timeOf(local(2026, 12, 8, 14, 5), true)).toBe('2:05 PM');
+    expect(timeOf(local(2026, 12, 8, 0, 30), true)).toBe('12:30 AM');
   });
 });
