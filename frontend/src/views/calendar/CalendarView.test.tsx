@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CalendarRange, PostView } from '../../api/posts';
@@ -13,6 +13,7 @@ import { setClockSetting } from '../../time/format';
 import * as Channels from '../../wailsjs/go/service/Channels';
 import * as Posts from '../../wailsjs/go/service/Posts';
 import { MONTH_ITEMS, WEEK_LINES } from './CalendarGrid';
+import { toRfc3339 } from './calendarEvents';
 import { dayKey } from './calendarModel';
 import { CalendarView, filteredChannels } from './CalendarView';
 import { DAY_PAGE } from './DayList';
@@ -257,6 +258,52 @@ describe('A dense month', () => {
     expect(groups[0]?.firstElementChild).toHaveTextContent(/^Seed 13$/);
     expect(within(groups[0] as HTMLElement).getAllByTestId('calendar-item')[0]).toHaveTextContent(/Post \d+ of seed 1$/);
     expect(within(day).getByTestId('calendar-more')).toHaveTextContent(`${150 - 18} more`);
+  });
+});
+
+describe('Dragging an item to another day', () => {
+  beforeEach(() => {
+    // Only the date is fixed (timers run): the grid shows December 2026 on Monday 7th.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date(2026, 11, 7, 10, 0) });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const dataTransfer = () => ({ setData: vi.fn(), effectAllowed: '', dropEffect: '' });
+  const cell = (day: string) => document.querySelector(`[data-day="${day}"]`) as HTMLElement;
+
+  it('moves the post to the same time on the day it is dropped on, and refuses a day in the past', async () => {
+    reschedule.mockResolvedValue(postFixture());
+    calendar.mockResolvedValue({ items: [calendarItemFixture({ targetId: 101, postId: 7, at: new Date(2026, 11, 10, 14, 30).toISOString() })], expiry: [] });
+    renderCalendar();
+    const item = await screen.findByTestId('calendar-item');
+    expect(item.closest('[data-day]')).toHaveAttribute('data-day', '2026-12-10');
+
+    fireEvent.dragStart(item, { dataTransfer: dataTransfer() });
+    // 14:30 on the 6th is past: no drop there.
+    expect(fireEvent.dragOver(cell('2026-12-06'), { dataTransfer: dataTransfer() })).toBe(true);
+    fireEvent.drop(cell('2026-12-06'), { dataTransfer: dataTransfer() });
+    expect(reschedule).not.toHaveBeenCalled();
+
+    fireEvent.dragStart(item, { dataTransfer: dataTransfer() });
+    // preventDefault on dragover is how a drop target says yes.
+    expect(fireEvent.dragOver(cell('2026-12-15'), { dataTransfer: dataTransfer() })).toBe(false);
+    fireEvent.drop(cell('2026-12-15'), { dataTransfer: dataTransfer() });
+    await waitFor(() => {
+      expect(reschedule).toHaveBeenCalledWith(7, toRfc3339(new Date(2026, 11, 15, 14, 30)));
+    });
+    const calls = calendar.mock.calls.length;
+    await waitFor(() => {
+      expect(calendar.mock.calls.length).toBeGreaterThan(calls);
+    });
+  });
+
+  it('does not drag a post the backend locks', async () => {
+    calendar.mockResolvedValue({ items: [calendarItemFixture({ status: 'published', editable: false, at: new Date(2026, 11, 10, 14, 30).toISOString() })], expiry: [] });
+    renderCalendar();
+    const item = await screen.findByTestId('calendar-item');
+    expect(item).toHaveAttribute('draggable', 'false');
   });
 });
 
