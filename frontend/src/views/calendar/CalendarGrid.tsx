@@ -28,6 +28,8 @@ export const WEEK_LINES = 24;
 
 export interface GridProps {
   mode: CalendarMode;
+  /** What the grid shows, for screen readers: "December 2026". */
+  label: string;
   days: Date[];
   /** The month being shown (0–11); other days are dimmed. */
   month: number;
@@ -246,7 +248,7 @@ const DayCell = memo(function DayCell(props: CellProps) {
  * Each day draws a few items and counts the rest.
  */
 export function CalendarGrid(props: GridProps) {
-  const { mode, days, month, groups, focused, twelve, channelOf, onFocusDay, onOpenDay, onOpenPost, onOpenExpiry, onMove } = props;
+  const { mode, label, days, month, groups, focused, twelve, channelOf, onFocusDay, onOpenDay, onOpenPost, onOpenExpiry, onMove } = props;
   const ref = useRef<HTMLDivElement>(null);
   const keyed = useRef(false);
   const focusedKey = dayKey(focused);
@@ -281,7 +283,7 @@ export function CalendarGrid(props: GridProps) {
   };
 
   return (
-    <div ref={ref} role="grid" aria-label={mode === 'month' ? 'Month' : 'Week'} className={classes.grid} onKeyDown={onKeyDown} data-testid="calendar-grid">
+    <div ref={ref} role="grid" aria-label={label} className={classes.grid} onKeyDown={onKeyDown} data-testid="calendar-grid">
       <div role="row" className={classes.row}>
         {days.slice(0, 7).map((d) => (
           <div key={d.getDay()} role="columnheader" className={classes.head}>

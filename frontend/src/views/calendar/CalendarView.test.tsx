@@ -199,6 +199,7 @@ describe('A dense month', () => {
     await waitFor(() => {
       expect(screen.getAllByRole('gridcell')[0]).toHaveAttribute('data-count', '150');
     });
+    expect(screen.getByRole('grid')).toHaveAccessibleName(screen.getByTestId('calendar-title').textContent ?? '');
     const stops = screen.getAllByRole('gridcell').filter((c) => c.tabIndex === 0);
     expect(stops).toHaveLength(1);
     // Buttons inside days are not tab stops either.

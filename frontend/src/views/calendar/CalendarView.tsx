@@ -129,6 +129,7 @@ export function CalendarView() {
     setOpenPost(postId);
   }, []);
   const unit = mode === 'month' ? 'month' : 'week';
+  const title = viewTitle(mode, anchor, days);
 
   return (
     <>
@@ -169,7 +170,7 @@ export function CalendarView() {
               Today
             </Button>
             <Title order={2} size="h4" ml="xs" miw={170} data-testid="calendar-title" aria-live="polite">
-              {viewTitle(mode, anchor, days)}
+              {title}
             </Title>
           </Group>
           <Group gap="sm" wrap="nowrap">
@@ -199,6 +200,7 @@ export function CalendarView() {
         <Card padding={0} data-testid="calendar" aria-busy={data.loading}>
           <CalendarGrid
             mode={mode}
+            label={title}
             days={days}
             month={anchor.getMonth()}
             groups={groups}
