@@ -133,6 +133,7 @@ bench: build $(DEVAPP)
 	HERALD_BIN=$(CURDIR)/$(APP) go test -run '^$$' -bench HeadlessMemory -benchtime 1x ./test/bench/
 	HERALD_DEV_BIN=$(CURDIR)/$(DEVAPP) xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
 	  go test -run '^$$' -bench ViewsAtVolume -benchtime 1x ./test/bench/
+	cd frontend && node bench/calendar-month.mjs
 
 clean:
 	rm -rf build/bin frontend/dist $(ARTIFACTS) bin

@@ -279,3 +279,27 @@ export function daylightSavingNote(local: string, zone: string, stored: Date, op
   }
   return undefined;
 }
+
+const LONG_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+const LONG_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
+
+/** "Mon" … "Sun" of a weekday (0 = Sunday), for column headings. */
+export function formatWeekday(weekday: number): string {
+  return WEEKDAYS[((weekday % 7) + 7) % 7] ?? '';
+}
+
+/**
+ * "Tuesday 8 December" (with the year: "Tuesday 8 December 2027") of a
+ * calendar day, month 1–12: what a screen reader says for a day, where the
+ * short form would be read letter by letter.
+ */
+export function formatLongCalendarDay(year: number, month: number, day: number, withYear = false): string {
+  const weekday = LONG_WEEKDAYS[new Date(Date.UTC(year, month - 1, day)).getUTCDay()];
+  const base = `${weekday} ${day} ${LONG_MONTHS[month - 1]}`;
+  return withYear ? `${base} ${year}` : base;
+}
+
+/** "December 2026": a calendar's month; month 1–12. */
+export function formatMonthYear(year: number, month: number): string {
+  return `${LONG_MONTHS[month - 1]} ${year}`;
+}

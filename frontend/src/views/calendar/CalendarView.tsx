@@ -1,44 +1,24 @@
-import type { DatesSetArg, EventClickArg, EventContentArg } from '@fullcalendar/core';
-import dayGridPlugin from '@fullcalendar/daygrid';
-import interactionPlugin from '@fullcalendar/interaction';
-import FullCalendar from '@fullcalendar/react';
-import timeGridPlugin from '@fullcalendar/timegrid';
-import { Box, Card, ColorSwatch, Group, Loader, Stack, Text } from '@mantine/core';
-import { IconKeyOff } from '@tabler/icons-react';
+import { ActionIcon, Button, Card, ColorSwatch, Group, Loader, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { onPostsChanged, onPublishResult } from '../../api/events';
-import { calendarRange, type CalendarRange } from '../../api/posts';
+import { type CalendarItem, calendarRange, type CalendarRange } from '../../api/posts';
 import type { ChannelView } from '../../api/types';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PageHeader } from '../../components/PageHeader';
 import { useChannelList } from '../../hooks/useChannelList';
 import { useLoad } from '../../hooks/useLoad';
-import { ChannelAvatar } from '../channels/ChannelAvatar';
-import { channelName } from '../channels/channelText';
-import { PostDrawer } from '../posts/PostDrawer';
-import { formatCalendarDay, formatClock, uses12Hour } from '../../time/format';
+import { formatCalendarDay, formatMonthYear, uses12Hour } from '../../time/format';
 import { useClockSetting } from '../../time/useClock';
-import { targetLook } from '../posts/targetText';
+import { PostDrawer } from '../posts/PostDrawer';
 import { type Filters, NO_FILTERS, PostFilters } from '../queue/PostFilters';
+import { CalendarGrid } from './CalendarGrid';
+import { LEGEND, toRfc3339 } from './calendarEvents';
+import { addDays, type CalendarMode, dayKey, groupByDay, rangeOf, startOfDay, visibleDays } from './calendarModel';
 import classes from './CalendarView.module.css';
-import { type ExpiryProps, type ItemProps, LEGEND, toEvents, toRfc3339 } from './calendarEvents';
+import { DayList } from './DayList';
 import { rescheduleOnDrop } from './rescheduleOnDrop';
-
-/** The part of FullCalendar's formatting argument Herald reads (month is 0–11). */
-interface CalendarDateArg {
-  date: { year: number; month: number; day: number; hour: number; minute: number };
-}
-
-/** FullCalendar's times (events, the week's hour labels) on Herald's clock; the calendar is in the computer's zone. */
-export function calendarClock(twelve: boolean): (arg: CalendarDateArg) => string {
-  return (arg) => formatClock(arg.date.hour, arg.date.minute, twelve);
-}
-
-/** The week view's day headers in Herald's style: "Mon 4 May". */
-export function calendarDayHeader(arg: CalendarDateArg): string {
-  return formatCalendarDay(arg.date.year, arg.date.month + 1, arg.date.day);
-}
 
 /** The channels the filters leave; undefined for all, [] for none. */
 export function filteredChannels(filters: Filters, channels: ChannelView[]): number[] | undefined {
@@ -52,70 +32,47 @@ export function filteredChannels(filters: Filters, channels: ChannelView[]): num
 
 const EMPTY: CalendarRange = { items: [], expiry: [] };
 
-function EventContent({ arg }: { arg: EventContentArg }) {
-  const props = arg.event.extendedProps as Partial<ItemProps> | Partial<ExpiryProps>;
-  if (props.kind === 'expiry' && props.marker) {
-    return (
-      <Group gap={4} wrap="nowrap" px={4} className={classes.event} data-testid="calendar-expiry" data-channel-id={props.marker.channelId}>
-        <IconKeyOff size={12} aria-hidden style={{ flexShrink: 0 }} />
-        <Text span size="xs" fw={600} truncate>
-          {arg.timeText} {props.marker.label}
-        </Text>
-      </Group>
-    );
+/** The heading of what is shown: "December 2026", or "Mon 7 Dec – Sun 13 Dec" for a week. */
+function viewTitle(mode: CalendarMode, anchor: Date, days: Date[]): string {
+  if (mode === 'month') {
+    return formatMonthYear(anchor.getFullYear(), anchor.getMonth() + 1);
   }
-  if (props.kind !== 'item' || !props.item) {
-    // The red day behind a sign-in expiry: its marker says it all.
-    return null;
-  }
-  const { item, channel } = props;
-  const name = channel ? channelName(channel) : 'Removed channel';
-  const look = targetLook({ status: item.status, handedOff: item.handedOff });
-  return (
-    <Group
-      gap={4}
-      wrap="nowrap"
-      px={4}
-      className={classes.event}
-      title={`${arg.timeText} ${name}: ${arg.event.title} (${look.label})${item.message ? ` — ${item.message}` : ''}`}
-      data-testid="calendar-item"
-      data-post-id={item.postId}
-      data-target-id={item.targetId}
-      data-status={item.status}
-      data-editable={item.editable}
-    >
-      <ChannelAvatar src={channel?.avatarUrl ?? ''} name={name} size={16} />
-      <Text span size="xs" fw={600} style={{ flexShrink: 0 }}>
-        {arg.timeText}
-      </Text>
-      <Text span size="xs" truncate>
-        {name} · {arg.event.title}
-      </Text>
-    </Group>
-  );
+  const first = days[0] ?? anchor;
+  const last = days.at(-1) ?? anchor;
+  const fmt = (d: Date) => formatCalendarDay(d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getFullYear() !== new Date().getFullYear());
+  return `${fmt(first)} – ${fmt(last)}`;
 }
 
-/** #/calendar: every variant on a month or week calendar, with sign-in expiries; drag to reschedule. */
+/** #/calendar: every variant on a month or week grid, a few per day and the rest counted; drag to reschedule. */
 export function CalendarView() {
   const navigate = useNavigate();
+  // Resolved once here: asking the system for its clock per item would cost more than drawing it.
   const twelve = uses12Hour(useClockSetting());
-  const clock = useMemo(() => calendarClock(twelve), [twelve]);
   const channels = useChannelList();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [range, setRange] = useState<{ from: string; to: string } | undefined>(undefined);
+  const [mode, setMode] = useState<CalendarMode>('month');
+  // `anchor` picks the month or week shown; `focused` is the grid's one tab stop.
+  const [anchor, setAnchor] = useState(() => startOfDay(new Date()));
+  const [focused, setFocused] = useState(anchor);
+  const [openDay, setOpenDay] = useState<Date | undefined>(undefined);
   const [openPost, setOpenPost] = useState<number | undefined>(undefined);
   const list = useMemo(() => channels.data ?? [], [channels.data]);
   const only = filteredChannels(filters, list);
   const onlyKey = only?.join(',');
 
+  const viewKey = mode === 'month' ? `${anchor.getFullYear()}-${anchor.getMonth()}` : dayKey(visibleDays(anchor, 'week')[0] ?? anchor);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the days change only when the month or week does
+  const days = useMemo(() => visibleDays(anchor, mode), [viewKey, mode]);
+  const { from, to } = useMemo(() => {
+    const r = rangeOf(days);
+    return { from: toRfc3339(r.from), to: toRfc3339(r.to) };
+  }, [days]);
+
   const load = useCallback(async (): Promise<CalendarRange> => {
-    if (!range) {
-      return EMPTY;
-    }
     const ids = onlyKey === undefined ? [] : onlyKey === '' ? undefined : onlyKey.split(',').map(Number);
     // A team without channels shows nothing, rather than everything.
-    return ids ? calendarRange(range.from, range.to, ids) : EMPTY;
-  }, [range, onlyKey]);
+    return ids ? calendarRange(from, to, ids) : EMPTY;
+  }, [from, to, onlyKey]);
   const data = useLoad(load);
   const { reload } = data;
 
@@ -128,85 +85,163 @@ export function CalendarView() {
     };
   }, [reload]);
 
-  const events = useMemo(() => toEvents(data.data ?? EMPTY, list), [data.data, list]);
+  const groups = useMemo(() => groupByDay(data.data?.items ?? [], data.data?.expiry ?? []), [data.data]);
+  const byId = useMemo(() => new Map(list.map((c) => [c.id, c])), [list]);
+  const channelOf = useCallback((id: number) => byId.get(id), [byId]);
   const count = data.data ? data.data.items.length + data.data.expiry.length : 0;
+
+  const go = (to: Date) => {
+    setAnchor(to);
+    setFocused(to);
+  };
+  const step = (n: number) => {
+    go(mode === 'month' ? new Date(anchor.getFullYear(), anchor.getMonth() + n, 1) : addDays(anchor, 7 * n));
+  };
+  const onFocusDay = useCallback(
+    (day: Date, key?: string) => {
+      setFocused(day);
+      // A key that leaves the days shown (or pages) moves the view; a click on a dimmed day does not.
+      if (key && (key.startsWith('Page') || !days.some((d) => d.getTime() === day.getTime()))) {
+        setAnchor(day);
+      }
+    },
+    [days],
+  );
+  const onOpenExpiry = useCallback(
+    (channelId: number) => {
+      void navigate(`/channels?reconnect=${channelId}`);
+    },
+    [navigate],
+  );
+  const onMove = useCallback(
+    (item: CalendarItem, start: Date) => {
+      const info = { event: { start, extendedProps: { kind: 'item', item, channel: byId.get(item.channelId) } }, revert: () => undefined };
+      void rescheduleOnDrop(info).then((moved) => {
+        if (moved) {
+          reload();
+        }
+      });
+    },
+    [byId, reload],
+  );
+  const onOpenPost = useCallback((postId: number) => {
+    setOpenDay(undefined);
+    setOpenPost(postId);
+  }, []);
+  const unit = mode === 'month' ? 'month' : 'week';
+  const title = viewTitle(mode, anchor, days);
 
   return (
     <>
-      <PageHeader title="Calendar" description="See what goes out, where and when. Drag a scheduled post to move it." />
-      <Stack gap="md">
-        <Group justify="space-between" align="flex-end" wrap="wrap">
+      <PageHeader title="Calendar" description="See what goes out, where and when. Drag a scheduled post to another day to move it." />
+      <Stack gap="xs">
+        {/* Filters, navigation and the view switch share one row: a whole month fits at 1280×800. */}
+        <Group justify="space-between" align="flex-end" wrap="wrap" gap="xs" className={classes.toolbar}>
           <PostFilters value={filters} onChange={setFilters} channels={list} withSearch={false} />
-          <Group gap="sm" wrap="wrap" aria-label="Colours">
-            {LEGEND.map((entry) => (
-              <Group key={entry.label} gap={4} wrap="nowrap">
-                <ColorSwatch color={`var(--mantine-color-${entry.color}-6)`} size={12} withShadow={false} />
-                <Text size="xs" c="dimmed">
-                  {entry.label}
-                </Text>
-              </Group>
-            ))}
-            <Group gap={4} wrap="nowrap">
-              <ColorSwatch color="var(--mantine-color-red-8)" size={12} withShadow={false} />
-              <Text size="xs" c="dimmed">
-                Sign-in ends
+          <Group gap={4} wrap="nowrap">
+            <ActionIcon
+              variant="default"
+              size="lg"
+              aria-label={`Previous ${unit}`}
+              title={`Previous ${unit}`}
+              onClick={() => {
+                step(-1);
+              }}
+            >
+              <IconChevronLeft size={16} aria-hidden />
+            </ActionIcon>
+            <ActionIcon
+              variant="default"
+              size="lg"
+              aria-label={`Next ${unit}`}
+              title={`Next ${unit}`}
+              onClick={() => {
+                step(1);
+              }}
+            >
+              <IconChevronRight size={16} aria-hidden />
+            </ActionIcon>
+            <Button
+              variant="default"
+              onClick={() => {
+                go(startOfDay(new Date()));
+              }}
+            >
+              Today
+            </Button>
+            <Title order={2} size="h4" ml="xs" miw={170} data-testid="calendar-title" aria-live="polite">
+              {title}
+            </Title>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            {data.loading && <Loader size="xs" aria-label="Loading the calendar" />}
+            {!data.loading && !data.error && count === 0 && (
+              <Text size="xs" c="dimmed" data-testid="calendar-empty">
+                Nothing scheduled or published in this {unit}.
               </Text>
-            </Group>
+            )}
+            <SegmentedControl
+              aria-label="View"
+              value={mode}
+              onChange={(v) => {
+                setMode(v === 'week' ? 'week' : 'month');
+                setAnchor(focused);
+              }}
+              data={[
+                { value: 'month', label: 'Month' },
+                { value: 'week', label: 'Week' },
+              ]}
+            />
           </Group>
         </Group>
 
         {data.error && <ErrorPanel title="Herald could not load the calendar" error={data.error} onRetry={reload} />}
 
-        <Card padding="sm" pos="relative" data-testid="calendar" aria-busy={data.loading}>
-          <Group justify="flex-end" h={18} mb={-18} pos="relative" style={{ zIndex: 2, pointerEvents: 'none' }}>
-            {data.loading && <Loader size="xs" aria-label="Loading the calendar" />}
-            {!data.loading && !data.error && count === 0 && (
-              <Text size="xs" c="dimmed" data-testid="calendar-empty">
-                Nothing scheduled or published in this range.
-              </Text>
-            )}
-          </Group>
-          <Box className={classes.calendar}>
-            <FullCalendar
-              plugins={[dayGridPlugin, timeGridPlugin, interactionPlugin]}
-              initialView="dayGridMonth"
-              headerToolbar={{ left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek' }}
-              buttonText={{ today: 'Today', month: 'Month', week: 'Week' }}
-              height="auto"
-              nowIndicator
-              dayMaxEvents={4}
-              eventDisplay="block"
-              eventTimeFormat={clock}
-              slotLabelFormat={clock}
-              views={{ timeGridWeek: { dayHeaderFormat: calendarDayHeader } }}
-              events={events}
-              eventContent={(arg) => <EventContent arg={arg} />}
-              eventDurationEditable={false}
-              eventAllow={(span) => span.start.getTime() >= Date.now()}
-              eventDrop={(info) => {
-                void rescheduleOnDrop(info).then((moved) => {
-                  if (moved) {
-                    reload();
-                  }
-                });
-              }}
-              eventClick={(info: EventClickArg) => {
-                info.jsEvent.preventDefault();
-                const props = info.event.extendedProps as ItemProps | ExpiryProps;
-                if (props.kind === 'item') {
-                  setOpenPost(props.item.postId);
-                } else if (props.kind === 'expiry') {
-                  void navigate(`/channels?reconnect=${props.marker.channelId}`);
-                }
-              }}
-              datesSet={(arg: DatesSetArg) => {
-                const next = { from: toRfc3339(arg.start), to: toRfc3339(arg.end) };
-                setRange((prev) => (prev?.from === next.from && prev.to === next.to ? prev : next));
-              }}
-            />
-          </Box>
+        <Card padding={0} data-testid="calendar" aria-busy={data.loading}>
+          <CalendarGrid
+            mode={mode}
+            label={title}
+            days={days}
+            month={anchor.getMonth()}
+            groups={groups}
+            focused={focused}
+            twelve={twelve}
+            channelOf={channelOf}
+            onFocusDay={onFocusDay}
+            onOpenDay={setOpenDay}
+            onOpenPost={onOpenPost}
+            onOpenExpiry={onOpenExpiry}
+            onMove={onMove}
+          />
         </Card>
+        <Group gap="sm" wrap="wrap" aria-label="Colours">
+          {LEGEND.map((entry) => (
+            <Group key={entry.label} gap={4} wrap="nowrap">
+              <ColorSwatch color={`var(--mantine-color-${entry.color}-6)`} size={12} withShadow={false} />
+              <Text size="xs" c="dimmed">
+                {entry.label}
+              </Text>
+            </Group>
+          ))}
+          <Group gap={4} wrap="nowrap">
+            <ColorSwatch color="var(--mantine-color-red-8)" size={12} withShadow={false} />
+            <Text size="xs" c="dimmed">
+              Sign-in ends
+            </Text>
+          </Group>
+        </Group>
       </Stack>
+      <DayList
+        day={openDay}
+        group={openDay ? groups.get(dayKey(openDay)) : undefined}
+        twelve={twelve}
+        channelOf={channelOf}
+        onClose={() => {
+          setOpenDay(undefined);
+        }}
+        onOpenPost={onOpenPost}
+        onOpenExpiry={onOpenExpiry}
+      />
       <PostDrawer
         postId={openPost}
         onClose={() => {

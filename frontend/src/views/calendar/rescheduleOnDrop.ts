@@ -4,7 +4,7 @@ import { notifyError, notifySuccess } from '../../lib/notify';
 import { formatDateTime } from '../../time/format';
 import { type ItemProps, toRfc3339 } from './calendarEvents';
 
-/** The part of FullCalendar's eventDrop argument the handler uses. */
+/** A drop on the calendar: the new start, the item dragged, and how to put it back. */
 export interface DropInfo {
   event: { start: Date | null; extendedProps: Record<string, unknown> };
   revert: () => void;
