@@ -32,9 +32,9 @@ export default defineConfig([
     },
   },
   {
-    files: ['e2e/**/*.mjs'],
+    files: ['e2e/**/*.mjs', 'bench/**/*.mjs'],
     languageOptions: {
-      // page.evaluate callbacks run in the browser.
+      // page.evaluate callbacks and init scripts run in the browser.
       globals: { ...globals.node, ...globals.browser },
     },
   },

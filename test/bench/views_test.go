@@ -19,7 +19,7 @@ import (
 	"herald/test/seed"
 )
 
-// viewResult is one line of frontend/e2e/bench/views.mjs.
+// viewResult is one line of frontend/bench/views.mjs.
 type viewResult struct {
 	Name          string `json:"name"`
 	ReadyMs       int    `json:"readyMs"`
@@ -126,7 +126,7 @@ func measureViews(b *testing.B, repo, bin, data string) []viewResult {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	script := exec.CommandContext(ctx, "node", filepath.Join("e2e", "bench", "views.mjs"))
+	script := exec.CommandContext(ctx, "node", filepath.Join("bench", "views.mjs"))
 	script.Dir = filepath.Join(repo, "frontend")
 	script.Env = append(os.Environ(), "HERALD_E2E_URL="+url, "HERALD_E2E_ARTIFACTS="+b.TempDir())
 	out, err := script.CombinedOutput()

@@ -5,7 +5,7 @@
 // test/bench. Not a test: nothing here passes or fails on a time.
 //
 //   HERALD_E2E_URL   Herald's dev server, e.g. http://127.0.0.1:34115/
-import { at, launchBrowser } from '../lib.mjs';
+import { at, launchBrowser } from '../e2e/lib.mjs';
 
 /** A loaded machine can take long to start the page; this is a measurement, not a test. */
 const LOAD_WAIT = 180_000;
