@@ -16,7 +16,6 @@
 // longtask) in that window, i.e. how long the page could not respond.
 // Printed as Go-benchmark-like lines; never a pass/fail.
 // The functions given to page.evaluate and addInitScript run in the browser.
-/* global window, document, requestAnimationFrame */
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
