@@ -7,12 +7,12 @@ import { addToQueue, importMediaData, type MediaView, publishNow, saveDraft, sch
 import type { ChannelView, NetworkInfo } from '../../api/types';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { ChannelAvatar } from '../channels/ChannelAvatar';
-import { capabilityText, channelName } from '../channels/channelText';
+import { capabilityText, channelLabel, channelName, naturalCompare } from '../channels/channelText';
 import type { PostPageState } from '../posts/PostPage';
 import { type PublishChoice, PublishNowModal, publishToast } from '../posts/PublishNowModal';
 import { describeWhen, scheduledText, type When, whenLocal } from '../posts/WhenFields';
 import { useMaybePublishing } from '../queue/usePublishingStatus';
-import { blockersOf, checksFor } from './checks';
+import { blockersOf, checksFor, type Fix, ordinal, type Problem, splitPoint } from './checks';
 import { ChannelPicker } from './ChannelPicker';
 import {
   type ComposerState,
@@ -90,11 +90,127 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
   const slotCaps: readonly string[] =
     slot === 'base' ? [...new Set(state.channelIds.flatMap((id) => capsOf(id)))] : capsOf(slot);
   const slotContent = slot === 'base' ? state.base : contentFor(state, slot, capsOf);
-  const checks = checksFor(live.validation, slot === 'base' ? inheritingChannels(state) : [slot]);
+  const receivers = slot === 'base' ? inheritingChannels(state) : [slot];
+  const editorTestId = slot === 'base' ? 'compose' : `compose-variant-${slot}`;
+
+  /** A channel's name in a list of them; with its handle when another channel has the same name. */
+  const shortName = (channelId: number) => {
+    const channel = channelById.get(channelId);
+    if (!channel) {
+      return 'a removed channel';
+    }
+    const name = channelName(channel);
+    const twin = channels.some((c) => c.id !== channelId && channelName(c) === name);
+    return twin ? channelLabel(channel) : name;
+  };
+  const namesOf = (ids: number[]) => ids.map(shortName).sort(naturalCompare).join(', ');
+
+  /** The fixes Herald can carry out for a problem shown in the editor of the current slot. */
+  const fixesFor = (problem: Problem): Fix[] => {
+    const fixes: Fix[] = [];
+    const content = slotContent;
+    const threadIndex = /^thread\[(\d+)\]$/.exec(problem.field);
+    const mediaIndex = /^media\[(\d+)\]/.exec(problem.field);
+    if (problem.code === 'too_long' || problem.code === 'too_many_bytes') {
+      if (slot === 'base' && state.channelIds.length > 1) {
+        for (const id of problem.channelIds) {
+          fixes.push({
+            kind: 'customise',
+            label: `Customise for ${shortName(id)}`,
+            run: () => {
+              setState((s) => edit(s, id, {}, capsOf));
+              setTab(String(id));
+            },
+          });
+        }
+      }
+      // Splitting moves the rest into a follow-up, so every channel this
+      // text goes to must publish threads, or the rest would be lost.
+      const text = problem.field === 'text' ? content.text : threadIndex ? content.thread[Number(threadIndex[1])] : undefined;
+      const at = text === undefined ? undefined : splitPoint(text, problem.counts);
+      if (text !== undefined && at !== undefined && receivers.every((id) => capsOf(id).includes('threads'))) {
+        const head = text.slice(0, at).trimEnd();
+        const rest = text.slice(at).trimStart();
+        fixes.push({
+          kind: 'split',
+          label: 'Split into a thread',
+          run: () => {
+            if (threadIndex) {
+              const i = Number(threadIndex[1]);
+              change({ thread: [...content.thread.slice(0, i), head, rest, ...content.thread.slice(i + 1)] });
+            } else {
+              change({ text: head, thread: [rest, ...content.thread] });
+            }
+          },
+        });
+      }
+    }
+    if (problem.code === 'too_many_media' && problem.limit) {
+      const limit = problem.limit;
+      const extra = content.media.slice(limit);
+      const images = extra.every((m) => m.mime.startsWith('image/'));
+      if (extra.length > 0) {
+        fixes.push({
+          kind: 'remove-media',
+          label:
+            extra.length === 1
+              ? `Remove the ${ordinal(limit + 1)} ${images ? 'image' : 'attachment'}`
+              : `Remove the last ${extra.length} ${images ? 'images' : 'attachments'}`,
+          run: () => {
+            change({ media: content.media.slice(0, limit) });
+          },
+        });
+      }
+    }
+    if (mediaIndex && ['media_type', 'media_too_big', 'video_not_alone'].includes(problem.code)) {
+      const i = Number(mediaIndex[1]);
+      const media = content.media[i];
+      if (media) {
+        fixes.push({
+          kind: 'remove-media',
+          label: `Remove ${media.name}`,
+          run: () => {
+            change({ media: content.media.filter((_, j) => j !== i) });
+          },
+        });
+      }
+    }
+    if (mediaIndex && (problem.code === 'alt_missing' || problem.code === 'alt_too_long')) {
+      fixes.push({
+        kind: 'alt',
+        label: problem.code === 'alt_missing' ? 'Add alt text' : 'Shorten the alt text',
+        run: () => {
+          document.querySelector<HTMLElement>(`[data-testid="${editorTestId}-alt-${mediaIndex[1]}"]`)?.focus();
+        },
+      });
+    }
+    if (problem.code === 'empty' && threadIndex) {
+      const i = Number(threadIndex[1]);
+      fixes.push({
+        kind: 'remove-follow-up',
+        label: `Remove follow-up ${i + 1}`,
+        run: () => {
+          change({ thread: content.thread.filter((_, j) => j !== i) });
+        },
+      });
+    }
+    if (problem.code === 'empty' && problem.field === 'first_comment') {
+      fixes.push({
+        kind: 'remove-first-comment',
+        label: 'Remove the first comment',
+        run: () => {
+          change({ firstComment: '' });
+        },
+      });
+    }
+    return fixes;
+  };
+
+  const checks = checksFor(live.validation, receivers, namesOf, fixesFor);
 
   const blockers = [
     ...(live.error ? [`Herald could not check the post: ${live.error.message}`] : []),
-    ...blockersOf(live.validation, nameOf),
+    ...blockersOf(live.validation, namesOf),
   ];
   const whenSummary = describeWhen(when, new Date());
   const whenBlocked = mode === 'schedule' && (!whenLocal(when) || whenSummary?.problem !== undefined);
@@ -105,6 +221,21 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
     !live.validation?.ok ||
     live.error !== undefined ||
     whenBlocked;
+  // Why the main button does nothing, said on hover and to screen readers.
+  let primaryReason: string | undefined;
+  if (busy === undefined && primaryDisabled) {
+    if (state.channelIds.length === 0) {
+      primaryReason = 'Choose at least one channel to post to.';
+    } else if (importing > 0) {
+      primaryReason = 'Wait until the attachments are added.';
+    } else if (blockers.length > 0) {
+      primaryReason = `Fix these first: ${blockers.join('; ')}`;
+    } else if (!live.validation?.ok) {
+      primaryReason = 'Herald is still checking the post.';
+    } else if (whenBlocked) {
+      primaryReason = whenSummary?.problem ?? 'Choose the date and time to publish at.';
+    }
+  }
 
   const notes = (): string[] => {
     if (slot === 'base') {
@@ -478,6 +609,7 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
         blockers={blockers}
         busy={busy}
         primaryDisabled={primaryDisabled}
+        primaryReason={primaryReason}
         onPrimary={() => void onPrimary()}
         onSave={() => void onSave()}
         saveLabel={scheduled ? 'Save changes' : 'Save draft'}
