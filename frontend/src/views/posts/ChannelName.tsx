@@ -1,6 +1,6 @@
 import { Group, Text } from '@mantine/core';
 import type { ChannelView } from '../../api/types';
-import { ChannelAvatar } from '../channels/ChannelAvatar';
+import { ChannelAvatar, NetworkIcon } from '../channels/ChannelAvatar';
 import { channelName, formatHandle } from '../channels/channelText';
 
 /** The channel of a variant, or what stands for it once the channel was removed. */
@@ -15,16 +15,27 @@ interface ChannelNameProps {
   withHandle?: boolean;
 }
 
-/** Avatar and name of a channel. */
+/**
+ * Avatar and name of a channel, with its network's icon and its handle, so
+ * that two channels with the same name are told apart wherever they appear.
+ */
 export function ChannelName({ channel, size = 24, withHandle = false }: ChannelNameProps) {
   const name = channelTitle(channel);
   return (
     <Group gap={8} wrap="nowrap" miw={0}>
       <ChannelAvatar src={channel?.avatarUrl ?? ''} name={name} size={size} />
       <div style={{ minWidth: 0 }}>
-        <Text size="sm" fw={500} truncate>
-          {name}
-        </Text>
+        <Group gap={6} wrap="nowrap" miw={0}>
+          {channel && <NetworkIcon network={channel.network} size={14} />}
+          <Text size="sm" fw={500} truncate>
+            {name}
+          </Text>
+          {!withHandle && channel && (
+            <Text size="xs" c="dimmed" truncate data-testid="channel-handle">
+              {formatHandle(channel.handle)}
+            </Text>
+          )}
+        </Group>
         {withHandle && channel && (
           <Text size="xs" c="dimmed" truncate>
             {channel.networkName} · {formatHandle(channel.handle)}
