@@ -260,13 +260,13 @@ describe('Channels view', () => {
     const { user } = renderChannels();
     await user.click(within(await row(12)).getByRole('button', { name: 'Actions for Shop' }));
     await user.click(await screen.findByRole('menuitem', { name: 'Check now' }));
-    expect(await screen.findByText('Shop works')).toBeInTheDocument();
+    expect(await screen.findByText('Shop (@shop@mastodon.social) works')).toBeInTheDocument();
     expect(checkNow).toHaveBeenCalledWith(12);
 
     checkNow.mockResolvedValueOnce({ ok: false, class: 'rate_limited', message: 'Try again in 5 minutes.', channel: channelFixture() });
     await user.click(within(await row(12)).getByRole('button', { name: 'Actions for Shop' }));
     await user.click(await screen.findByRole('menuitem', { name: 'Check now' }));
-    expect(await screen.findByText('Shop: Rate limited')).toBeInTheDocument();
+    expect(await screen.findByText('Shop (@shop@mastodon.social): Rate limited')).toBeInTheDocument();
     expect(screen.getByText('Try again in 5 minutes.')).toBeInTheDocument();
   });
 

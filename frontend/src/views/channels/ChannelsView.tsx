@@ -14,7 +14,7 @@ import { AddChannelsModal } from './add/AddChannelsModal';
 import type { ChannelAction } from './ChannelActions';
 import { ChannelCard } from './ChannelCard';
 import { ChannelsEmpty } from './ChannelsEmpty';
-import { channelName, checkClassText, sortChannels } from './channelText';
+import { channelLabel, checkClassText, sortChannels } from './channelText';
 import { EditTeamsModal } from './EditTeamsModal';
 import { RefreshModal } from './refresh/RefreshModal';
 import { RemoveChannelModal } from './RemoveChannelModal';
@@ -93,7 +93,8 @@ export function ChannelsView() {
 
   const check = async (channel: ChannelView) => {
     setChecking((ids) => [...ids, channel.id]);
-    const name = channelName(channel);
+    // A notification has no avatar or icon beside it: the handle tells same-named channels apart.
+    const name = channelLabel(channel);
     try {
       const result = await checkChannel(channel.id);
       if (result.ok) {
