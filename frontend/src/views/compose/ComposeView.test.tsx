@@ -483,6 +483,28 @@ describe('Compose guidance', () => {
     expect(screen.getByTestId('compose-variant-13-text')).toHaveValue('a text too long');
   });
 
+  it('tells same-named channels apart in the tabs and in problems, in natural order', async () => {
+    const twin = channelFixture({ id: 16, network: 'bluesky', networkName: 'Bluesky', handle: 'shop2.bsky.social', displayName: 'Shop' });
+    mockedBinding<ChannelView[]>(Channels.List).mockResolvedValue([shop, cafe, twin]);
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-16'));
+    await user.click(screen.getByTestId('compose-channel-13'));
+    await user.click(screen.getByTestId('compose-channel-15'));
+    const tabs = screen.getAllByRole('tab').slice(1);
+    // (Each tab's text starts with its avatar's initials.)
+    expect(tabs.map((t) => t.textContent)).toEqual([
+      expect.stringMatching(/Café$/),
+      expect.stringMatching(/Shop \(@shop\.bsky\.social\)$/),
+      expect.stringMatching(/Shop \(@shop2\.bsky\.social\)$/),
+    ]);
+    expect(within(tabs[1] as HTMLElement).getByTestId('network-icon-bluesky')).toBeInTheDocument();
+
+    fireEvent.change(screen.getByTestId('compose-text'), { target: { value: 'hello world again' } });
+    expect(await screen.findByTestId('issue')).toHaveTextContent(
+      'Too long for Bluesky (Café, Shop (@shop.bsky.social), Shop (@shop2.bsky.social)): 17 of 10 characters',
+    );
+  });
+
   it('offers to remove the attachment over the limit and to add alt text', async () => {
     const media = [1, 2, 3, 4, 5].map((n) => ({ ...mediaFixture({ path: `ab/${n}.png`, name: `cat${n}.png` }), altText: n === 1 ? '' : 'A cat' }));
     getPost.mockResolvedValue(

@@ -6,8 +6,8 @@ import { type AppError, toAppError } from '../../api/errors';
 import { addToQueue, importMediaData, type MediaView, publishNow, saveDraft, schedulePost } from '../../api/posts';
 import type { ChannelView, NetworkInfo } from '../../api/types';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { ChannelAvatar } from '../channels/ChannelAvatar';
-import { capabilityText, channelLabel, channelName, naturalCompare } from '../channels/channelText';
+import { ChannelAvatar, NetworkIcon } from '../channels/ChannelAvatar';
+import { capabilityText, channelLabel, channelName, naturalCompare, sortChannels } from '../channels/channelText';
 import type { PostPageState } from '../posts/PostPage';
 import { type PublishChoice, PublishNowModal, publishToast } from '../posts/PublishNowModal';
 import { describeWhen, scheduledText, type When, whenLocal } from '../posts/WhenFields';
@@ -55,9 +55,19 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
   const capsOf = useMemo(() => capsLookup(channels, networks), [channels, networks]);
   const channelById = useMemo(() => new Map(channels.map((c) => [c.id, c])), [channels]);
   const networkOf = (channelId: number) => networks.find((n) => n.id === channelById.get(channelId)?.network);
+  /** A channel's name; with its handle when another channel has the same name. */
+  const shortName = (channelId: number) => {
+    const channel = channelById.get(channelId);
+    if (!channel) {
+      return 'a removed channel';
+    }
+    const name = channelName(channel);
+    const twin = channels.some((c) => c.id !== channelId && channelName(c) === name);
+    return twin ? channelLabel(channel) : name;
+  };
   const nameOf = (channelId: number) => {
     const channel = channelById.get(channelId);
-    return channel ? `${channelName(channel)} (${channel.networkName})` : 'A removed channel';
+    return channel ? `${shortName(channelId)} (${channel.networkName})` : 'A removed channel';
   };
 
   const [state, setState] = useState(initial);
@@ -93,16 +103,6 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
   const receivers = slot === 'base' ? inheritingChannels(state) : [slot];
   const editorTestId = slot === 'base' ? 'compose' : `compose-variant-${slot}`;
 
-  /** A channel's name in a list of them; with its handle when another channel has the same name. */
-  const shortName = (channelId: number) => {
-    const channel = channelById.get(channelId);
-    if (!channel) {
-      return 'a removed channel';
-    }
-    const name = channelName(channel);
-    const twin = channels.some((c) => c.id !== channelId && channelName(c) === name);
-    return twin ? channelLabel(channel) : name;
-  };
   const namesOf = (ids: number[]) => ids.map(shortName).sort(naturalCompare).join(', ');
 
   /** The fixes Herald can carry out for a problem shown in the editor of the current slot. */
@@ -409,6 +409,11 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
     }
   };
 
+  // Tabs and the preview's list in the order people count the channels' names.
+  const tabOrder = [
+    ...sortChannels(state.channelIds.flatMap((id) => channelById.get(id) ?? [])).map((c) => c.id),
+    ...state.channelIds.filter((id) => !channelById.has(id)),
+  ];
   const previewChannelId =
     slot !== 'base' ? slot : previewId !== undefined && state.channelIds.includes(previewId) ? previewId : state.channelIds[0];
   const previewChannel = previewChannelId === undefined ? undefined : channelById.get(previewChannelId);
@@ -467,14 +472,19 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
                   <Tabs.Tab value="base" data-testid="compose-tab-base">
                     Same text everywhere
                   </Tabs.Tab>
-                  {state.channelIds.map((id) => {
+                  {tabOrder.map((id) => {
                     const channel = channelById.get(id);
-                    const name = channel ? channelName(channel) : 'Removed channel';
+                    const name = channel ? shortName(id) : 'Removed channel';
                     return (
                       <Tabs.Tab
                         key={id}
                         value={String(id)}
-                        leftSection={<ChannelAvatar src={channel?.avatarUrl ?? ''} name={name} size={18} />}
+                        leftSection={
+                          <Group gap={4} wrap="nowrap">
+                            <ChannelAvatar src={channel?.avatarUrl ?? ''} name={channel ? channelName(channel) : name} size={18} />
+                            {channel && <NetworkIcon network={channel.network} size={14} />}
+                          </Group>
+                        }
                         rightSection={
                           isCustomised(state, id) ? (
                             <Badge size="xs" variant="light" tt="none">
@@ -550,7 +560,7 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
                   <Select
                     aria-label="Preview on"
                     size="xs"
-                    data={state.channelIds.map((id) => ({ value: String(id), label: nameOf(id) }))}
+                    data={tabOrder.map((id) => ({ value: String(id), label: nameOf(id) }))}
                     value={previewChannelId === undefined ? null : String(previewChannelId)}
                     onChange={(value) => {
                       setPreviewId(value ? Number(value) : undefined);

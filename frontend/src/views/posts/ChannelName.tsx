@@ -1,11 +1,27 @@
 import { Group, Text } from '@mantine/core';
 import type { ChannelView } from '../../api/types';
 import { ChannelAvatar, NetworkIcon } from '../channels/ChannelAvatar';
-import { channelName, formatHandle } from '../channels/channelText';
+import { channelName, formatHandle, naturalCompare } from '../channels/channelText';
 
 /** The channel of a variant, or what stands for it once the channel was removed. */
 export function channelTitle(channel: ChannelView | undefined): string {
   return channel ? channelName(channel) : 'A removed channel';
+}
+
+/**
+ * A post's targets in the order people count their channels ("Seed 2"
+ * before "Seed 12", then by handle); removed channels last.
+ */
+export function sortByChannel<T extends { channelId: number }>(items: T[], channels: ChannelView[] | undefined): T[] {
+  const byId = new Map((channels ?? []).map((c) => [c.id, c]));
+  return [...items].sort((a, b) => {
+    const x = byId.get(a.channelId);
+    const y = byId.get(b.channelId);
+    if (!x || !y) {
+      return (x ? 0 : 1) - (y ? 0 : 1);
+    }
+    return naturalCompare(channelName(x), channelName(y)) || naturalCompare(x.handle, y.handle);
+  });
 }
 
 interface ChannelNameProps {
