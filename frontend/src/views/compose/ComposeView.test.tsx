@@ -525,4 +525,43 @@ describe('Compose guidance', () => {
     });
     expect(screen.queryByRole('button', { name: /Remove the 5th/ })).not.toBeInTheDocument();
   });
+
+  it('offers to remove the follow-ups past the thread limit and an empty follow-up', async () => {
+    validate.mockImplementation((arg) =>
+      Promise.resolve(
+        validationFixture(
+          (arg as DraftInput).variants.map((v) => {
+            const long = v.thread.length > 2;
+            return checkFixture(v.channelId, 'Bluesky', {
+              thread: v.thread.map(() => countFixture()),
+              issues: [
+                ...v.thread.flatMap((t, i) => (t.trim() === '' ? [{ field: `thread[${i}]`, severity: 'error', code: 'empty', message: `Follow-up ${i + 1} is empty; write something or remove it.` }] : [])),
+                ...(long ? [{ field: 'thread', severity: 'error', code: 'thread_too_long', message: 'This thread has 3 follow-ups; Bluesky allows at most 2 follow-ups.', limit: 2 }] : []),
+              ],
+              ok: false,
+            });
+          }),
+        ),
+      ),
+    );
+    getPost.mockResolvedValue(
+      postFixture({
+        id: 9,
+        status: 'draft',
+        targets: [targetFixture({ channelId: 13, status: 'draft', variant: { channelId: 13, text: 'Thread', thread: ['one', ' ', 'three'], firstComment: '', media: [], options: {} } })],
+      }),
+    );
+    const { user } = renderCompose('/compose/9');
+    const empty = await screen.findByTestId('fix-remove-follow-up', {}, { timeout: 5000 });
+    expect(empty).toHaveTextContent('Remove follow-up 2');
+    expect(screen.getByTestId('fix-remove-follow-ups')).toHaveTextContent('Remove follow-up 3');
+    await user.click(empty);
+    expect(screen.getByTestId('compose-thread-1')).toHaveValue('three');
+    await waitFor(() => {
+      expect(lastValidated().variants[0]?.thread).toEqual(['one', 'three']);
+    });
+    await waitFor(() => {
+      expect(screen.queryByTestId('issue')).not.toBeInTheDocument();
+    });
+  });
 });

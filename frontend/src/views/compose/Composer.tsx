@@ -184,6 +184,19 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
         },
       });
     }
+    if (problem.code === 'thread_too_long' && problem.limit) {
+      const limit = problem.limit;
+      const extra = content.thread.length - limit;
+      if (extra > 0) {
+        fixes.push({
+          kind: 'remove-follow-ups',
+          label: extra === 1 ? `Remove follow-up ${limit + 1}` : `Remove the last ${extra} follow-ups`,
+          run: () => {
+            change({ thread: content.thread.slice(0, limit) });
+          },
+        });
+      }
+    }
     if (problem.code === 'empty' && threadIndex) {
       const i = Number(threadIndex[1]);
       fixes.push({
