@@ -34,6 +34,13 @@ type Count struct {
 	// ContentWarning is the grapheme length of the content warning counted
 	// into Chars (Mastodon counts spoiler_text with the text); 0 if none.
 	ContentWarning int `json:"contentWarning"`
+	// Fits is how much of the text fits within Max and MaxBytes, as a
+	// length in UTF-16 code units (JavaScript string indexes), so that the
+	// composer can mark text.slice(fits) as past the limit without counting
+	// anything itself. It is the whole text's length when it all fits; a
+	// link counted at URLWeight is never split, and a content warning that
+	// is over on its own leaves 0.
+	Fits int `json:"fits"`
 }
 
 // CountText counts text by r: graphemes, with links at r.URLWeight when it
@@ -52,11 +59,6 @@ func countWith(r network.Rules, contentWarning, text string) Count {
 	if contentWarning != "" {
 		c.ContentWarning = graphemes(contentWarning)
 	}
-
-	links := linkScanner{text: text, mastodon: r.URLWeight > 0}
-	ments := mentionScanner{text: text}
-	l, lok := links.next()
-	m, mok := ments.next()
 
 	// Rewrite only what changes the count, as Mastodon does: a weighted link
 	// becomes URLWeight "x"s, a mention "@user@domain" becomes "@user". The
@@ -78,32 +80,20 @@ func countWith(r network.Rules, contentWarning, text string) Count {
 		b.WriteString(with)
 		copied = to
 	}
-
-	// Merge links and mentions in order, dropping an entity that overlaps
-	// the one kept before it (twitter-text remove_overlapping_entities).
-	lastEnd := 0
-	for lok || mok {
-		if lok && (!mok || l.start <= m.start) {
-			if l.start >= lastEnd {
-				c.URLs++
-				lastEnd = l.end
-				if r.URLWeight > 0 {
-					rewrite(l.start, l.end, "x")
-					extra += r.URLWeight - 1
-				}
+	eachEntity(text, r.URLWeight > 0, func(e entity) {
+		if e.link {
+			c.URLs++
+			if r.URLWeight > 0 {
+				rewrite(e.start, e.end, "x")
+				extra += r.URLWeight - 1
 			}
-			l, lok = links.next()
-			continue
+			return
 		}
-		if m.start >= lastEnd {
-			c.Mentions++
-			lastEnd = m.end
-			if r.MentionDomainFree && m.userEnd < m.end {
-				rewrite(m.userEnd, m.end, "")
-			}
+		c.Mentions++
+		if r.MentionDomainFree && e.userEnd < e.end {
+			rewrite(e.userEnd, e.end, "")
 		}
-		m, mok = ments.next()
-	}
+	})
 
 	switch {
 	case rewriting:
@@ -117,7 +107,42 @@ func countWith(r network.Rules, contentWarning, text string) Count {
 	if c.Max > 0 {
 		c.Remaining = c.Max - c.Chars
 	}
+	c.Fits = utf16Len(text[:fitsAt(r, contentWarning, text, c)])
 	return c
+}
+
+// entity is a link or a mention kept for counting, as byte offsets; for a
+// mention [userEnd, end) is its "@domain" part.
+type entity struct {
+	start, userEnd, end int
+	link                bool
+}
+
+// eachEntity calls fn with text's links and mentions in order, dropping an
+// entity that overlaps the one kept before it (twitter-text
+// remove_overlapping_entities). mastodonLinks applies Mastodon's link
+// recognition (see linkScanner).
+func eachEntity(text string, mastodonLinks bool, fn func(entity)) {
+	links := linkScanner{text: text, mastodon: mastodonLinks}
+	ments := mentionScanner{text: text}
+	l, lok := links.next()
+	m, mok := ments.next()
+	lastEnd := 0
+	for lok || mok {
+		if lok && (!mok || l.start <= m.start) {
+			if l.start >= lastEnd {
+				lastEnd = l.end
+				fn(entity{start: l.start, userEnd: l.end, end: l.end, link: true})
+			}
+			l, lok = links.next()
+			continue
+		}
+		if m.start >= lastEnd {
+			lastEnd = m.end
+			fn(entity{start: m.start, userEnd: m.userEnd, end: m.end})
+		}
+		m, mok = ments.next()
+	}
 }
 
 // graphemes counts s's extended grapheme clusters, exactly as uniseg

@@ -147,7 +147,7 @@ func TestMentions(t *testing.T) {
 
 func TestCountFields(t *testing.T) {
 	c := CountText(mastodonRules(), "hi https://example.com/a @bob@example.org")
-	want := Count{Chars: 3 + 23 + 1 + 4, Bytes: 41, Max: 500, Remaining: 500 - 31, URLs: 1, Mentions: 1}
+	want := Count{Chars: 3 + 23 + 1 + 4, Bytes: 41, Max: 500, Remaining: 500 - 31, URLs: 1, Mentions: 1, Fits: 41}
 	if c != want {
 		t.Errorf("got %+v, want %+v", c, want)
 	}

@@ -5,7 +5,9 @@
 // state, and the only shared values are compiled regular expressions, which
 // are safe for concurrent use. The composer calls [Validate] on every
 // (debounced) keystroke for every target channel; a 5,000-character post
-// with a few links takes about 50 µs per channel (BenchmarkValidate5000).
+// with a few links takes about 50 µs per channel (BenchmarkValidate5000);
+// a text over its limit is walked once more up to the limit, to say where
+// the part that fits ends (Count.Fits).
 //
 // What counts as a character follows the networks themselves:
 //

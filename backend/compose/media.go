@@ -16,6 +16,7 @@ func (v *validator) media(media []MediaInfo) {
 	case n > r.MaxMedia:
 		v.add("media", SeverityError, CodeTooManyMedia,
 			"This post has %s; %s allows %s.", plural(n, "attachment", "attachments"), v.net, number(r.MaxMedia))
+		v.limit(r.MaxMedia)
 	}
 
 	for i, m := range media {

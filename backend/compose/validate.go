@@ -76,6 +76,10 @@ type Issue struct {
 	// Message is a full sentence for the UI, with the numbers and the
 	// network's name.
 	Message string `json:"message"`
+	// Limit is the network's limit the issue is about, where the composer
+	// offers a fix that needs it: MaxMedia for too_many_media ("remove the
+	// 5th image"), MaxThread for thread_too_long. 0 otherwise.
+	Limit int `json:"limit,omitempty"`
 }
 
 // Result is a variant's validation: the counts the composer shows and the
@@ -150,6 +154,7 @@ func Validate(r network.Rules, networkName string, v Variant) Result {
 		val.add("thread", SeverityError, CodeThreadTooLong,
 			"This thread has %s; %s allows at most %s.",
 			plural(n, "follow-up", "follow-ups"), networkName, plural(r.MaxThread, "follow-up", "follow-ups"))
+		val.limit(r.MaxThread)
 	}
 
 	if v.FirstComment != "" {
@@ -194,6 +199,11 @@ func (v *validator) netStart() string {
 
 func (v *validator) add(field string, sev Severity, code, format string, args ...any) {
 	v.issues = append(v.issues, Issue{Field: field, Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// limit sets the Limit of the issue added last.
+func (v *validator) limit(n int) {
+	v.issues[len(v.issues)-1].Limit = n
 }
 
 // length checks a count against the character and byte limits.

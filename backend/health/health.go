@@ -474,11 +474,7 @@ func healthEvent(id int64, s model.ChannelStatus) HealthChange {
 }
 
 func label(ch model.Channel) string {
-	name := ch.DisplayName
-	if name == "" {
-		name = ch.Handle
-	}
-	return fmt.Sprintf("%s (%s)", name, ch.Network)
+	return ch.Label()
 }
 
 // safeMessage is the user-facing text of a network error, scrubbed.

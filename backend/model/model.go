@@ -3,7 +3,11 @@
 // package store checks that every field here has its column.
 package model
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Setting is one key/value pair of user settings.
 type Setting struct {
@@ -111,6 +115,25 @@ type HealthEvent struct {
 func (HealthEvent) TableName() string { return "channel_health" }
 
 func (Channel) TableName() string { return "channels" }
+
+// Label names the channel in desktop notifications and the audit log,
+// where no avatar or icon can stand beside it: its name, handle and
+// network, so that two channels called "Shop" differ ("Shop
+// (@shop@mastodon.social, mastodon)"). "" when it has neither name nor
+// handle.
+func (c Channel) Label() string {
+	handle := c.Handle
+	if handle != "" && !strings.HasPrefix(handle, "@") {
+		handle = "@" + handle
+	}
+	switch {
+	case c.DisplayName != "" && handle != "":
+		return fmt.Sprintf("%s (%s, %s)", c.DisplayName, handle, c.Network)
+	case c.DisplayName != "" || handle != "":
+		return fmt.Sprintf("%s (%s)", c.DisplayName+handle, c.Network)
+	}
+	return ""
+}
 
 // ChannelTeam links a channel to a team.
 type ChannelTeam struct {

@@ -394,14 +394,10 @@ func postTitle(p model.Post, t model.PostTarget) string {
 }
 
 func label(ch model.Channel) string {
-	name := ch.DisplayName
-	if name == "" {
-		name = ch.Handle
+	if l := ch.Label(); l != "" {
+		return l
 	}
-	if name == "" {
-		return "a removed channel"
-	}
-	return fmt.Sprintf("%s (%s)", name, ch.Network)
+	return "a removed channel"
 }
 
 func safeMessage(err error) string {

@@ -159,7 +159,12 @@ test('Compose a post with an image and alt text, and schedule it a minute ahead'
   const schedule = testId('compose-schedule');
   await page.waitForFunction(() => {
     const button = document.querySelector('[data-testid="compose-schedule"]');
-    return button !== null && !button.hasAttribute('disabled') && button.getAttribute('data-disabled') !== 'true';
+    return (
+      button !== null &&
+      !button.hasAttribute('disabled') &&
+      button.getAttribute('data-disabled') !== 'true' &&
+      button.getAttribute('aria-disabled') !== 'true'
+    );
   });
   await page.screenshot({ path: path.join(artifactsDir, 'e2e-compose.png'), fullPage: true });
   await schedule.click();

@@ -21,6 +21,8 @@ export const countFixture = (over: Partial<Count> = {}): Count => ({
   urls: 0,
   mentions: 0,
   contentWarning: 0,
+  // Past any text's end: the whole text fits unless a test says otherwise.
+  fits: Number.MAX_SAFE_INTEGER,
   ...over,
 });
 

@@ -6,7 +6,7 @@ import { CopyValueButton } from '../../components/CopyValueButton';
 import { TimeValue } from '../../components/TimeValue';
 import { formatDate, formatDateTime, parseTime } from '../../lib/format';
 import { ChannelActions, type ChannelAction } from './ChannelActions';
-import { ChannelAvatar } from './ChannelAvatar';
+import { ChannelAvatar, NetworkIcon } from './ChannelAvatar';
 import { ChannelStatusBadge } from './ChannelStatusBadge';
 import { channelName, checkClassText, formatHandle, renewsItself } from './channelText';
 
@@ -106,7 +106,7 @@ export function ChannelCard({ channel, network, checking, onAction, onReconnect 
                 )}
               </Group>
               <Text size="sm" c="dimmed" truncate>
-                {handle} · {channel.networkName}
+                <NetworkIcon network={channel.network} size={13} /> {handle} · {channel.networkName}
                 {channel.instance && network?.needsInstance ? ` (${channel.instance})` : ''}
               </Text>
             </div>

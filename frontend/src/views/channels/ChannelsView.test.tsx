@@ -72,6 +72,23 @@ const disconnected = channelFixture({
 });
 
 describe('Channels view', () => {
+  it('lists channels in natural order and tells same-named ones apart by network icon and handle', async () => {
+    mockedBinding<ChannelView[]>(Channels.List).mockResolvedValue([
+      channelFixture({ id: 1, displayName: 'Seed 12', handle: 'seed12@example.social' }),
+      channelFixture({ id: 2, displayName: 'Seed 2', handle: 'seed2@example.social' }),
+      channelFixture({ id: 3, displayName: 'Shop', handle: 'shop.bsky.social', network: 'bluesky', networkName: 'Bluesky' }),
+      channelFixture({ id: 4, displayName: 'Shop', handle: 'shop@example.social' }),
+    ]);
+    renderChannels();
+    await waitFor(async () => {
+      expect((await screen.findAllByTestId('channel-row')).map((r) => r.getAttribute('data-channel-id'))).toEqual(['2', '1', '3', '4']);
+    });
+    const bluesky = await row(3);
+    expect(within(bluesky).getByTestId('network-icon-bluesky')).toBeInTheDocument();
+    expect(bluesky).toHaveTextContent('@shop.bsky.social');
+    expect(within(await row(4)).getByTestId('network-icon-mastodon')).toBeInTheDocument();
+  });
+
   it('explains channels and lists the supported networks when there are none', async () => {
     const { user } = renderChannels();
     const empty = await screen.findByTestId('channels-empty');
@@ -243,13 +260,13 @@ describe('Channels view', () => {
     const { user } = renderChannels();
     await user.click(within(await row(12)).getByRole('button', { name: 'Actions for Shop' }));
     await user.click(await screen.findByRole('menuitem', { name: 'Check now' }));
-    expect(await screen.findByText('Shop works')).toBeInTheDocument();
+    expect(await screen.findByText('Shop (@shop@mastodon.social) works')).toBeInTheDocument();
     expect(checkNow).toHaveBeenCalledWith(12);
 
     checkNow.mockResolvedValueOnce({ ok: false, class: 'rate_limited', message: 'Try again in 5 minutes.', channel: channelFixture() });
     await user.click(within(await row(12)).getByRole('button', { name: 'Actions for Shop' }));
     await user.click(await screen.findByRole('menuitem', { name: 'Check now' }));
-    expect(await screen.findByText('Shop: Rate limited')).toBeInTheDocument();
+    expect(await screen.findByText('Shop (@shop@mastodon.social): Rate limited')).toBeInTheDocument();
     expect(screen.getByText('Try again in 5 minutes.')).toBeInTheDocument();
   });
 

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Group, Skeleton, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { checkChannel, listNetworks } from '../../api/channels';
 import type { ChannelView } from '../../api/types';
@@ -14,7 +14,7 @@ import { AddChannelsModal } from './add/AddChannelsModal';
 import type { ChannelAction } from './ChannelActions';
 import { ChannelCard } from './ChannelCard';
 import { ChannelsEmpty } from './ChannelsEmpty';
-import { channelName, checkClassText } from './channelText';
+import { channelLabel, checkClassText, sortChannels } from './channelText';
 import { EditTeamsModal } from './EditTeamsModal';
 import { RefreshModal } from './refresh/RefreshModal';
 import { RemoveChannelModal } from './RemoveChannelModal';
@@ -67,7 +67,7 @@ export function ChannelsView() {
   const [checking, setChecking] = useState<number[]>([]);
   const [params, setParams] = useSearchParams();
 
-  const list = channels.data;
+  const list = useMemo(() => (channels.data ? sortChannels(channels.data) : undefined), [channels.data]);
   const byId = (id: number) => list?.find((channel) => channel.id === id);
   const networkOf = (channel: ChannelView) => networks.data?.find((network) => network.id === channel.network);
 
@@ -93,7 +93,8 @@ export function ChannelsView() {
 
   const check = async (channel: ChannelView) => {
     setChecking((ids) => [...ids, channel.id]);
-    const name = channelName(channel);
+    // A notification has no avatar or icon beside it: the handle tells same-named channels apart.
+    const name = channelLabel(channel);
     try {
       const result = await checkChannel(channel.id);
       if (result.ok) {

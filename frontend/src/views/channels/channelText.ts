@@ -41,6 +41,11 @@ export function naturalCompare(a: string, b: string): number {
   return collator.compare(a, b);
 }
 
+/** Channels in the order people count: by name ("Seed 2" before "Seed 12"), then by handle. */
+export function sortChannels<T extends Pick<ChannelView, 'displayName' | 'handle'>>(channels: T[]): T[] {
+  return [...channels].sort((a, b) => naturalCompare(channelName(a), channelName(b)) || naturalCompare(a.handle, b.handle));
+}
+
 /** "Shop (@shop@mastodon.social)", or just the handle when there is no display name. */
 export function channelLabel(channel: Pick<ChannelView | AccountView, 'displayName' | 'handle'>): string {
   const name = channel.displayName.trim();

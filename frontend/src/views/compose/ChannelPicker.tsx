@@ -2,7 +2,7 @@ import { Badge, Button, Checkbox, Group, SimpleGrid, Stack, Text } from '@mantin
 import { IconUsersGroup } from '@tabler/icons-react';
 import type { ChannelView } from '../../api/types';
 import { ChannelAvatar, NetworkIcon } from '../channels/ChannelAvatar';
-import { channelName, formatHandle, naturalCompare, statusText } from '../channels/channelText';
+import { channelName, formatHandle, sortChannels, statusText } from '../channels/channelText';
 
 interface ChannelPickerProps {
   channels: ChannelView[];
@@ -11,10 +11,6 @@ interface ChannelPickerProps {
   onToggleMany: (channelIds: number[]) => void;
 }
 
-/** Channels in the order people count: by name ("Seed 2" before "Seed 12"), then by handle. */
-export function sortChannels<T extends Pick<ChannelView, 'displayName' | 'handle'>>(channels: T[]): T[] {
-  return [...channels].sort((a, b) => naturalCompare(channelName(a), channelName(b)) || naturalCompare(a.handle, b.handle));
-}
 
 /** Channels grouped by network, with one button per team to pick its channels at once. */
 export function ChannelPicker({ channels, selected, onToggle, onToggleMany }: ChannelPickerProps) {

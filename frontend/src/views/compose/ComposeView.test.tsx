@@ -113,18 +113,18 @@ describe('Compose', () => {
     });
     expect(lastValidated().variants).toEqual([expect.objectContaining({ channelId: 12, text: 'Hello world' })]);
     await waitFor(() => {
-      expect(screen.getByTestId('compose-schedule')).toBeEnabled();
+      expect(screen.getByTestId('compose-schedule')).not.toHaveAttribute('aria-disabled');
     });
 
     fireEvent.change(text, { target: { value: 'x'.repeat(512) } });
     const issue = await screen.findByText(
-      (_, el) => el?.getAttribute('data-testid') === 'issue' && /This post is 512 characters; Mastodon on mastodon.social allows 500./.test(el.textContent),
+      (_, el) => el?.getAttribute('data-testid') === 'issue' && /Too long for Mastodon on mastodon.social \(Shop\): 512 of 500 characters/.test(el.textContent),
     );
     expect(issue).toHaveAttribute('data-severity', 'error');
     expect(issue).toHaveAttribute('data-field', 'text');
     expect(screen.getByTestId('char-count')).toHaveTextContent('512/500 · 12 over');
-    expect(screen.getByTestId('compose-schedule')).toBeDisabled();
-    expect(screen.getByTestId('compose-blockers')).toHaveTextContent('Shop (Mastodon): This post is 512 characters');
+    expect(screen.getByTestId('compose-schedule')).toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByTestId('compose-blockers')).toHaveTextContent('Too long for Mastodon on mastodon.social (Shop): 512 of 500 characters');
     // A draft can still be saved.
     expect(screen.getByTestId('compose-save-draft')).toBeEnabled();
   });
@@ -229,7 +229,7 @@ describe('Compose', () => {
     expect(screen.getByTestId('compose-summary').textContent).toMatch(/^\w{3} \d{1,2} \w{3}( \d{4})?, \d{1,2}:\d{2}( [AP]M)? · in \d+ minutes$/);
     const button = screen.getByTestId('compose-schedule');
     await waitFor(() => {
-      expect(button).toBeEnabled();
+      expect(button).not.toHaveAttribute('aria-disabled');
     });
     await user.click(button);
 
@@ -262,7 +262,7 @@ describe('Compose', () => {
     await user.click(screen.getByTestId('compose-mode-now'));
     const button = screen.getByTestId('compose-publish-now');
     await waitFor(() => {
-      expect(button).toBeEnabled();
+      expect(button).not.toHaveAttribute('aria-disabled');
     });
     await user.click(button);
     const dialog = await screen.findByRole('dialog', { name: 'Publishing is paused' });
@@ -290,7 +290,7 @@ describe('Compose', () => {
     await user.click(screen.getByTestId('compose-mode-queue'));
     const button = screen.getByTestId('compose-add-to-queue');
     await waitFor(() => {
-      expect(button).toBeEnabled();
+      expect(button).not.toHaveAttribute('aria-disabled');
     });
     await user.click(button);
     const alert = await screen.findByTestId('compose-action-error');
@@ -312,7 +312,7 @@ describe('Compose', () => {
       expect(saveDraft).toHaveBeenCalledTimes(1);
     });
     await waitFor(() => {
-      expect(screen.getByTestId('compose-schedule')).toBeEnabled();
+      expect(screen.getByTestId('compose-schedule')).not.toHaveAttribute('aria-disabled');
     });
     await user.keyboard('{Control>}{Enter}{/Control}');
     await waitFor(() => {
@@ -398,4 +398,170 @@ describe('Compose', () => {
     expect(screen.queryByRole('dialog', { name: 'Leave without saving?' })).not.toBeInTheDocument();
   });
 
+});
+
+describe('Compose guidance', () => {
+  const cafe = channelFixture({ id: 15, network: 'bluesky', networkName: 'Bluesky', handle: 'cafe.bsky.social', displayName: 'Café' });
+  const shop = channelFixture({ id: 13, network: 'bluesky', networkName: 'Bluesky', handle: 'shop.bsky.social', displayName: 'Shop' });
+
+  /** Bluesky with a 10-character limit: the backend says where the part that fits ends. */
+  function validateTen(input: DraftInput): Promise<Validation> {
+    const checks = input.variants.map((v) => {
+      const chars = [...v.text].length;
+      const over = chars > 10;
+      const media = v.media.length > 4;
+      return checkFixture(v.channelId, 'Bluesky', {
+        text: countFixture({ chars, max: 10, remaining: 10 - chars, fits: Math.min(v.text.length, 10) }),
+        issues: [
+          ...(over ? [{ field: 'text', severity: 'error', code: 'too_long', message: `This post is ${chars} characters; Bluesky allows 10.` }] : []),
+          ...(media ? [{ field: 'media', severity: 'error', code: 'too_many_media', message: `This post has ${v.media.length} attachments; Bluesky allows 4.`, limit: 4 }] : []),
+          ...v.media
+            .map((m, i) => ({ m, i }))
+            .filter(({ m }) => !m.altText)
+            .map(({ m, i }) => ({ field: `media[${i}].alt`, severity: 'warning', code: 'alt_missing', message: `${m.name} has no description.` })),
+        ],
+        ok: !over && !media,
+      });
+    });
+    return Promise.resolve(validationFixture(checks));
+  }
+
+  beforeEach(() => {
+    mockedBinding<ChannelView[]>(Channels.List).mockResolvedValue([shop, cafe]);
+    validate.mockImplementation((input) => validateTen(input));
+  });
+
+  it('shows a problem shared by channels once, naming them, marks what does not fit and says why Schedule is off', async () => {
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-13'));
+    await user.click(screen.getByTestId('compose-channel-15'));
+    fireEvent.change(screen.getByTestId('compose-text'), { target: { value: 'hello world again' } });
+
+    const issue = await screen.findByText((_, el) => el?.getAttribute('data-testid') === 'issue');
+    expect(issue).toHaveTextContent('Too long for Bluesky (Café, Shop): 17 of 10 characters');
+    expect(screen.getAllByTestId('issue')).toHaveLength(1);
+    const blockers = screen.getByTestId('compose-blockers');
+    expect(blockers.textContent.match(/Too long for Bluesky/g)).toHaveLength(1);
+
+    // Exactly the characters past the limit are marked; the box is not turned red.
+    expect(screen.getByTestId('overflow-text')).toHaveTextContent(/^d again$/);
+    expect(screen.getByTestId('compose-text')).not.toHaveAttribute('data-error');
+
+    // The button stays focusable and says why it does nothing.
+    const button = screen.getByTestId('compose-schedule');
+    expect(button).toHaveAttribute('aria-disabled', 'true');
+    expect(button).not.toBeDisabled();
+    const reason = document.getElementById(button.getAttribute('aria-describedby') ?? '');
+    expect(reason).toHaveTextContent('Fix these first: Too long for Bluesky (Café, Shop): 17 of 10 characters');
+    act(() => {
+      button.focus();
+    });
+    expect(await screen.findByRole('tooltip')).toHaveTextContent('Too long for Bluesky (Café, Shop)');
+    await user.click(button);
+    expect(saveDraft).not.toHaveBeenCalled();
+  });
+
+  it('offers to split into a thread and to customise for one channel', async () => {
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-13'));
+    await user.click(screen.getByTestId('compose-channel-15'));
+    fireEvent.change(screen.getByTestId('compose-text'), { target: { value: 'hello world again' } });
+
+    await user.click(await screen.findByRole('button', { name: 'Split into a thread' }));
+    // Split at the last space before the limit: no word is broken.
+    expect(screen.getByTestId('compose-text')).toHaveValue('hello');
+    expect(screen.getByTestId('compose-thread-0')).toHaveValue('world again');
+    await waitFor(() => {
+      expect(screen.queryByTestId('issue')).not.toBeInTheDocument();
+    });
+
+    fireEvent.change(screen.getByTestId('compose-text'), { target: { value: 'a text too long' } });
+    expect(await screen.findByRole('button', { name: 'Customise for Café' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Customise for Shop' }));
+    expect(screen.getByTestId('compose-tab-13')).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByTestId('compose-tab-13')).toHaveAttribute('data-customised', 'true');
+    expect(screen.getByTestId('compose-variant-13-text')).toHaveValue('a text too long');
+  });
+
+  it('tells same-named channels apart in the tabs and in problems, in natural order', async () => {
+    const twin = channelFixture({ id: 16, network: 'bluesky', networkName: 'Bluesky', handle: 'shop2.bsky.social', displayName: 'Shop' });
+    mockedBinding<ChannelView[]>(Channels.List).mockResolvedValue([shop, cafe, twin]);
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-16'));
+    await user.click(screen.getByTestId('compose-channel-13'));
+    await user.click(screen.getByTestId('compose-channel-15'));
+    const tabs = screen.getAllByRole('tab').slice(1);
+    // (Each tab's text starts with its avatar's initials.)
+    expect(tabs.map((t) => t.textContent)).toEqual([
+      expect.stringMatching(/Café$/),
+      expect.stringMatching(/Shop \(@shop\.bsky\.social\)$/),
+      expect.stringMatching(/Shop \(@shop2\.bsky\.social\)$/),
+    ]);
+    expect(within(tabs[1] as HTMLElement).getByTestId('network-icon-bluesky')).toBeInTheDocument();
+
+    fireEvent.change(screen.getByTestId('compose-text'), { target: { value: 'hello world again' } });
+    expect(await screen.findByTestId('issue')).toHaveTextContent(
+      'Too long for Bluesky (Café, Shop (@shop.bsky.social), Shop (@shop2.bsky.social)): 17 of 10 characters',
+    );
+  });
+
+  it('offers to remove the attachment over the limit and to add alt text', async () => {
+    const media = [1, 2, 3, 4, 5].map((n) => ({ ...mediaFixture({ path: `ab/${n}.png`, name: `cat${n}.png` }), altText: n === 1 ? '' : 'A cat' }));
+    getPost.mockResolvedValue(
+      postFixture({
+        id: 9,
+        status: 'draft',
+        targets: [targetFixture({ channelId: 13, status: 'draft', variant: { channelId: 13, text: 'Cats', thread: [], firstComment: '', media, options: {} } })],
+      }),
+    );
+    const { user } = renderCompose('/compose/9');
+    expect(await screen.findByTestId('compose-text')).toHaveValue('Cats');
+    const remove = await screen.findByRole('button', { name: 'Remove the 5th image' }, { timeout: 5000 });
+    await user.click(screen.getByRole('button', { name: 'Add alt text' }));
+    expect(screen.getByTestId('compose-alt-0')).toHaveFocus();
+    await user.click(remove);
+    await waitFor(() => {
+      expect(lastValidated().variants[0]?.media.map((m) => m.name)).toEqual(['cat1.png', 'cat2.png', 'cat3.png', 'cat4.png']);
+    });
+    expect(screen.queryByRole('button', { name: /Remove the 5th/ })).not.toBeInTheDocument();
+  });
+
+  it('offers to remove the follow-ups past the thread limit and an empty follow-up', async () => {
+    validate.mockImplementation((arg) =>
+      Promise.resolve(
+        validationFixture(
+          (arg as DraftInput).variants.map((v) => {
+            const long = v.thread.length > 2;
+            return checkFixture(v.channelId, 'Bluesky', {
+              thread: v.thread.map(() => countFixture()),
+              issues: [
+                ...v.thread.flatMap((t, i) => (t.trim() === '' ? [{ field: `thread[${i}]`, severity: 'error', code: 'empty', message: `Follow-up ${i + 1} is empty; write something or remove it.` }] : [])),
+                ...(long ? [{ field: 'thread', severity: 'error', code: 'thread_too_long', message: 'This thread has 3 follow-ups; Bluesky allows at most 2 follow-ups.', limit: 2 }] : []),
+              ],
+              ok: false,
+            });
+          }),
+        ),
+      ),
+    );
+    getPost.mockResolvedValue(
+      postFixture({
+        id: 9,
+        status: 'draft',
+        targets: [targetFixture({ channelId: 13, status: 'draft', variant: { channelId: 13, text: 'Thread', thread: ['one', ' ', 'three'], firstComment: '', media: [], options: {} } })],
+      }),
+    );
+    const { user } = renderCompose('/compose/9');
+    const empty = await screen.findByTestId('fix-remove-follow-up', {}, { timeout: 5000 });
+    expect(empty).toHaveTextContent('Remove follow-up 2');
+    expect(screen.getByTestId('fix-remove-follow-ups')).toHaveTextContent('Remove follow-up 3');
+    await user.click(empty);
+    expect(screen.getByTestId('compose-thread-1')).toHaveValue('three');
+    await waitFor(() => {
+      expect(lastValidated().variants[0]?.thread).toEqual(['one', 'three']);
+    });
+    await waitFor(() => {
+      expect(screen.queryByTestId('issue')).not.toBeInTheDocument();
+    });
+  });
 });

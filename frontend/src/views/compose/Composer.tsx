@@ -6,13 +6,13 @@ import { type AppError, toAppError } from '../../api/errors';
 import { addToQueue, importMediaData, type MediaView, publishNow, saveDraft, schedulePost } from '../../api/posts';
 import type { ChannelView, NetworkInfo } from '../../api/types';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { ChannelAvatar } from '../channels/ChannelAvatar';
-import { capabilityText, channelName } from '../channels/channelText';
+import { ChannelAvatar, NetworkIcon } from '../channels/ChannelAvatar';
+import { capabilityText, channelLabel, channelName, naturalCompare, sortChannels } from '../channels/channelText';
 import type { PostPageState } from '../posts/PostPage';
 import { type PublishChoice, PublishNowModal, publishToast } from '../posts/PublishNowModal';
 import { describeWhen, scheduledText, type When, whenLocal } from '../posts/WhenFields';
 import { useMaybePublishing } from '../queue/usePublishingStatus';
-import { blockersOf, checksFor } from './checks';
+import { blockersOf, checksFor, type Fix, ordinal, type Problem, splitPoint } from './checks';
 import { ChannelPicker } from './ChannelPicker';
 import {
   type ComposerState,
@@ -55,9 +55,19 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
   const capsOf = useMemo(() => capsLookup(channels, networks), [channels, networks]);
   const channelById = useMemo(() => new Map(channels.map((c) => [c.id, c])), [channels]);
   const networkOf = (channelId: number) => networks.find((n) => n.id === channelById.get(channelId)?.network);
+  /** A channel's name; with its handle when another channel has the same name. */
+  const shortName = (channelId: number) => {
+    const channel = channelById.get(channelId);
+    if (!channel) {
+      return 'a removed channel';
+    }
+    const name = channelName(channel);
+    const twin = channels.some((c) => c.id !== channelId && channelName(c) === name);
+    return twin ? channelLabel(channel) : name;
+  };
   const nameOf = (channelId: number) => {
     const channel = channelById.get(channelId);
-    return channel ? `${channelName(channel)} (${channel.networkName})` : 'A removed channel';
+    return channel ? `${shortName(channelId)} (${channel.networkName})` : 'A removed channel';
   };
 
   const [state, setState] = useState(initial);
@@ -90,11 +100,130 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
   const slotCaps: readonly string[] =
     slot === 'base' ? [...new Set(state.channelIds.flatMap((id) => capsOf(id)))] : capsOf(slot);
   const slotContent = slot === 'base' ? state.base : contentFor(state, slot, capsOf);
-  const checks = checksFor(live.validation, slot === 'base' ? inheritingChannels(state) : [slot]);
+  const receivers = slot === 'base' ? inheritingChannels(state) : [slot];
+  const editorTestId = slot === 'base' ? 'compose' : `compose-variant-${slot}`;
+
+  const namesOf = (ids: number[]) => ids.map(shortName).sort(naturalCompare).join(', ');
+
+  /** The fixes Herald can carry out for a problem shown in the editor of the current slot. */
+  const fixesFor = (problem: Problem): Fix[] => {
+    const fixes: Fix[] = [];
+    const content = slotContent;
+    const threadIndex = /^thread\[(\d+)\]$/.exec(problem.field);
+    const mediaIndex = /^media\[(\d+)\]/.exec(problem.field);
+    if (problem.code === 'too_long' || problem.code === 'too_many_bytes') {
+      if (slot === 'base' && state.channelIds.length > 1) {
+        for (const id of problem.channelIds) {
+          fixes.push({
+            kind: 'customise',
+            label: `Customise for ${shortName(id)}`,
+            run: () => {
+              setState((s) => edit(s, id, {}, capsOf));
+              setTab(String(id));
+            },
+          });
+        }
+      }
+      // Splitting moves the rest into a follow-up, so every channel this
+      // text goes to must publish threads, or the rest would be lost.
+      const text = problem.field === 'text' ? content.text : threadIndex ? content.thread[Number(threadIndex[1])] : undefined;
+      const at = text === undefined ? undefined : splitPoint(text, problem.counts);
+      if (text !== undefined && at !== undefined && receivers.every((id) => capsOf(id).includes('threads'))) {
+        const head = text.slice(0, at).trimEnd();
+        const rest = text.slice(at).trimStart();
+        fixes.push({
+          kind: 'split',
+          label: 'Split into a thread',
+          run: () => {
+            if (threadIndex) {
+              const i = Number(threadIndex[1]);
+              change({ thread: [...content.thread.slice(0, i), head, rest, ...content.thread.slice(i + 1)] });
+            } else {
+              change({ text: head, thread: [rest, ...content.thread] });
+            }
+          },
+        });
+      }
+    }
+    if (problem.code === 'too_many_media' && problem.limit) {
+      const limit = problem.limit;
+      const extra = content.media.slice(limit);
+      const images = extra.every((m) => m.mime.startsWith('image/'));
+      if (extra.length > 0) {
+        fixes.push({
+          kind: 'remove-media',
+          label:
+            extra.length === 1
+              ? `Remove the ${ordinal(limit + 1)} ${images ? 'image' : 'attachment'}`
+              : `Remove the last ${extra.length} ${images ? 'images' : 'attachments'}`,
+          run: () => {
+            change({ media: content.media.slice(0, limit) });
+          },
+        });
+      }
+    }
+    if (mediaIndex && ['media_type', 'media_too_big', 'video_not_alone'].includes(problem.code)) {
+      const i = Number(mediaIndex[1]);
+      const media = content.media[i];
+      if (media) {
+        fixes.push({
+          kind: 'remove-media',
+          label: `Remove ${media.name}`,
+          run: () => {
+            change({ media: content.media.filter((_, j) => j !== i) });
+          },
+        });
+      }
+    }
+    if (mediaIndex && (problem.code === 'alt_missing' || problem.code === 'alt_too_long')) {
+      fixes.push({
+        kind: 'alt',
+        label: problem.code === 'alt_missing' ? 'Add alt text' : 'Shorten the alt text',
+        run: () => {
+          document.querySelector<HTMLElement>(`[data-testid="${editorTestId}-alt-${mediaIndex[1]}"]`)?.focus();
+        },
+      });
+    }
+    if (problem.code === 'thread_too_long' && problem.limit) {
+      const limit = problem.limit;
+      const extra = content.thread.length - limit;
+      if (extra > 0) {
+        fixes.push({
+          kind: 'remove-follow-ups',
+          label: extra === 1 ? `Remove follow-up ${limit + 1}` : `Remove the last ${extra} follow-ups`,
+          run: () => {
+            change({ thread: content.thread.slice(0, limit) });
+          },
+        });
+      }
+    }
+    if (problem.code === 'empty' && threadIndex) {
+      const i = Number(threadIndex[1]);
+      fixes.push({
+        kind: 'remove-follow-up',
+        label: `Remove follow-up ${i + 1}`,
+        run: () => {
+          change({ thread: content.thread.filter((_, j) => j !== i) });
+        },
+      });
+    }
+    if (problem.code === 'empty' && problem.field === 'first_comment') {
+      fixes.push({
+        kind: 'remove-first-comment',
+        label: 'Remove the first comment',
+        run: () => {
+          change({ firstComment: '' });
+        },
+      });
+    }
+    return fixes;
+  };
+
+  const checks = checksFor(live.validation, receivers, namesOf, fixesFor);
 
   const blockers = [
     ...(live.error ? [`Herald could not check the post: ${live.error.message}`] : []),
-    ...blockersOf(live.validation, nameOf),
+    ...blockersOf(live.validation, namesOf),
   ];
   const whenSummary = describeWhen(when, new Date());
   const whenBlocked = mode === 'schedule' && (!whenLocal(when) || whenSummary?.problem !== undefined);
@@ -105,6 +234,21 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
     !live.validation?.ok ||
     live.error !== undefined ||
     whenBlocked;
+  // Why the main button does nothing, said on hover and to screen readers.
+  let primaryReason: string | undefined;
+  if (busy === undefined && primaryDisabled) {
+    if (state.channelIds.length === 0) {
+      primaryReason = 'Choose at least one channel to post to.';
+    } else if (importing > 0) {
+      primaryReason = 'Wait until the attachments are added.';
+    } else if (blockers.length > 0) {
+      primaryReason = `Fix these first: ${blockers.join('; ')}`;
+    } else if (!live.validation?.ok) {
+      primaryReason = 'Herald is still checking the post.';
+    } else if (whenBlocked) {
+      primaryReason = whenSummary?.problem ?? 'Choose the date and time to publish at.';
+    }
+  }
 
   const notes = (): string[] => {
     if (slot === 'base') {
@@ -278,6 +422,11 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
     }
   };
 
+  // Tabs and the preview's list in the order people count the channels' names.
+  const tabOrder = [
+    ...sortChannels(state.channelIds.flatMap((id) => channelById.get(id) ?? [])).map((c) => c.id),
+    ...state.channelIds.filter((id) => !channelById.has(id)),
+  ];
   const previewChannelId =
     slot !== 'base' ? slot : previewId !== undefined && state.channelIds.includes(previewId) ? previewId : state.channelIds[0];
   const previewChannel = previewChannelId === undefined ? undefined : channelById.get(previewChannelId);
@@ -336,14 +485,19 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
                   <Tabs.Tab value="base" data-testid="compose-tab-base">
                     Same text everywhere
                   </Tabs.Tab>
-                  {state.channelIds.map((id) => {
+                  {tabOrder.map((id) => {
                     const channel = channelById.get(id);
-                    const name = channel ? channelName(channel) : 'Removed channel';
+                    const name = channel ? shortName(id) : 'Removed channel';
                     return (
                       <Tabs.Tab
                         key={id}
                         value={String(id)}
-                        leftSection={<ChannelAvatar src={channel?.avatarUrl ?? ''} name={name} size={18} />}
+                        leftSection={
+                          <Group gap={4} wrap="nowrap">
+                            <ChannelAvatar src={channel?.avatarUrl ?? ''} name={channel ? channelName(channel) : name} size={18} />
+                            {channel && <NetworkIcon network={channel.network} size={14} />}
+                          </Group>
+                        }
                         rightSection={
                           isCustomised(state, id) ? (
                             <Badge size="xs" variant="light" tt="none">
@@ -419,7 +573,7 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
                   <Select
                     aria-label="Preview on"
                     size="xs"
-                    data={state.channelIds.map((id) => ({ value: String(id), label: nameOf(id) }))}
+                    data={tabOrder.map((id) => ({ value: String(id), label: nameOf(id) }))}
                     value={previewChannelId === undefined ? null : String(previewChannelId)}
                     onChange={(value) => {
                       setPreviewId(value ? Number(value) : undefined);
@@ -478,6 +632,7 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
         blockers={blockers}
         busy={busy}
         primaryDisabled={primaryDisabled}
+        primaryReason={primaryReason}
         onPrimary={() => void onPrimary()}
         onSave={() => void onSave()}
         saveLabel={scheduled ? 'Save changes' : 'Save draft'}

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Card, Group, Kbd, NumberInput, SegmentedControl, Select, Stack, Switch, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Kbd, NumberInput, SegmentedControl, Select, Stack, Switch, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconAlertCircle, IconCalendarTime, IconDeviceFloppy, IconListNumbers, IconSend } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import type { AppError } from '../../api/errors';
@@ -54,6 +54,8 @@ interface SchedulePanelProps {
   blockers: string[];
   busy: 'save' | 'primary' | undefined;
   primaryDisabled: boolean;
+  /** Why the main button is disabled, when it is (and not merely busy). */
+  primaryReason?: string | undefined;
   onPrimary: () => void;
   onSave: () => void;
   /** "Save draft", or "Save changes" for a post that is already scheduled. */
@@ -200,15 +202,27 @@ export function SchedulePanel(props: SchedulePanelProps) {
             >
               {props.saveLabel}
             </Button>
-            <Button
-              leftSection={<PrimaryIcon size={16} />}
-              onClick={props.onPrimary}
-              loading={busy === 'primary'}
-              disabled={props.primaryDisabled}
-              data-testid={mode === 'schedule' ? 'compose-schedule' : mode === 'queue' ? 'compose-add-to-queue' : 'compose-publish-now'}
-            >
-              {PRIMARY_LABEL[mode]}
-            </Button>
+            {/* aria-disabled rather than disabled: the button stays in the tab
+                order, so keyboard and screen reader users can reach it and
+                hear why it does nothing (the tooltip and aria-describedby). */}
+            <Tooltip label={props.primaryReason} disabled={!props.primaryReason} multiline maw={360} events={{ hover: true, focus: true, touch: true }}>
+              <Button
+                leftSection={<PrimaryIcon size={16} />}
+                onClick={() => {
+                  if (!props.primaryDisabled) {
+                    props.onPrimary();
+                  }
+                }}
+                loading={busy === 'primary'}
+                data-disabled={props.primaryDisabled || undefined}
+                aria-disabled={props.primaryDisabled || undefined}
+                aria-describedby={props.primaryReason ? 'compose-primary-reason' : undefined}
+                data-testid={mode === 'schedule' ? 'compose-schedule' : mode === 'queue' ? 'compose-add-to-queue' : 'compose-publish-now'}
+              >
+                {PRIMARY_LABEL[mode]}
+              </Button>
+            </Tooltip>
+            {props.primaryReason && <VisuallyHidden id="compose-primary-reason">{props.primaryReason}</VisuallyHidden>}
           </Group>
         </Group>
       </Stack>

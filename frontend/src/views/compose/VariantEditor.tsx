@@ -1,10 +1,12 @@
 import { ActionIcon, Alert, Button, Checkbox, Group, Select, Stack, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
 import { IconInfoCircle, IconPlus, IconX } from '@tabler/icons-react';
 import type { Issue } from '../../api/posts';
+import type { EditorChecks } from './checks';
 import type { Content } from './composerState';
 import { IssueList } from './IssueList';
 import { MediaEditor } from './MediaEditor';
-import { type LabelledCount, TextCounter } from './TextCounter';
+import { OverflowPreview } from './OverflowPreview';
+import { TextCounter } from './TextCounter';
 
 /** Mastodon's visibilities, as people read them. */
 export const VISIBILITIES = [
@@ -14,11 +16,7 @@ export const VISIBILITIES = [
   { value: 'direct', label: 'Mentioned people only' },
 ];
 
-/** Live validation of the content being edited, by field ("text", "thread[1]", "media[0].alt"…). */
-export interface EditorChecks {
-  counts: (field: string) => LabelledCount[];
-  issues: (field: string) => Issue[];
-}
+export type { EditorChecks } from './checks';
 
 interface VariantEditorProps {
   content: Content;
@@ -36,6 +34,7 @@ interface VariantEditorProps {
   placeholder: string;
 }
 
+/** A field with an error: its issues are listed under it and its overflow marked, so the box itself stays as it is. */
 function errorOf(issues: Issue[]): boolean {
   return issues.some((i) => i.severity === 'error');
 }
@@ -74,13 +73,14 @@ export function VariantEditor({ content, onChange, caps, checks, testId, notes, 
           autosize
           minRows={5}
           maxRows={18}
-          error={errorOf(textIssues)}
+          aria-describedby={textIssues.length > 0 ? `${testId}-text-issues` : undefined}
           data-testid={`${testId}-text`}
         />
         <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
-          <IssueList issues={textIssues} />
+          <IssueList issues={textIssues} id={`${testId}-text-issues`} />
           <TextCounter counts={checks.counts('text')} />
         </Group>
+        <OverflowPreview text={content.text} counts={checks.counts('text')} />
       </Stack>
 
       {has('threads') && (
@@ -102,7 +102,6 @@ export function VariantEditor({ content, onChange, caps, checks, testId, notes, 
                     autosize
                     minRows={2}
                     maxRows={10}
-                    error={errorOf(issues)}
                     style={{ flex: 1 }}
                     data-testid={`${testId}-thread-${i}`}
                   />
@@ -124,6 +123,7 @@ export function VariantEditor({ content, onChange, caps, checks, testId, notes, 
                   <IssueList issues={issues} />
                   <TextCounter counts={checks.counts(field)} />
                 </Group>
+                <OverflowPreview text={item} counts={checks.counts(field)} />
               </Stack>
             );
           })}

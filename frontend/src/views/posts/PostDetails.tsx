@@ -6,6 +6,7 @@ import { useChannelList } from '../../hooks/useChannelList';
 import type { Load } from '../../hooks/useLoad';
 import { PostActions, postName } from './PostActions';
 import { PostTargetCard } from './PostTargetCard';
+import { sortByChannel } from './ChannelName';
 import { RescheduleModal } from './RescheduleModal';
 import { postLook } from './targetText';
 import { useNow } from '../../hooks/useNow';
@@ -97,7 +98,7 @@ export function PostDetails({ post, onDeleted }: PostDetailsProps) {
         onDeleted={onDeleted}
       />
       <Stack gap="sm">
-        {data.targets.map((target) => (
+        {sortByChannel(data.targets, channels.data).map((target) => (
           <PostTargetCard
             key={target.id}
             postId={data.id}

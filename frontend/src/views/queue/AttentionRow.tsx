@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { PostView } from '../../api/posts';
 import type { ChannelView } from '../../api/types';
-import { ChannelName, channelTitle } from '../posts/ChannelName';
+import { ChannelName, channelTitle, sortByChannel } from '../posts/ChannelName';
 import { ProblemActions } from '../posts/ProblemActions';
 import { RescheduleModal } from '../posts/RescheduleModal';
 import { problemOf } from '../posts/targetText';
@@ -25,7 +25,7 @@ export function AttentionRow({ post, channels, onChanged }: AttentionRowProps) {
         <Anchor component={Link} to={`/posts/${post.id}`} fw={600} size="sm" lineClamp={1}>
           {title}
         </Anchor>
-        {post.targets.map((target) => {
+        {sortByChannel(post.targets, channels).map((target) => {
           const channel = channels.find((c) => c.id === target.channelId);
           const problem = problemOf(target, channelTitle(channel));
           if (!problem) {

@@ -4,7 +4,7 @@ import type { PostSummary } from '../../api/posts';
 import type { ChannelView } from '../../api/types';
 import { useNow } from '../../hooks/useNow';
 import { parseTime } from '../../lib/format';
-import { ChannelName } from '../posts/ChannelName';
+import { ChannelName, sortByChannel } from '../posts/ChannelName';
 import { PostActions } from '../posts/PostActions';
 import { TargetStatusBadge } from '../posts/TargetStatusBadge';
 import { formatDateTime, formatTime } from '../../time/format';
@@ -66,7 +66,7 @@ export function PostRow({ post, channels, onChanged }: PostRowProps) {
             )}
           </Text>
           <Group gap="md" wrap="wrap">
-            {post.targets.map((t) => (
+            {sortByChannel(post.targets, channels).map((t) => (
               <Group key={t.id} gap={6} wrap="nowrap" data-testid={`row-target-${t.channelId}`}>
                 <ChannelName channel={channels.find((c) => c.id === t.channelId)} size={20} />
                 <TargetStatusBadge target={t} size="xs" />
