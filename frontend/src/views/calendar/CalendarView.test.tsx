@@ -114,8 +114,8 @@ describe('Calendar', () => {
       },
       [shop],
     );
-    expect(events[0]).toMatchObject({ editable: true, groupId: 'post-7', backgroundColor: 'var(--mantine-color-blue-6)' });
-    expect(events[1]).toMatchObject({ editable: false, backgroundColor: 'var(--mantine-color-teal-6)' });
+    expect(events[0]).toMatchObject({ editable: true, groupId: 'post-7', backgroundColor: 'var(--mantine-color-blue-light)' });
+    expect(events[1]).toMatchObject({ editable: false, backgroundColor: 'var(--mantine-color-teal-light)' });
     expect(events[1]?.groupId).toBeUndefined();
     expect(events[2]).toMatchObject({ title: 'Sign-in of Shop ends', editable: false });
     expect(events[3]).toMatchObject({ display: 'background', allDay: true });

@@ -22,6 +22,7 @@ import { useClockSetting } from '../../time/useClock';
 import { targetLook } from '../posts/targetText';
 import { type Filters, NO_FILTERS, PostFilters } from '../queue/PostFilters';
 import classes from './CalendarView.module.css';
+import { calendarA11yHooks } from './calendarA11y';
 import { type ExpiryProps, type ItemProps, LEGEND, toEvents, toRfc3339 } from './calendarEvents';
 import { rescheduleOnDrop } from './rescheduleOnDrop';
 
@@ -140,14 +141,14 @@ export function CalendarView() {
           <Group gap="sm" wrap="wrap" aria-label="Colours">
             {LEGEND.map((entry) => (
               <Group key={entry.label} gap={4} wrap="nowrap">
-                <ColorSwatch color={`var(--mantine-color-${entry.color}-6)`} size={12} withShadow={false} />
+                <ColorSwatch color={`var(--mantine-color-${entry.color}-light-color)`} size={12} withShadow={false} />
                 <Text size="xs" c="dimmed">
                   {entry.label}
                 </Text>
               </Group>
             ))}
             <Group gap={4} wrap="nowrap">
-              <ColorSwatch color="var(--mantine-color-red-8)" size={12} withShadow={false} />
+              <ColorSwatch color="var(--mantine-color-red-9)" size={12} withShadow={false} />
               <Text size="xs" c="dimmed">
                 Sign-in ends
               </Text>
@@ -171,7 +172,8 @@ export function CalendarView() {
               plugins={[dayGridPlugin, timeGridPlugin, interactionPlugin]}
               initialView="dayGridMonth"
               headerToolbar={{ left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek' }}
-              buttonText={{ today: 'Today', month: 'Month', week: 'Week' }}
+              buttonText={{ today: 'Today', month: 'Month', week: 'Week', prev: 'Previous', next: 'Next' }}
+              {...calendarA11yHooks}
               height="auto"
               nowIndicator
               dayMaxEvents={4}

@@ -47,6 +47,7 @@ function localDay(iso: string): string {
 export function toEvents(range: CalendarRange, channels: ChannelView[]): EventInput[] {
   const channelOf = (id: number) => channels.find((c) => c.id === id);
   const events: EventInput[] = (range.items ?? []).map((item) => {
+    // Light tint, text in the theme's readable light-variant colour, edged in the status colour.
     const color = cssColor(itemColor(item));
     const props: ItemProps = { kind: 'item', item, channel: channelOf(item.channelId) };
     return {
@@ -59,9 +60,9 @@ export function toEvents(range: CalendarRange, channels: ChannelView[]): EventIn
       editable: item.editable,
       startEditable: item.editable,
       durationEditable: false,
-      backgroundColor: color,
+      backgroundColor: `var(--mantine-color-${itemColor(item)}-light)`,
       borderColor: color,
-      textColor: 'white',
+      textColor: `var(--mantine-color-${itemColor(item)}-light-color)`,
       classNames: item.editable ? ['herald-draggable'] : [],
       extendedProps: props,
     };
@@ -74,8 +75,8 @@ export function toEvents(range: CalendarRange, channels: ChannelView[]): EventIn
       start: marker.at,
       allDay: false,
       editable: false,
-      backgroundColor: cssColor('red', 8),
-      borderColor: cssColor('red', 8),
+      backgroundColor: cssColor('red', 9),
+      borderColor: cssColor('red', 9),
       textColor: 'white',
       extendedProps: props,
     });
