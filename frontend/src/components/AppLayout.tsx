@@ -10,6 +10,7 @@ import classes from './AppLayout.module.css';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { Logo } from './Logo';
 import { NavBar } from './NavBar';
+import { ShortcutsOverlay } from './ShortcutsOverlay';
 
 const MAIN_ID = 'main-content';
 
@@ -47,6 +48,7 @@ export function AppLayout() {
           </Box>
         </AppShell.Main>
       </AppShell>
+      <ShortcutsOverlay />
     </ChannelListProvider>
   );
 }
