@@ -20,7 +20,7 @@ export function AppLayout() {
   useNavigateEvents();
   return (
     <ChannelListProvider>
-      <AppShell header={{ height: 56 }} navbar={{ width: 232, breakpoint: 0 }} padding="xl">
+      <AppShell header={{ height: 56 }} navbar={{ width: 248, breakpoint: 0 }} padding="xl">
         <UnstyledButton
           className={classes.skipLink}
           onClick={() => {
