@@ -36,7 +36,7 @@ describe('Navigation', () => {
   it('lists the six views as links and marks the current one', async () => {
     renderWithProviders(<App />, '/calendar');
     const links = within(await nav()).getAllByRole('link');
-    expect(links.map((link) => link.textContent)).toEqual([
+    expect(links.map((link) => link.querySelector('.mantine-NavLink-label')?.textContent)).toEqual([
       'Channels',
       'Compose',
       'Queue',
@@ -90,6 +90,10 @@ describe('Navigation', () => {
     renderWithProviders(<App />, '/channels');
     const link = within(await nav()).getByRole('link', { name: 'Audit log' });
     expect(link).toHaveAttribute('aria-keyshortcuts', 'Control+5');
+    // Shown beside the name, hidden from screen readers, which hear aria-keyshortcuts instead.
+    const hint = within(link).getByTestId('nav-shortcut');
+    expect(hint).toHaveTextContent('Ctrl+5');
+    expect(hint.closest('[aria-hidden="true"]')).not.toBeNull();
   });
 });
 

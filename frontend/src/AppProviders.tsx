@@ -2,7 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { useState, type ReactNode } from 'react';
 import { createHashRouter, RouterProvider } from 'react-router-dom';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 /**
  * Theme (following the OS colour scheme unless the user picks one),
@@ -13,7 +13,7 @@ import { theme } from './theme';
 export function AppProviders({ children }: { children: ReactNode }) {
   const [router] = useState(() => createHashRouter([{ path: '*', element: children }]));
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <Notifications position="bottom-right" limit={4} />
       <RouterProvider router={router} />
     </MantineProvider>

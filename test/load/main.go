@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"gorm.io/gorm"
+
 	"herald/backend/config"
 	"herald/backend/db"
 	"herald/test/seed"
@@ -26,6 +28,7 @@ func main() {
 	posts := flag.Int("posts", 100_000, "how many posts")
 	channels := flag.Int("channels", 50, "how many channels")
 	years := flag.Int("years", 2, "posts spread over this many years, half before now")
+	mixed := flag.Bool("mixed", false, "also make a few drafts, failed, skipped and blocked posts, and channels that need attention or are disconnected")
 	flag.Parse()
 	if *data == "" {
 		fmt.Fprintln(os.Stderr, "load: give -data /path/to/folder")
@@ -58,6 +61,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
+	if *mixed {
+		err = mix(ctx, g, now)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
 	if err := g.Exec(`INSERT INTO settings (key, value, updated_at) VALUES ('publishing_paused', 'true', ?)
 		ON CONFLICT (key) DO UPDATE SET value = 'true'`, now).Error; err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
@@ -70,4 +80,35 @@ func main() {
 	st, _ := os.Stat(filepath.Join(cfg.DataDir, "herald.db"))
 	fmt.Printf("filled %s with %d posts on %d channels in %s (database %.1f MB); publishing is paused there\n",
 		cfg.DataDir, *posts, *channels, time.Since(start).Round(time.Millisecond), float64(st.Size())/1e6)
+}
+
+// mix turns a few of the filled posts and channels into the states that
+// are rarer in real use but each shown differently: drafts, failed,
+// skipped and blocked posts, a channel needing attention and one
+// disconnected. Every view then has something of each kind to show.
+func mix(ctx context.Context, g *gorm.DB, now time.Time) error {
+	statements := []string{
+		// The five latest scheduled posts become drafts.
+		`UPDATE post_targets SET status = 'draft', due_at = NULL, next_attempt_at = NULL
+		   WHERE post_id IN (SELECT id FROM posts WHERE status = 'scheduled' ORDER BY scheduled_at DESC LIMIT 5)`,
+		`UPDATE posts SET status = 'draft', scheduled_at = NULL WHERE id IN (SELECT post_id FROM post_targets WHERE status = 'draft')`,
+		// The latest published posts did not go out: one failed, one skipped, one blocked.
+		`UPDATE post_targets SET status = 'failed', published_at = NULL, remote_id = '', error_class = 'content_rejected',
+		   error_message = 'The server refused the post: text is too long' WHERE id = (SELECT id FROM post_targets WHERE status = 'published' ORDER BY due_at DESC LIMIT 1)`,
+		`UPDATE post_targets SET status = 'skipped', published_at = NULL, remote_id = '', error_class = 'missed',
+		   error_message = 'Herald was not running at the time' WHERE id = (SELECT id FROM post_targets WHERE status = 'published' ORDER BY due_at DESC LIMIT 1)`,
+		`UPDATE post_targets SET status = 'blocked', published_at = NULL, remote_id = '', error_class = 'auth_dead',
+		   error_message = 'The channel was disconnected' WHERE id = (SELECT id FROM post_targets WHERE status = 'published' ORDER BY due_at DESC LIMIT 1)`,
+		`UPDATE posts SET status = 'failed' WHERE id IN (SELECT post_id FROM post_targets WHERE status IN ('failed', 'skipped', 'blocked'))`,
+		`UPDATE channels SET status = 'attention', status_reason = 'The server is slow to answer' WHERE id = (SELECT MIN(id) FROM channels)`,
+		`UPDATE channels SET status = 'disconnected', status_reason = 'The server no longer accepts the sign-in' WHERE id = (SELECT MIN(id) + 1 FROM channels)`,
+	}
+	return g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, stmt := range statements {
+			if err := tx.Exec(stmt).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Exec(`UPDATE channels SET status_changed_at = ? WHERE status <> 'connected'`, now).Error
+	})
 }

@@ -10,6 +10,7 @@ import classes from './AppLayout.module.css';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { Logo } from './Logo';
 import { NavBar } from './NavBar';
+import { ShortcutsOverlay } from './ShortcutsOverlay';
 
 const MAIN_ID = 'main-content';
 
@@ -19,7 +20,7 @@ export function AppLayout() {
   useNavigateEvents();
   return (
     <ChannelListProvider>
-      <AppShell header={{ height: 56 }} navbar={{ width: 232, breakpoint: 0 }} padding="xl">
+      <AppShell header={{ height: 56 }} navbar={{ width: 248, breakpoint: 0 }} padding="xl">
         <UnstyledButton
           className={classes.skipLink}
           onClick={() => {
@@ -47,6 +48,7 @@ export function AppLayout() {
           </Box>
         </AppShell.Main>
       </AppShell>
+      <ShortcutsOverlay />
     </ChannelListProvider>
   );
 }

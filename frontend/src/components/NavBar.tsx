@@ -1,4 +1,4 @@
-import { AppShell, Badge, NavLink, Stack, Tooltip } from '@mantine/core';
+import { AppShell, Badge, Group, Kbd, NavLink, Stack, Tooltip, VisuallyHidden } from '@mantine/core';
 import { Link, useLocation } from 'react-router-dom';
 import { needsAction, useChannelList } from '../hooks/useChannelList';
 import { ariaShortcut, shortcutLabel } from '../lib/platform';
@@ -31,16 +31,27 @@ function NavItem({ view, shortcut, active, count = 0, countLabel }: NavItemProps
       <NavLink
         component={Link}
         to={to}
-        label={view.label}
+        label={
+          <>
+            {view.label}
+            {/* The badge's count, for screen readers; said after the name, which stays the visible label. */}
+            {count > 0 && countLabel && <VisuallyHidden>, {countLabel}</VisuallyHidden>}
+          </>
+        }
         leftSection={<Icon size={19} stroke={1.7} aria-hidden />}
         active={active}
-        aria-label={count > 0 && countLabel ? `${view.label}, ${countLabel}` : undefined}
         rightSection={
-          count > 0 ? (
-            <Badge size="sm" circle color="red" variant="filled" aria-hidden data-testid={`nav-badge-${view.path.slice(1)}`}>
-              {count}
-            </Badge>
-          ) : undefined
+          <Group gap={6} wrap="nowrap" aria-hidden>
+            {count > 0 && (
+              <Badge size="sm" circle color="red" variant="filled" data-testid={`nav-badge-${view.path.slice(1)}`}>
+                {count}
+              </Badge>
+            )}
+            {/* aria-keyshortcuts tells screen readers; this is for the eyes. */}
+            <Kbd size="xs" data-testid="nav-shortcut">
+              {shortcutLabel(shortcut)}
+            </Kbd>
+          </Group>
         }
         aria-current={active ? 'page' : undefined}
         aria-keyshortcuts={ariaShortcut(shortcut)}

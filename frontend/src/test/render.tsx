@@ -4,7 +4,7 @@ import { render, type RenderResult } from '@testing-library/react';
 import userEvent, { PointerEventsCheckLevel, type UserEvent } from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
-import { theme } from '../theme';
+import { cssVariablesResolver, theme } from '../theme';
 
 type TestRouter = ReturnType<typeof createMemoryRouter>;
 
@@ -19,7 +19,7 @@ export function renderWithProviders(ui: ReactElement, route: string | string[] =
   const entries = typeof route === 'string' ? [route] : route;
   const router = createMemoryRouter([{ path: '*', element: ui }], { initialEntries: entries, initialIndex: entries.length - 1 });
   const result = render(
-    <MantineProvider theme={theme} env="test">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} env="test">
       <Notifications />
       <RouterProvider router={router} />
     </MantineProvider>,

@@ -34,7 +34,7 @@ export function ChannelActions({ channel, checking, onAction }: ChannelActionsPr
           Edit teams
         </Menu.Item>
         <Menu.Divider />
-        <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => onAction('remove')}>
+        <Menu.Item color="red" c="red" leftSection={<IconTrash size={16} />} onClick={() => onAction('remove')}>
           Remove…
         </Menu.Item>
       </Menu.Dropdown>

@@ -147,7 +147,7 @@ export function ChannelCard({ channel, network, checking, onAction, onReconnect 
             <Stack gap="xs">
               <Text size="sm">{channel.statusReason || 'The last check found a problem.'}</Text>
               <Group>
-                <Button size="xs" variant="white" color="yellow" onClick={() => onAction('refresh')}>
+                <Button size="xs" variant="filled" color="yellow" onClick={() => onAction('refresh')}>
                   Refresh connection
                 </Button>
               </Group>
@@ -156,7 +156,7 @@ export function ChannelCard({ channel, network, checking, onAction, onReconnect 
         )}
 
         {channel.reminderDue && !disconnected && !attention && channel.reminderReason && (
-          <Text size="sm" c="orange.8" data-testid="channel-reminder-reason">
+          <Text size="sm" c="orange" data-testid="channel-reminder-reason">
             {channel.reminderReason}
           </Text>
         )}
@@ -192,7 +192,7 @@ export function ChannelCard({ channel, network, checking, onAction, onReconnect 
             <Stack gap={2} data-testid="channel-checked" data-problem={channel.lastCheckClass}>
               <TimeValue iso={channel.checkedAt} none="Not checked yet" />
               {channel.lastCheckClass && (
-                <Text size="sm" c={channel.lastCheckClass === 'auth_dead' ? 'red' : 'orange.8'}>
+                <Text size="sm" c={channel.lastCheckClass === 'auth_dead' ? 'red' : 'orange'}>
                   {checkClassText(channel.lastCheckClass)}
                   {channel.lastCheckMessage ? `: ${channel.lastCheckMessage}` : ''}
                 </Text>

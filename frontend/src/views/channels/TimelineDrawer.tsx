@@ -77,7 +77,7 @@ export function TimelineDrawer({ channel, onClose }: { channel: ChannelView; onC
                   }
                   title={
                     <Group gap="xs">
-                      <Text fw={600} size="sm" c={color === 'gray' ? undefined : `${color}.8`}>
+                      <Text fw={600} size="sm" c={color === 'gray' ? undefined : color}>
                         {label}
                       </Text>
                       {event.class && (

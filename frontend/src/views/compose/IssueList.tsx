@@ -21,7 +21,7 @@ export function IssueList({ issues, id }: { issues: (Issue | Problem)[]; id?: st
           <Group key={`${issue.code}-${issue.message}`} gap={6} wrap="nowrap" align="flex-start" data-testid="issue" data-severity={issue.severity} data-field={issue.field}>
             <Icon size={15} stroke={1.8} aria-hidden color={error ? 'var(--mantine-color-red-7)' : 'var(--mantine-color-orange-6)'} style={{ flexShrink: 0, marginTop: 2 }} />
             <Stack gap={2}>
-              <Text size="xs" c={error ? 'red.7' : 'orange.8'}>
+              <Text size="xs" c={error ? 'red' : 'orange'}>
                 <Text span size="xs" fw={600}>
                   {error ? 'Error: ' : 'Warning: '}
                 </Text>

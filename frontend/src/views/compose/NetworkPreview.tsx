@@ -18,7 +18,7 @@ export function highlight(text: string): ReactNode[] {
     const start = match.index;
     parts.push(text.slice(last, start));
     parts.push(
-      <Text span key={start} c="indigo.6" data-testid="preview-link">
+      <Text span key={start} c="indigo" data-testid="preview-link">
         {match[0]}
       </Text>,
     );

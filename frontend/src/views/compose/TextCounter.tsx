@@ -7,10 +7,10 @@ export function counterColor(used: number, max: number): string {
     return 'dimmed';
   }
   if (used > max) {
-    return 'red.7';
+    return 'red';
   }
   if (max - used <= Math.max(10, Math.floor(max / 10))) {
-    return 'orange.7';
+    return 'orange';
   }
   return 'dimmed';
 }

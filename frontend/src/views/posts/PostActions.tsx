@@ -171,7 +171,7 @@ export function PostActions({ post, snippet = '', layout, onChanged, onDeleted }
                 Unschedule (back to drafts)
               </Menu.Item>
               <Menu.Divider />
-              <Menu.Item leftSection={<IconTrash size={15} />} color="red" disabled={!can.delete} onClick={() => setConfirm('delete')}>
+              <Menu.Item leftSection={<IconTrash size={15} />} color="red" c="red" disabled={!can.delete} onClick={() => setConfirm('delete')}>
                 Delete from Herald…
               </Menu.Item>
             </Menu.Dropdown>

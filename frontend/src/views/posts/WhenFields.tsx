@@ -119,7 +119,7 @@ export function WhenFields({ value, onChange, error, testId }: WhenFieldsProps) 
       {summary?.notice && !(summary.problem ?? error) && (
         <Group gap={6} wrap="nowrap">
           <IconClockExclamation size={15} stroke={1.7} aria-hidden color="var(--mantine-color-orange-6)" style={{ flexShrink: 0 }} />
-          <Text size="sm" c="orange.7" role="status" data-testid={`${testId}-notice`}>
+          <Text size="sm" c="orange" role="status" data-testid={`${testId}-notice`}>
             {summary.notice}
           </Text>
         </Group>
@@ -127,7 +127,7 @@ export function WhenFields({ value, onChange, error, testId }: WhenFieldsProps) 
       {(summary?.problem ?? error) && (
         <Group gap={6} wrap="nowrap">
           <IconAlertTriangle size={15} stroke={1.7} aria-hidden color="var(--mantine-color-red-6)" />
-          <Text size="sm" c="red.7" role="alert" data-testid={`${testId}-problem`}>
+          <Text size="sm" c="red" role="alert" data-testid={`${testId}-problem`}>
             {error ?? summary?.problem}
           </Text>
         </Group>

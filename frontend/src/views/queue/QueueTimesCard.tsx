@@ -116,7 +116,7 @@ function TimesForm({ channel, saved, onSaved }: { channel: ChannelView; saved: Q
         </Button>
       </Group>
       {error && (
-        <Text size="sm" c="red.7" role="alert">
+        <Text size="sm" c="red" role="alert">
           {error}
         </Text>
       )}
