@@ -210,8 +210,8 @@ function mainStates(page, base, filled) {
     [
       'calendar: week',
       async () => {
-        await page.getByRole('button', { name: 'Week' }).click();
-        await page.locator('.fc-timeGridWeek-view').waitFor();
+        await page.locator('label', { hasText: /^Week$/ }).click();
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid="calendar-day"]').length === 7);
       },
     ],
     ['audit log', () => open(page, base, '/audit')],
