@@ -80,7 +80,13 @@ function Item({ item, channel, twelve, showChannel, onOpenPost }: { item: Calend
       // One tab stop for the whole grid: items are reached through the day (Enter).
       tabIndex={-1}
       className={classes.item}
-      style={{ background: `var(--mantine-color-${itemColor(item)}-filled)` }}
+      // A light tint with the theme's readable text colour for it, edged in the
+      // status colour: white on the filled shades is too faint for teal and orange.
+      style={{
+        background: `var(--mantine-color-${itemColor(item)}-light)`,
+        color: `var(--mantine-color-${itemColor(item)}-light-color)`,
+        borderLeft: `3px solid var(--mantine-color-${itemColor(item)}-filled)`,
+      }}
       title={`${time} ${name}: ${title} (${look.label})${item.message ? ` — ${item.message}` : ''}`}
       draggable={item.editable}
       data-testid="calendar-item"
@@ -197,7 +203,6 @@ const DayCell = memo(function DayCell(props: CellProps) {
     <div
       role="gridcell"
       tabIndex={focused ? 0 : -1}
-      aria-label={dayLabel(day, group)}
       aria-selected={focused}
       className={`${classes.cell} ${mode === 'week' ? classes.weekCell : limit === MONTH_ITEMS.sixWeeks ? classes.monthSixWeeks : classes.month}`}
       data-day={key}
@@ -214,6 +219,9 @@ const DayCell = memo(function DayCell(props: CellProps) {
       }}
       {...dragProps}
     >
+      {/* The cell is named by its content, starting with the date and count in
+          words (an aria-label would hide the posts it shows, WCAG 2.5.3). */}
+      <span className={classes.srOnly}>{dayLabel(day, group)}</span>
       <div className={classes.dayNumber}>
         <span aria-hidden>{day.getDate()}</span>
         {hidden > 0 && group && <More group={group} hidden={hidden} day={day} onOpenDay={onOpenDay} />}

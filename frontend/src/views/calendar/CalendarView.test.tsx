@@ -114,10 +114,10 @@ describe('Calendar', () => {
     renderCalendar();
     const items = await screen.findAllByTestId('calendar-item');
     expect(items[0]).toHaveAttribute('draggable', 'true');
-    expect(items[0]?.getAttribute('style')).toContain('--mantine-color-blue-filled');
+    expect(items[0]?.getAttribute('style')).toContain('--mantine-color-blue-light-color');
     expect(items[1]).toHaveAttribute('draggable', 'false');
-    expect(items[1]?.getAttribute('style')).toContain('--mantine-color-red-filled');
-    expect(items[2]?.getAttribute('style')).toContain('--mantine-color-violet-filled');
+    expect(items[1]?.getAttribute('style')).toContain('--mantine-color-red-light-color');
+    expect(items[2]?.getAttribute('style')).toContain('--mantine-color-violet-light-color');
     const expiryDay = screen.getByTestId('calendar-expiry').closest('[role="gridcell"]');
     expect(expiryDay).toHaveAttribute('data-expiry');
     expect(expiryDay).toHaveAccessibleName(expect.stringContaining('a sign-in ends'));
