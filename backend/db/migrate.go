@@ -42,6 +42,7 @@ func Migrations() []Migration {
 		{Version: 4, Name: "job indexes", Up: sqlFile("0004_job_indexes.sql")},
 		{Version: 5, Name: "target states", Up: sqlFile("0005_target_states.sql")},
 		{Version: 6, Name: "queue indexes", Up: sqlFile("0006_queue_indexes.sql")},
+		{Version: 7, Name: "backoff index", Up: sqlFile("0007_backoff_index.sql")},
 	}
 }
 

@@ -50,15 +50,23 @@ func (e *Engine) attempt(ctx context.Context, c store.Claimed, ch model.Channel,
 	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer rcancel()
 	entry := e.auditEntry(c, ch, o)
+	if o.Status != model.TargetPublished {
+		// Marked before the write: a success recorded meanwhile must not
+		// count this target as brought forward.
+		e.backoffs.mark(c.Target.ChannelID)
+	}
 	if err := e.record(rctx, c, o, entry); err != nil {
 		return o
 	}
-	if o.Status == model.TargetPublished {
+	if pending, n := e.backoffs.pending(c.Target.ChannelID); o.Status == model.TargetPublished && pending {
 		// The channel works: nothing of it should sit in a long backoff.
-		if n, err := e.targets.BringForward(rctx, c.Target.ChannelID, e.d.Clock.Now()); err != nil {
+		if moved, err := e.targets.BringForward(rctx, c.Target.ChannelID, e.d.Clock.Now()); err != nil {
 			e.d.Log.Warn("bring retries forward", "channel_id", c.Target.ChannelID, "err", err)
-		} else if n > 0 {
-			e.Wake()
+		} else {
+			e.backoffs.cleared(c.Target.ChannelID, n)
+			if moved > 0 {
+				e.Wake()
+			}
 		}
 	}
 	e.announce(rctx, c, ch, o)
@@ -81,6 +89,7 @@ func (e *Engine) record(ctx context.Context, c store.Claimed, o store.Outcome, e
 		}
 	}
 	e.d.Log.Error("record attempt outcome", "target_id", c.Target.ID, "err", err)
+	e.backoffs.mark(c.Target.ChannelID)
 	if aerr := e.targets.Abandon(ctx, c, e.token, e.d.Clock.Now().Add(e.d.Policy.RetryBase)); aerr != nil {
 		e.d.Log.Error("hand an unrecorded attempt to reconciliation", "target_id", c.Target.ID, "err", aerr)
 	}

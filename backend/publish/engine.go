@@ -104,6 +104,9 @@ type Engine struct {
 	// writes group-commits the engine's own writes: SQLite has one writer
 	// at a time, and one commit for many targets keeps up with a burst.
 	writes *groupCommit
+	// backoffs spares a success the bring-forward statement when the
+	// channel has nothing in backoff.
+	backoffs *backoffs
 }
 
 // New returns an engine.
@@ -115,7 +118,7 @@ func New(d Deps) *Engine {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return &Engine{d: d, targets: store.NewTargets(d.DB, now), limits: store.NewRateLimits(d.DB, now), audit: store.NewAudit(d.DB, now),
-		token: hex.EncodeToString(b), wake: make(chan struct{}, 1), locks: map[int64]*sync.Mutex{}, writes: &groupCommit{db: d.DB}}
+		token: hex.EncodeToString(b), wake: make(chan struct{}, 1), locks: map[int64]*sync.Mutex{}, writes: &groupCommit{db: d.DB}, backoffs: newBackoffs()}
 }
 
 // SetPaused pauses or resumes publishing at once. An attempt already
@@ -360,6 +363,7 @@ func (e *Engine) release(ctx context.Context, c store.Claimed) bool {
 		next, msg = until, fmt.Sprintf("The network asked Herald to wait; it will try again at %s.", until.UTC().Format(time.RFC3339))
 	}
 	wctx := context.WithoutCancel(ctx)
+	e.backoffs.mark(c.Target.ChannelID)
 	if err := e.writes.do(wctx, func(tx *gorm.DB) error { return e.targets.WithTx(tx).Release(wctx, c, e.token, next, msg) }); err != nil {
 		e.d.Log.Error("give a claimed target back to the schedule", "target_id", c.Target.ID, "err", err)
 		return false

@@ -596,6 +596,25 @@ func TestASuccessBringsTheChannelsBackedOffPostsForward(t *testing.T) {
 	}
 }
 
+// The engine skips the bring-forward statement for a channel it knows has
+// nothing in backoff; a failure it records itself must end that.
+func TestASuccessAfterAFailureInThisRunBringsTheFailedPostForward(t *testing.T) {
+	r := newRig(t)
+	r.schedule(t, "first", t0, model.MissedPublishLate)
+	r.e.Tick(context.Background())
+	r.net.script = []step{transient}
+	failed := r.schedule(t, "fails once", t0, model.MissedPublishLate)
+	r.e.Tick(context.Background())
+	if got := r.target(t, failed.ID); got.ErrorClass != "transient" || got.NextAttemptAt == nil || !got.NextAttemptAt.After(t0) {
+		t.Fatalf("after the failure: %+v", got)
+	}
+	r.schedule(t, "works", t0, model.MissedPublishLate)
+	r.e.Tick(context.Background())
+	if got := r.target(t, failed.ID); got.NextAttemptAt == nil || got.NextAttemptAt.After(t0) {
+		t.Fatalf("the failed post still waits until %v after a success on its channel", got.NextAttemptAt)
+	}
+}
+
 func TestPausingGivesClaimedButUnsentTargetsBack(t *testing.T) {
 	r := newRig(t)
 	tg := r.schedule(t, "held", t0, model.MissedPublishLate)

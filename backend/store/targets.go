@@ -382,10 +382,11 @@ func (t *Targets) Abandon(ctx context.Context, c Claimed, token string, next tim
 // should sit in a long backoff. Targets of unknown outcome come too (they
 // are checked first). Returns how many moved.
 func (t *Targets) BringForward(ctx context.Context, channelID int64, now time.Time) (int64, error) {
-	// It runs after every success, so it reads only the overdue scheduled
-	// targets (a partial index), never the channel's history.
-	res := t.db.WithContext(ctx).Exec(`UPDATE post_targets INDEXED BY post_targets_scheduled_due SET next_attempt_at = ?, version = version + 1, updated_at = ?
-		WHERE channel_id = ? AND status = 'scheduled' AND handoff_id = '' AND error_class IN ('transient', 'rate_limited')
+	// It runs after every success, also through a burst of due posts, so it
+	// reads only this channel's backed-off targets (a partial index), never
+	// the other overdue ones or the history.
+	res := t.db.WithContext(ctx).Exec(`UPDATE post_targets INDEXED BY post_targets_backoff SET next_attempt_at = ?, version = version + 1, updated_at = ?
+		WHERE channel_id = ? AND status = 'scheduled' AND error_class IN ('transient', 'rate_limited') AND handoff_id = ''
 		  AND next_attempt_at > ? AND due_at <= ?`, now.UTC(), now.UTC(), channelID, now.UTC(), now.UTC())
 	if res.Error != nil {
 		return 0, fmt.Errorf("bring channel %d's retries forward: %w", channelID, res.Error)
