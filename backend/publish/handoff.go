@@ -167,9 +167,10 @@ func (e *Engine) resolvePending(ctx context.Context, ns network.NativeScheduler,
 			return e.setHandoff(ctx, tg, handoffPending, s.ID, "post.handed_off", "Found the handed-off post in the server's schedule")
 		}
 	}
-	// Not in the schedule: unless its time has come, the server never took
-	// it. If its time has come, the server may already have published it.
-	if found, ok, err := e.firedAlready(ctx, ch, cred, tg, post); err != nil {
+	// Not in the schedule: the server never took it, or took it and has
+	// published it already. Herald's clock cannot tell which (it may have
+	// been set back, or the server's may run ahead), so it always looks.
+	if found, ok, err := e.findFired(ctx, ch, cred, tg, post); err != nil {
 		return err
 	} else if ok {
 		return e.closeHandoff(ctx, tg, model.TargetPublished, model.OutcomeSucceeded, found, "",
@@ -183,6 +184,15 @@ func (e *Engine) resolvePending(ctx context.Context, ns network.NativeScheduler,
 // been published rather than dropped.
 func (e *Engine) firedAlready(ctx context.Context, ch model.Channel, cred network.Credential, tg model.PostTarget, post network.Post) (network.Published, bool, error) {
 	if tg.DueAt == nil || e.d.Clock.Now().Before(tg.DueAt.Add(-time.Minute)) {
+		return network.Published{}, false, nil
+	}
+	return e.findFired(ctx, ch, cred, tg, post)
+}
+
+// findFired looks on the channel for a published copy of a handed-off
+// post, whatever the time.
+func (e *Engine) findFired(ctx context.Context, ch model.Channel, cred network.Credential, tg model.PostTarget, post network.Post) (network.Published, bool, error) {
+	if tg.DueAt == nil {
 		return network.Published{}, false, nil
 	}
 	n, _ := e.d.Networks.Get(ch.Network)

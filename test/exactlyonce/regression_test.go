@@ -328,3 +328,26 @@ func TestRegression_TakeBackIgnoresRateLimit(t *testing.T) {
 	}
 	w.holds(t, "after trying again inside the window", false)
 }
+
+// A hand-off whose answer is lost leaves the intent mark; the next round
+// looks in the network's schedule and, only if Herald's clock says the
+// time has come, on the channel. With the clock set back after the network
+// published the post (or a server clock running ahead), the copy is in
+// neither place Herald looked: it concluded the network never took the
+// post and would publish it itself a second time.
+func TestRegression_LostHandOffAnswerAndAClockSetBackPublishTwice(t *testing.T) {
+	w := newTestWorld(t)
+	ch := w.channelIDs[0]
+	id := w.handoffPost(t, ch, 60*time.Minute)
+	w.net.arm(ch, faultBadGateway, 0)
+	w.handOff()
+	if r := w.targetOf(t, id); r.HandoffID != "?" {
+		t.Fatalf("after a 502 the hand-off is %q, want pending", r.HandoffID)
+	}
+	w.advance(61 * time.Minute) // the network publishes its copy
+	w.advance(-61 * time.Minute)
+	w.handOff()
+	w.holds(t, "after the hand-off check with the clock set back", false)
+	w.settle()
+	w.holds(t, "after settling", true)
+}
