@@ -179,16 +179,6 @@ func (e *Engine) resolvePending(ctx context.Context, ns network.NativeScheduler,
 	return e.setHandoff(ctx, tg, handoffPending, "", "post.handoff_failed", "The server does not have the post; Herald will publish it itself")
 }
 
-// firedAlready looks on the channel for a handed-off post whose time has
-// come (within a minute): a copy gone from the network's schedule may have
-// been published rather than dropped.
-func (e *Engine) firedAlready(ctx context.Context, ch model.Channel, cred network.Credential, tg model.PostTarget, post network.Post) (network.Published, bool, error) {
-	if tg.DueAt == nil || e.d.Clock.Now().Before(tg.DueAt.Add(-time.Minute)) {
-		return network.Published{}, false, nil
-	}
-	return e.findFired(ctx, ch, cred, tg, post)
-}
-
 // findFired looks on the channel for a published copy of a handed-off
 // post, whatever the time.
 func (e *Engine) findFired(ctx context.Context, ch model.Channel, cred network.Credential, tg model.PostTarget, post network.Post) (network.Published, bool, error) {
@@ -343,12 +333,13 @@ func (e *Engine) CancelHandoff(ctx context.Context, tg model.PostTarget) error {
 			e.noteRateLimit(ctx, ch.ID, err)
 			return fmt.Errorf("take the post back from %s's scheduler: %w", ch.Network, err)
 		}
-		// Gone from the schedule: dropped there — or already published.
+		// Gone from the schedule: dropped there — or already published,
+		// which Herald's clock cannot rule out (it may have been set back).
 		post, err := e.buildPost(store.Claimed{Target: tg})
 		if err != nil {
 			return err
 		}
-		found, ok, err := e.firedAlready(ctx, ch, cred, tg, post)
+		found, ok, err := e.findFired(ctx, ch, cred, tg, post)
 		if err != nil {
 			return err
 		}

@@ -351,3 +351,26 @@ func TestRegression_LostHandOffAnswerAndAClockSetBackPublishTwice(t *testing.T) 
 	w.settle()
 	w.holds(t, "after settling", true)
 }
+
+// A take-back that the network answers with "not found" looked on the
+// channel only once Herald's clock said the post's time had come. With the
+// clock set back after the network published the post, the action moved a
+// post that was already on the channel, and Herald published it again.
+func TestRegression_TakeBackWithAClockSetBackPublishesTwice(t *testing.T) {
+	w := newTestWorld(t)
+	ch := w.channelIDs[0]
+	id := w.handoffPost(t, ch, 30*time.Minute)
+	w.handOff()
+	if r := w.targetOf(t, id); r.HandoffID == "" || r.HandoffID == "?" {
+		t.Fatalf("hand-off %q, want the network's scheduled id", r.HandoffID)
+	}
+	w.advance(31 * time.Minute) // the network publishes it; Herald has not checked yet
+	w.advance(-31 * time.Minute)
+	_, err := w.posts.Reschedule(id, w.clock.Now().Add(10*time.Minute).UTC().Format(time.RFC3339))
+	if err != nil && !refused(err) {
+		t.Fatalf("Reschedule: %v", err)
+	}
+	w.holds(t, "after Reschedule", false)
+	w.settle()
+	w.holds(t, "after settling", true)
+}
