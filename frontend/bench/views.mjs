@@ -7,7 +7,7 @@
 // test/bench. Not a test: nothing here passes or fails on a time.
 //
 //   HERALD_E2E_URL   Herald's dev server, e.g. http://127.0.0.1:34115/
-import { at, launchBrowser } from '../e2e/lib.mjs';
+import { at, launchBrowser, waitForBackend } from '../e2e/lib.mjs';
 
 /** A loaded machine can take long to start the page; this is a measurement, not a test. */
 const LOAD_WAIT = 180_000;
@@ -41,7 +41,7 @@ try {
   const startLoad = async (route) => {
     await page.goto('about:blank');
     await page.goto(at(route));
-    await page.waitForFunction(() => typeof window.go === 'object' && window.go !== null, null, { timeout: LOAD_WAIT });
+    await waitForBackend(page, LOAD_WAIT);
   };
 
   // A fresh page load per view: what opening Herald on that view costs.

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { appUrl, artifactsDir, byTestId, launchBrowser, screenshotOnFailure, waitForBackend } from './lib.mjs';
+import { appUrl, artifactsDir, at, byTestId, launchBrowser, screenshotOnFailure, waitForBackend } from './lib.mjs';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -28,12 +28,6 @@ const noApp = appUrl ? false : 'HERALD_E2E_URL is not set; start Herald with -de
 
 /** Every finding of every run, for the report. */
 const report = { tags: TAGS, failOn: [...FAILING], runs: [] };
-
-const urlAt = (base, route) => {
-  const url = new URL(base);
-  url.hash = `#${route}`;
-  return url.toString();
-};
 
 /**
  * Waits until the page holds still: no CSS transition running (Mantine's
@@ -170,7 +164,7 @@ async function closeOverlays(page) {
 /** Opens a route and waits for its page heading; returns when the view has loaded. */
 async function open(page, base, route, ready) {
   await closeOverlays(page);
-  await page.goto(urlAt(base, route));
+  await page.goto(at(route, base));
   await waitForBackend(page);
   await page.locator('h1, h2').first().waitFor({ state: 'visible' });
   if (ready) {
@@ -354,7 +348,7 @@ function mainStates(page, base, filled) {
  * a channel in it, and so lines in the audit log. Safe to repeat.
  */
 async function addTeam(page, base) {
-  await page.goto(urlAt(base, '/channels'));
+  await page.goto(at('/channels', base));
   await waitForBackend(page);
   await page.evaluate(async () => {
     const { Teams, Channels } = window.go.service;

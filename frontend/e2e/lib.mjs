@@ -15,9 +15,9 @@ export const artifactsDir = path.resolve(process.env.HERALD_E2E_ARTIFACTS || pat
 /** First load of a dev server, and the keyring check (up to 10 s), can be slow. */
 export const WAIT = 30_000;
 
-/** The app URL with a route, e.g. at('/settings/diagnostics'). */
-export const at = (route) => {
-  const url = new URL(appUrl);
+/** The app URL with a route, e.g. at('/settings/diagnostics'); `base` for another instance than HERALD_E2E_URL. */
+export const at = (route, base = appUrl) => {
+  const url = new URL(base);
   url.hash = `#${route}`;
   return url.toString();
 };
@@ -69,8 +69,8 @@ export async function launchBrowser() {
 }
 
 /** Waits until the Wails runtime has injected the Go bindings into the page. */
-export async function waitForBackend(page) {
-  await page.waitForFunction(() => typeof window.go === 'object' && window.go !== null, null, { timeout: WAIT });
+export async function waitForBackend(page, timeout = WAIT) {
+  await page.waitForFunction(() => typeof window.go === 'object' && window.go !== null, null, { timeout });
 }
 
 export const screenshot = (page, name) => page.screenshot({ path: path.join(artifactsDir, name) });

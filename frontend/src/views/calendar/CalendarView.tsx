@@ -115,14 +115,13 @@ export function CalendarView() {
   );
   const onMove = useCallback(
     (item: CalendarItem, start: Date) => {
-      const info = { event: { start, extendedProps: { kind: 'item', item, channel: byId.get(item.channelId) } }, revert: () => undefined };
-      void rescheduleOnDrop(info).then((moved) => {
+      void rescheduleOnDrop(item, start).then((moved) => {
         if (moved) {
           reload();
         }
       });
     },
-    [byId, reload],
+    [reload],
   );
   const onOpenPost = useCallback((postId: number) => {
     setOpenDay(undefined);

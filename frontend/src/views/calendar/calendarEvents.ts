@@ -1,5 +1,4 @@
 import type { CalendarItem } from '../../api/posts';
-import type { ChannelView } from '../../api/types';
 import { targetLook } from '../posts/targetText';
 
 /** The Mantine colour of a calendar item, from its status (the same as the status badges). */
@@ -16,13 +15,6 @@ export const LEGEND: { label: string; color: string }[] = [
   { label: 'Waiting / needs you', color: 'orange' },
   { label: 'Not published', color: 'gray' },
 ];
-
-/** What a dragged item carries to `rescheduleOnDrop`. */
-export interface ItemProps {
-  kind: 'item';
-  item: CalendarItem;
-  channel: ChannelView | undefined;
-}
 
 /** An instant as RFC 3339 without milliseconds, as the backend parses it. */
 export function toRfc3339(date: Date): string {

@@ -1,36 +1,24 @@
-import type { PostView } from '../../api/posts';
+import type { CalendarItem, PostView } from '../../api/posts';
 import { reschedulePost } from '../../api/posts';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { formatDateTime } from '../../time/format';
-import { type ItemProps, toRfc3339 } from './calendarEvents';
-
-/** A drop on the calendar: the new start, the item dragged, and how to put it back. */
-export interface DropInfo {
-  event: { start: Date | null; extendedProps: Record<string, unknown> };
-  revert: () => void;
-}
+import { toRfc3339 } from './calendarEvents';
 
 /**
- * A variant was dragged to a new time: the whole post moves there (its
- * variants go out together). On failure the event goes back and the error
- * is shown with its hint.
+ * A variant was dropped on another day: the whole post moves there (its
+ * variants go out together). Says whether it moved; a refusal is shown with
+ * its hint, and the grid keeps showing the item where it was.
  */
 export async function rescheduleOnDrop(
-  info: DropInfo,
+  item: CalendarItem,
+  start: Date,
   reschedule: (postId: number, at: string) => Promise<PostView> = reschedulePost,
 ): Promise<boolean> {
-  const props = info.event.extendedProps as Partial<ItemProps>;
-  const start = info.event.start;
-  if (props.kind !== 'item' || !props.item || !start) {
-    info.revert();
-    return false;
-  }
   try {
-    await reschedule(props.item.postId, toRfc3339(start));
-    notifySuccess('Rescheduled', `“${props.item.title || 'The post'}” now goes out ${formatDateTime(start)}.`);
+    await reschedule(item.postId, toRfc3339(start));
+    notifySuccess('Rescheduled', `“${item.title || 'The post'}” now goes out ${formatDateTime(start)}.`);
     return true;
   } catch (err) {
-    info.revert();
     notifyError('Not rescheduled', err);
     return false;
   }
