@@ -31,7 +31,8 @@ const (
 	CapAltText        Capability = "alt_text"
 	CapThreads        Capability = "threads"
 	CapFirstComment   Capability = "first_comment"
-	CapComments       Capability = "comments"
+	CapComments       Capability = "comments" // the inbox reads mentions, replies and quotes (InboxReader)
+	CapDirectMessages Capability = "direct_messages"
 	CapPostMetrics    Capability = "post_metrics"
 	CapChannelMetrics Capability = "channel_metrics"
 	CapNativeSchedule Capability = "native_schedule"
