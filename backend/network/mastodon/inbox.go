@@ -15,16 +15,17 @@ import (
 	"herald/backend/network"
 )
 
-// The inbox. Mentions, replies and quotes arrive as notifications
-// (GET /api/v1/notifications, read oldest-new first with min_id so a read
-// cut short resumes without a gap); direct messages as conversations
-// (GET /api/v1/conversations, ordered by their last status, so they are
-// read newest first back to the last status already seen). A direct
-// message from someone else also raises a mention notification, so the
-// notification stream alone never misses one; conversations add which
-// conversation a message belongs to.
+// The inbox. Mentions, replies, quotes and direct messages arrive as
+// notifications (GET /api/v1/notifications, read oldest-new first with
+// min_id so a read cut short resumes without a gap): a direct message
+// raises a mention notification like any other status that names the
+// channel. The conversations list (GET /api/v1/conversations) shows only
+// each conversation's last status, so it would miss a message when two
+// arrive between reads, and would report a message a second time once the
+// server has made its conversation; it is read only to tell which
+// conversation each new message belongs to.
 const (
-	// Stream names, also the cursor keys.
+	// Stream names: notifications is also the cursor key.
 	streamNotifications = "notifications"
 	streamConversations = "conversations"
 
@@ -32,11 +33,12 @@ const (
 	notificationLimit = 80
 	// conversationLimit is the documented page maximum (default 20).
 	conversationLimit = 40
-	// backlogNotifications and backlogConversations bound a channel's
-	// first sync: its backlog is marked read, so only the recent part is
-	// worth the requests.
+	// backlogNotifications bounds a channel's first sync: its backlog is
+	// marked read, so only the recent part is worth the requests.
 	backlogNotifications = 200
-	backlogConversations = 40
+	// maxConversationPages bounds the search for new messages'
+	// conversations.
+	maxConversationPages = 3
 	// maxInboxPages bounds the pages one read takes from a stream; past it
 	// InboxPage.More asks the caller to read again.
 	maxInboxPages = 10
@@ -130,13 +132,12 @@ func (c *Client) ReadInbox(ctx context.Context, instance string, cred network.Cr
 	for k, v := range cursors {
 		r.page.Cursors[k] = v
 	}
-	// Conversations first, so a direct message met again among the
-	// notifications keeps its conversation.
-	if err := r.conversations(ctx, cursors[streamConversations]); err != nil {
-		return r.page, err
-	}
 	if err := r.notifications(ctx, cursors[streamNotifications]); err != nil {
 		return r.page, err
+	}
+	if err := r.conversations(ctx); err != nil {
+		// The messages are read; only their conversation is missing.
+		r.problem(streamConversations, "", "the conversations of direct messages could not be read: "+err.Error())
 	}
 	return r.page, nil
 }
@@ -152,12 +153,10 @@ type inboxRead struct {
 	seen map[string]int // RemoteID → index in page.Items
 }
 
-// add appends an item once; a status met in both streams stays one item.
+// add appends an item once: a server may list a notification twice
+// across pages when new ones arrive while Herald pages.
 func (r *inboxRead) add(it network.InboxItem) {
-	if i, ok := r.seen[it.RemoteID]; ok {
-		if r.page.Items[i].ConversationID == "" {
-			r.page.Items[i].ConversationID = it.ConversationID
-		}
+	if _, ok := r.seen[it.RemoteID]; ok {
 		return
 	}
 	r.seen[it.RemoteID] = len(r.page.Items)
@@ -285,65 +284,66 @@ func (r *inboxRead) status(stream, entryID string, raw json.RawMessage) (inboxSt
 	return s, true
 }
 
-// conversations reads direct-message conversations changed since the
-// cursor (the id of the newest last status seen). Conversations are
-// ordered by their last status, newest first, and paged only through the
-// Link header.
+// conversations finds the conversation of each direct message in the
+// page. Conversations are ordered by their last status, newest first, and
+// paged only through the Link header; only a conversation's last status is
+// listed, which is why the messages themselves come from the
+// notifications (two messages between reads would show one). The newest
+// pages are read until every message has its conversation, or a message
+// older than the page's oldest shows the rest are further back.
 //
 // https://docs.joinmastodon.org/methods/conversations/#get
-func (r *inboxRead) conversations(ctx context.Context, cursor string) error {
-	first := cursor == ""
+func (r *inboxRead) conversations(ctx context.Context) error {
+	want := map[string]int{} // status id → item index
+	oldest := ""
+	for i, it := range r.page.Items {
+		if it.Kind == network.InboxMessage && it.ConversationID == "" {
+			want[it.RemoteID] = i
+			if oldest == "" || compareIDs(it.RemoteID, oldest) < 0 {
+				oldest = it.RemoteID
+			}
+		}
+	}
 	next := r.base + "/api/v1/conversations?limit=" + strconv.Itoa(conversationLimit)
-	newest, read := cursor, 0
-	for pages := 0; pages < maxInboxPages; pages++ {
+	for pages := 0; len(want) > 0 && pages < maxConversationPages; pages++ {
 		var raw []json.RawMessage
 		links, err := r.get(ctx, next, &raw)
+		var ne *network.Error
+		if pages == 0 && errors.As(err, &ne) && (ne.Status == http.StatusNotFound || ne.Status == http.StatusNotImplemented) {
+			// A server without the conversations API: the messages stay
+			// without a conversation.
+			return nil
+		}
 		if err != nil {
-			// Newest first: a cursor moved now would skip the rest, so
-			// the stream keeps the one it had.
-			if cursor == "" {
-				delete(r.page.Cursors, streamConversations)
-			} else {
-				r.page.Cursors[streamConversations] = cursor
-			}
 			return err
 		}
-		reached := len(raw) == 0
+		passed := len(raw) == 0
 		for _, m := range raw {
 			var cv conversation
 			if err := json.Unmarshal(m, &cv); err != nil || cv.ID == "" {
 				r.problem(streamConversations, cv.ID, "a conversation the server sent could not be read")
 				continue
 			}
-			s, ok := r.status(streamConversations, cv.ID, cv.LastStatus)
-			if !ok {
+			var last struct {
+				ID string `json:"id"`
+			}
+			if json.Unmarshal(cv.LastStatus, &last) != nil || last.ID == "" {
 				continue
 			}
-			if !first && compareIDs(s.ID, cursor) <= 0 {
-				reached = true // seen in an earlier read, and so is all below
-				break
+			if i, ok := want[last.ID]; ok {
+				r.page.Items[i].ConversationID = cv.ID
+				delete(want, last.ID)
 			}
-			if compareIDs(s.ID, newest) > 0 || newest == "" {
-				newest = s.ID
+			if compareIDs(last.ID, oldest) < 0 {
+				passed = true // every later conversation is older still
 			}
-			if s.Account.ID == r.me {
-				continue // the channel's own message
-			}
-			it := r.item(s)
-			it.Kind, it.ConversationID = network.InboxMessage, cv.ID
-			r.add(it)
 		}
-		read += len(raw)
 		link := links["next"]
-		if reached || (first && read >= backlogConversations) || link == "" || !r.sameServer(link) {
+		if passed || link == "" || !r.sameServer(link) {
 			break
 		}
 		next = link
 	}
-	if newest == "" {
-		newest = noneYet
-	}
-	r.page.Cursors[streamConversations] = newest
 	return nil
 }
 
