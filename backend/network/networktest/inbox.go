@@ -51,9 +51,10 @@ type InboxFake interface {
 	// Unknown adds an entry of a kind the reader cannot know, and makes
 	// sure it reaches the reader.
 	Unknown(t *testing.T)
-	// Edit changes an item's text on the network (marking it edited);
-	// Delete removes it.
-	Edit(t *testing.T, remoteID, text string)
+	// Edit changes an item's text on the network (marking it edited) and
+	// returns true, or returns false where posts cannot be edited
+	// (Bluesky). Delete removes it.
+	Edit(t *testing.T, remoteID, text string) bool
 	Delete(t *testing.T, remoteID string)
 	// SetPageLimit caps how many entries the fake returns per page, as a
 	// server with a lower maximum would; 0 restores the documented one.
@@ -187,9 +188,11 @@ func RunInbox(t *testing.T, o InboxOptions) {
 		}
 		m := o.Fake.Mention(t, "Something new "+key(t))
 		r := o.Fake.Reply(t, own, "A late reply "+key(t))
+		dm := o.Fake.Message(t, "Another private word "+key(t))
 		next, _, _, _ := drain(t, cred, cursors)
-		if ids := idSet(next); len(next) != 2 || !ids[m] || !ids[r] {
-			t.Errorf("the third read returned %v, want exactly %s and %s", ids, m, r)
+		assertSame(t, next, map[string]bool{m: true, r: true, dm: true})
+		if it := byID(next)[dm]; it.Kind != network.InboxMessage || it.ConversationID == "" || !strings.Contains(it.Text, "Another private word") {
+			t.Errorf("the new message = %+v", it)
 		}
 	})
 
@@ -315,15 +318,18 @@ func RunInbox(t *testing.T, o InboxOptions) {
 		r := o.Fake.Reply(t, own, "First words "+key(t))
 		m := o.Fake.Mention(t, "Soon gone "+key(t))
 		same := o.Fake.Mention(t, "Unchanged "+key(t))
-		o.Fake.Edit(t, r, "Second thoughts "+key(t))
+		edits := o.Fake.Edit(t, r, "Second thoughts "+key(t))
 		o.Fake.Delete(t, m)
 		got, err := ref.RefreshInbox(ctx, inst, cred, []string{r, m, same})
 		if err != nil {
 			t.Fatal(err)
 		}
 		items := byID(got)
-		if it := items[r]; it.EditedAt.IsZero() || !strings.Contains(it.Text, "Second thoughts") || it.Deleted {
+		if it := items[r]; edits && (it.EditedAt.IsZero() || !strings.Contains(it.Text, "Second thoughts") || it.Deleted) {
 			t.Errorf("the edited reply = %+v, want EditedAt and the new text", it)
+		}
+		if it, ok := items[r]; !edits && (!ok || it.Deleted || !it.EditedAt.IsZero()) {
+			t.Errorf("the reply = %+v, %v; want it unchanged", it, ok)
 		}
 		if it, ok := items[m]; !ok || !it.Deleted {
 			t.Errorf("the deleted mention = %+v, %v; want Deleted", it, ok)

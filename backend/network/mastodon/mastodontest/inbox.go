@@ -250,11 +250,12 @@ func (s *Server) Unknown(t *testing.T) {
 	s.Notify(s.Account().ID, "collection_invite", s.Other().ID, "")
 }
 
-func (s *Server) Edit(t *testing.T, id, text string) {
+func (s *Server) Edit(t *testing.T, id, text string) bool {
 	t.Helper()
 	if !s.EditStatus(id, text) {
 		t.Fatalf("no status %s to edit", id)
 	}
+	return true
 }
 
 func (s *Server) Delete(t *testing.T, id string) {
