@@ -182,6 +182,7 @@ func (r *inboxRead) notifications(ctx context.Context, cursor string) error {
 	}
 	next := r.base + "/api/v1/notifications?" + q.Encode()
 	newest, read := cursor, 0
+	items, problems := len(r.page.Items), len(r.page.Problems)
 	for pages := 0; ; pages++ {
 		if pages == maxInboxPages {
 			r.page.More = true
@@ -193,8 +194,14 @@ func (r *inboxRead) notifications(ctx context.Context, cursor string) error {
 			if first {
 				// A first sync resumes only from its newest item, which
 				// would skip the older backlog not read yet: it starts
-				// over instead, so the stream keeps no cursor.
+				// over instead, so the stream keeps no cursor and the
+				// page none of its items.
 				delete(r.page.Cursors, streamNotifications)
+				r.page.Items, r.page.Problems = r.page.Items[:items], r.page.Problems[:problems]
+				clear(r.seen)
+				for i, it := range r.page.Items {
+					r.seen[it.RemoteID] = i
+				}
 			}
 			return err
 		}

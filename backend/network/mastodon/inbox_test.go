@@ -12,6 +12,7 @@ import (
 	"herald/backend/network"
 	"herald/backend/network/mastodon"
 	"herald/backend/network/mastodon/mastodontest"
+	"herald/backend/network/networktest"
 )
 
 func TestHTMLToTextLinks(t *testing.T) {
@@ -87,5 +88,26 @@ func TestReadThreadIsBounded(t *testing.T) {
 	_, err = c.ReadThread(context.Background(), fake.Instance(), cred, "999999999999")
 	if network.ClassOf(err) != network.ClassContentRejected {
 		t.Errorf("thread of a missing post = %v", err)
+	}
+}
+
+// A first sync cut short returns nothing and no cursor: resuming from its
+// newest item would skip the older backlog.
+func TestFirstSyncCutShortStartsOver(t *testing.T) {
+	fake := mastodontest.NewServer(t)
+	c := mastodon.New(mastodon.Options{HTTP: fake.Client()})
+	cred := fake.Credential(fake.Account().ID, "")
+	fake.SetPageLimit(2)
+	for range 5 {
+		fake.Mention(t, "backlog")
+	}
+	fake.InjectInbox(networktest.InboxServerError, 1)
+	p, err := c.ReadInbox(context.Background(), fake.Instance(), cred, nil)
+	if err == nil || len(p.Items) != 0 || p.Cursors["notifications"] != "" {
+		t.Fatalf("first sync failing on page 2 = %d items, cursors %v, %v; want nothing and the error", len(p.Items), p.Cursors, err)
+	}
+	p, err = c.ReadInbox(context.Background(), fake.Instance(), cred, nil)
+	if err != nil || len(p.Items) != 5 {
+		t.Fatalf("first sync again = %d items, %v; want the 5", len(p.Items), err)
 	}
 }
