@@ -84,10 +84,6 @@ func (s *Inbox) List(ctx context.Context, f InboxFilter) ([]model.InboxItem, *In
 			where = append(where, "i.first_reply_at IS NULL")
 		}
 	}
-	if q := MatchQuery(f.Text); q != "" {
-		where = append(where, "i.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?)")
-		args = append(args, q)
-	}
 	if f.After != nil {
 		where = append(where, "(i.created_at, i.id) < (?, ?)")
 		args = append(args, f.After.CreatedAt.UTC(), f.After.ID)
@@ -96,12 +92,34 @@ func (s *Inbox) List(ctx context.Context, f InboxFilter) ([]model.InboxItem, *In
 	if limit <= 0 || limit > MaxInboxPage {
 		limit = MaxInboxPage
 	}
-	sql := "SELECT i.* FROM inbox_items i WHERE " + strings.Join(where, " AND ") +
-		" ORDER BY i.created_at DESC, i.id DESC LIMIT ?"
-	args = append(args, limit+1)
+	order := " ORDER BY i.created_at DESC, i.id DESC"
 	var items []model.InboxItem
-	if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&items).Error; err != nil {
-		return nil, nil, fmt.Errorf("list inbox: %w", err)
+	q := MatchQuery(f.Text)
+	if q != "" {
+		// A common word matches most of the inbox: reading all its matches
+		// to sort them costs hundreds of milliseconds, while the newest
+		// rows in list order fill a page after a few probes of the index.
+		// So first probe the newest searchScan rows of the list; only when
+		// they do not fill the page (a rarer word, whose matches are few
+		// and cheap to read) search the whole index.
+		sql := "SELECT * FROM (SELECT i.* FROM inbox_items i WHERE " + strings.Join(where, " AND ") + order + " LIMIT ?) i" +
+			" WHERE i.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ? AND rowid = i.id)" + order + " LIMIT ?"
+		probe := append(append([]any{}, args...), searchScan, q, limit+1)
+		if err := s.db.WithContext(ctx).Raw(sql, probe...).Scan(&items).Error; err != nil {
+			return nil, nil, fmt.Errorf("search inbox: %w", err)
+		}
+		if len(items) <= limit {
+			items = nil
+			where = append(where, "i.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?)")
+			args = append(args, q)
+		}
+	}
+	if items == nil {
+		sql := "SELECT i.* FROM inbox_items i WHERE " + strings.Join(where, " AND ") + order + " LIMIT ?"
+		args = append(args, limit+1)
+		if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&items).Error; err != nil {
+			return nil, nil, fmt.Errorf("list inbox: %w", err)
+		}
 	}
 	var next *InboxCursor
 	if len(items) > limit {
@@ -114,6 +132,10 @@ func (s *Inbox) List(ctx context.Context, f InboxFilter) ([]model.InboxItem, *In
 	}
 	return items, next, nil
 }
+
+// searchScan is how many of the newest rows a search probes before it
+// reads every match instead.
+const searchScan = 2000
 
 // MatchQuery turns what the user typed into an FTS5 query: every word
 // quoted (so FTS5 operators and punctuation are literal text), all of them

@@ -91,6 +91,8 @@ func TestInboxListFiltersAndPagesNewestFirst(t *testing.T) {
 		{"not answered", InboxFilter{HasReply: &no}, "5 4 3 2 "},
 		{"text, any case, prefix", InboxFilter{Text: "parc"}, "5 4 1 "},
 		{"text, every word", InboxFilter{Text: "parcel thanks"}, "4 "},
+		{"text, a page filled by the newest rows", InboxFilter{Text: "parc", Limit: 2}, "5 4 "},
+		{"text, a page after a cursor", InboxFilter{Text: "parc", Limit: 2, After: &InboxCursor{CreatedAt: t0.Add(3 * time.Minute), ID: 4}}, "1 "},
 		{"text without diacritics", InboxFilter{Text: "aland"}, "3 "},
 		{"text: FTS syntax is literal", InboxFilter{Text: `parcel" OR "x NEAR(`}, ""},
 		{"author handle", InboxFilter{Text: "bo"}, "5 "},
