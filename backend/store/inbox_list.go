@@ -94,25 +94,9 @@ func (s *Inbox) List(ctx context.Context, f InboxFilter) ([]model.InboxItem, *In
 	}
 	order := " ORDER BY i.created_at DESC, i.id DESC"
 	var items []model.InboxItem
-	q := MatchQuery(f.Text)
-	if q != "" {
-		// A common word matches most of the inbox: reading all its matches
-		// to sort them costs hundreds of milliseconds, while the newest
-		// rows in list order fill a page after a few probes of the index.
-		// So first probe the newest searchScan rows of the list; only when
-		// they do not fill the page (a rarer word, whose matches are few
-		// and cheap to read) search the whole index.
-		sql := "SELECT * FROM (SELECT i.* FROM inbox_items i WHERE " + strings.Join(where, " AND ") + order + " LIMIT ?) i" +
-			" WHERE i.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ? AND rowid = i.id)" + order + " LIMIT ?"
-		probe := append(append([]any{}, args...), searchScan, q, limit+1)
-		if err := s.db.WithContext(ctx).Raw(sql, probe...).Scan(&items).Error; err != nil {
-			return nil, nil, fmt.Errorf("search inbox: %w", err)
-		}
-		if len(items) <= limit {
-			items = nil
-			where = append(where, "i.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?)")
-			args = append(args, q)
-		}
+	if q := MatchQuery(f.Text); q != "" {
+		where = append(where, "i.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?)")
+		args = append(args, q)
 	}
 	if items == nil {
 		sql := "SELECT i.* FROM inbox_items i WHERE " + strings.Join(where, " AND ") + order + " LIMIT ?"
@@ -132,10 +116,6 @@ func (s *Inbox) List(ctx context.Context, f InboxFilter) ([]model.InboxItem, *In
 	}
 	return items, next, nil
 }
-
-// searchScan is how many of the newest rows a search probes before it
-// reads every match instead.
-const searchScan = 2000
 
 // MatchQuery turns what the user typed into an FTS5 query: every word
 // quoted (so FTS5 operators and punctuation are literal text), all of them
