@@ -20,6 +20,7 @@ import (
 	"herald/backend/db"
 	"herald/backend/events"
 	"herald/backend/health"
+	"herald/backend/inbox"
 	"herald/backend/instance"
 	"herald/backend/logging"
 	"herald/backend/media"
@@ -79,6 +80,7 @@ type App struct {
 	posts      *service.Posts
 	publishing *service.Publishing
 	audit      *service.Audit
+	inbox      *service.Inbox
 }
 
 // boot does all start-up I/O before any window exists, so a bad data
@@ -227,6 +229,14 @@ func (a *App) compose(keyring *secrets.Store) error {
 		Connect: a.connect, Health: monitor, ReminderDays: settings.ReminderDays, Emitter: emitter, Now: now,
 	})
 	a.teams = service.NewTeams(a.db, teams, audit, emitter)
+	inboxStore := store.NewInbox(a.db, now)
+	syncer := inbox.New(inbox.Deps{
+		Store: inboxStore, Channels: channels, Credentials: creds, Health: monitor, RateLimits: store.NewRateLimits(a.db, now),
+		Networks: reg, Notifier: a.notifier, Emitter: emitter, Paused: a.engine.Paused, Now: now, Log: a.log,
+	})
+	a.inbox = service.NewInbox(service.InboxDeps{
+		DB: a.db, Inbox: inboxStore, Channels: channels, Audit: audit, Sync: syncer, Credentials: creds, Networks: reg, Emitter: emitter,
+	})
 
 	sched, err := scheduler.New(a.log, clockwork.NewRealClock())
 	if err != nil {
@@ -244,6 +254,9 @@ func (a *App) compose(keyring *secrets.Store) error {
 		{"handoff", time.Minute, 10 * time.Second, a.engine.HandOff},
 		{"handoff-check", 2 * time.Minute, 30 * time.Second, a.engine.CheckHandoffs},
 		{"read-back", time.Minute, 45 * time.Second, a.engine.Verify},
+		// Each channel has its own pace (inbox_sync.next_run_at); the tick
+		// only reads the channels that are due.
+		{"inbox-sync", 30 * time.Second, 40 * time.Second, syncer.Tick},
 	}
 	if a.cfg.HealthInterval < time.Minute {
 		jobs[0].delay = a.cfg.HealthInterval
@@ -272,6 +285,7 @@ func newBindingsApp() *App {
 		posts:      &service.Posts{},
 		publishing: &service.Publishing{},
 		audit:      &service.Audit{},
+		inbox:      &service.Inbox{},
 	}
 }
 
@@ -281,7 +295,7 @@ func (a *App) bindings() []any {
 	if a.channels == nil {
 		return []any{a.settings, a.recovery}
 	}
-	return []any{a.settings, a.recovery, a.channels, a.teams, a.posts, a.publishing, a.audit}
+	return []any{a.settings, a.recovery, a.channels, a.teams, a.posts, a.publishing, a.audit, a.inbox}
 }
 
 func (a *App) startup(ctx context.Context) {

@@ -43,6 +43,7 @@ func Migrations() []Migration {
 		{Version: 5, Name: "target states", Up: sqlFile("0005_target_states.sql")},
 		{Version: 6, Name: "queue indexes", Up: sqlFile("0006_queue_indexes.sql")},
 		{Version: 7, Name: "backoff index", Up: sqlFile("0007_backoff_index.sql")},
+		{Version: 8, Name: "inbox", Up: sqlFile("0008_inbox.sql")},
 	}
 }
 

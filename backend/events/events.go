@@ -10,6 +10,7 @@ const (
 	ChannelsChanged = "channels:changed"
 	ChannelHealth   = "channels:health"
 	PostsChanged    = "posts:changed"
+	InboxChanged    = "inbox:changed"
 	PublishResult   = "publish:result"
 	PauseChanged    = "publish:pause"
 	OAuthProgress   = "oauth:progress"

@@ -326,3 +326,97 @@ type AuditEntry struct {
 }
 
 func (AuditEntry) TableName() string { return "audit_log" }
+
+// InboxKind is what an inbox item is to its channel.
+type InboxKind string
+
+const (
+	InboxMention InboxKind = "mention"
+	InboxReply   InboxKind = "reply"
+	InboxQuote   InboxKind = "quote"
+	InboxMessage InboxKind = "message"
+)
+
+// InboxStatus is where the user's work on an inbox item stands.
+type InboxStatus string
+
+const (
+	InboxOpen     InboxStatus = "open"
+	InboxDone     InboxStatus = "done"
+	InboxArchived InboxStatus = "archived"
+)
+
+// InboxItem is one mention, reply, quote or direct message a channel
+// received. The network's fields change with the network (an edit, a
+// deletion); the user's fields (Status, ReadAt, TeamID, Note, labels,
+// FirstReplyAt) change only through the user's transitions in
+// store.Inbox.
+type InboxItem struct {
+	ID               int64 `gorm:"primaryKey"`
+	ChannelID        int64
+	RemoteID         string
+	Kind             InboxKind
+	AuthorRemoteID   string
+	AuthorHandle     string
+	AuthorName       string
+	AuthorAvatarURL  string
+	AuthorProfileURL string
+	Text             string
+	Links            string // JSON array of URLs
+	URL              string
+	ParentRemoteID   string
+	RootRemoteID     string
+	ConversationID   string
+	Language         string
+	CreatedAt        time.Time // the network's time
+	ReceivedAt       time.Time
+	EditedAt         *time.Time
+	// DeletedAt: the network reported the item removed. Not GORM's soft
+	// delete: the row stays visible with its mark.
+	DeletedAt    *time.Time
+	Status       InboxStatus
+	ReadAt       *time.Time
+	TeamID       *int64
+	Note         string
+	FirstReplyAt *time.Time
+	// Backlog: found by the channel's first sync; stored read and never
+	// notified.
+	Backlog bool
+	Version int
+	// Labels are read from inbox_labels.
+	Labels []string `gorm:"-"`
+}
+
+func (InboxItem) TableName() string { return "inbox_items" }
+
+// InboxLabel is one label on an inbox item.
+type InboxLabel struct {
+	ItemID int64  `gorm:"primaryKey"`
+	Label  string `gorm:"primaryKey"`
+}
+
+func (InboxLabel) TableName() string { return "inbox_labels" }
+
+// InboxSync is where a channel's inbox sync stands, kept across restarts.
+type InboxSync struct {
+	ChannelID int64 `gorm:"primaryKey;autoIncrement:false"`
+	// Cursors is a JSON object: stream → cursor, as the network gave them.
+	Cursors string
+	// BacklogDone: the first sync has read to the end; items found from
+	// now on are new to the user.
+	BacklogDone     bool
+	LastRunAt       *time.Time
+	NextRunAt       *time.Time
+	IntervalSeconds int
+	LastActivityAt  *time.Time
+	LastError       string
+	SkippedReason   string
+	Unavailable     string // JSON array of network.Limitation
+	ItemsSeen       int64
+	ItemsNew        int64
+	Runs            int64
+	LastRefreshAt   *time.Time
+	UpdatedAt       time.Time
+}
+
+func (InboxSync) TableName() string { return "inbox_sync" }

@@ -14,11 +14,32 @@ import (
 // a target's state: no code outside backend/store may write post_targets
 // (raw SQL or GORM), so a new button or job has to ask for a transition.
 func TestOnlyStoreWritesTargetState(t *testing.T) {
-	root := filepath.Join("..", "..")
 	// A GORM chain may span lines: from the model to its write, without
 	// leaving the statement.
 	writes := regexp.MustCompile(`(?i)UPDATE\s+post_targets|INSERT\s+INTO\s+post_targets|DELETE\s+FROM\s+post_targets|` +
 		`PostTarget\{\}[^;{}]{0,400}?\.\s*(Update|Updates|UpdateColumn|UpdateColumns|Delete)\(`)
+	offenders := writesOutsideStore(t, writes)
+	if len(offenders) > 0 {
+		t.Fatalf("post_targets is written outside backend/store; add a transition there instead:\n%s", strings.Join(offenders, "\n"))
+	}
+}
+
+// TestOnlyStoreWritesTheInbox keeps store.Inbox the one writer of inbox
+// items, labels and sync state: the sync, the services and any rule engine
+// ask for a named transition.
+func TestOnlyStoreWritesTheInbox(t *testing.T) {
+	writes := regexp.MustCompile(`(?i)(UPDATE|INSERT\s+(OR\s+\w+\s+)?INTO|DELETE\s+FROM)\s+(inbox_items|inbox_labels|inbox_sync|inbox_fts)\b|` +
+		`Inbox(Item|Label|Sync)\{\}[^;{}]{0,400}?\.\s*(Create|Save|Update|Updates|UpdateColumn|UpdateColumns|Delete)\(`)
+	if offenders := writesOutsideStore(t, writes); len(offenders) > 0 {
+		t.Fatalf("the inbox is written outside backend/store; add a transition to store.Inbox instead:\n%s", strings.Join(offenders, "\n"))
+	}
+}
+
+// writesOutsideStore lists the matches of writes in Go code outside
+// backend/store and test/.
+func writesOutsideStore(t *testing.T, writes *regexp.Regexp) []string {
+	t.Helper()
+	root := filepath.Join("..", "..")
 	var offenders []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -50,7 +71,5 @@ func TestOnlyStoreWritesTargetState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(offenders) > 0 {
-		t.Fatalf("post_targets is written outside backend/store; add a transition there instead:\n%s", strings.Join(offenders, "\n"))
-	}
+	return offenders
 }
