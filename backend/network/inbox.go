@@ -91,6 +91,11 @@ type InboxPage struct {
 // InboxReader reads what is new for a channel since cursors. With no
 // cursors (a channel's first sync) it reads the recent backlog, bounded by
 // the network's page limits, and returns cursors to go on from.
+//
+// A read cut short by an error returns the error together with the page
+// read so far: its Items and Cursors are consistent (storing both, then
+// reading again with the Cursors, loses and repeats nothing), and a caller
+// may as well drop them and read again from its old cursors.
 type InboxReader interface {
 	ReadInbox(ctx context.Context, instance string, cred Credential, cursors InboxCursors) (InboxPage, error)
 }
@@ -113,7 +118,10 @@ type ThreadReader interface {
 // InboxRefresher reports, for items Herald already holds, whether each
 // still exists and whether it was edited, so edits and deletions on the
 // network are reflected. Items it cannot find are returned with Deleted
-// set; items it could not check (rate limit) are left out.
+// set; items it could not check (rate limit) are left out, and the error
+// that stopped it is returned with the items checked before it. Only
+// RemoteID, Text, Links, EditedAt and Deleted of a refreshed item are
+// meaningful: Kind, parent and conversation are what the read reported.
 type InboxRefresher interface {
 	RefreshInbox(ctx context.Context, instance string, cred Credential, remoteIDs []string) ([]InboxItem, error)
 }

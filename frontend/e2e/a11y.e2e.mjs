@@ -282,6 +282,13 @@ function mainStates(page, base, filled) {
       },
     ],
     [
+      'queue: row dialog (mounted on first open)',
+      async () => {
+        await page.getByRole('menuitem', { name: 'Pick a new time' }).click();
+        await dialog();
+      },
+    ],
+    [
       'post page: scheduled',
       async () => {
         scheduledId = await firstPostId('scheduled');

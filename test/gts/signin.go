@@ -18,6 +18,17 @@ import (
 // without following it.
 func (s *Server) SignIn(t *testing.T, authURL string) (code, state string) {
 	t.Helper()
+	return s.signIn(t, authURL, s.user.email, s.user.password)
+}
+
+// SignInAs is SignIn as another user (AddUser).
+func (s *Server) SignInAs(t *testing.T, authURL, email, password string) (code, state string) {
+	t.Helper()
+	return s.signIn(t, authURL, email, password)
+}
+
+func (s *Server) signIn(t *testing.T, authURL, email, password string) (code, state string) {
+	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +45,7 @@ func (s *Server) SignIn(t *testing.T, authURL string) (code, state string) {
 
 	// 2. The sign-in form: the username field takes the e-mail.
 	loc = b.expectRedirect(b.do(http.MethodPost, s.url+"/auth/sign_in",
-		url.Values{"username": {s.user.email}, "password": {s.user.password}}), "/oauth/authorize")
+		url.Values{"username": {email}, "password": {password}}), "/oauth/authorize")
 
 	// 3. The consent page, then "Allow".
 	b.expectPage(b.do(http.MethodGet, loc, nil), `action="/oauth/authorize"`)

@@ -68,6 +68,9 @@ var (
 	_ network.Publisher         = (*Client)(nil)
 	_ network.Verifier          = (*Client)(nil)
 	_ network.Reconciler        = (*Client)(nil)
+	_ network.InboxReader       = (*Client)(nil)
+	_ network.ThreadReader      = (*Client)(nil)
+	_ network.InboxRefresher    = (*Client)(nil)
 )
 
 // New returns a Client.
@@ -116,7 +119,7 @@ func (cl *Client) Descriptor() network.Descriptor {
 			"that account's handle and an app password made in that account.",
 		Capabilities: []network.Capability{
 			network.CapPublish, network.CapMedia, network.CapAltText, network.CapThreads,
-			network.CapFirstComment, network.CapComments, network.CapPostMetrics, network.CapChannelMetrics,
+			network.CapFirstComment, network.CapComments, network.CapDirectMessages, network.CapPostMetrics, network.CapChannelMetrics,
 			network.CapRefresh, network.CapRevoke,
 		},
 		Limitations: []network.Limitation{
@@ -127,6 +130,8 @@ func (cl *Client) Descriptor() network.Descriptor {
 				"Herald cannot publish videos to Bluesky yet."},
 			{Capability: network.CapFirstComment, Text: "The first comment is posted as your own reply to the post (or to the last post of its thread)."},
 			{Capability: network.CapTagPeople, Text: "Bluesky has no photo tags: tag people by @mentioning their handle in the text."},
+			{Capability: network.CapDirectMessages, Text: "Direct messages need an app password made with " +
+				"“Allow access to your direct messages” ticked."},
 		},
 		Rules: network.Rules{
 			MaxChars:      300, // graphemes (app.bsky.feed.post text maxGraphemes)

@@ -43,6 +43,9 @@ type call struct {
 	use     tokenUse
 	// subject names what a refusal is about in messages: "the post".
 	subject string
+	// proxy is the atproto-proxy header: the service the PDS forwards
+	// the call to (the chat service).
+	proxy string
 }
 
 // maxResponse bounds how much of a response is read; XRPC answers here
@@ -90,6 +93,9 @@ func (cl *Client) getJSON(ctx context.Context, c call, u string, out any) error 
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if c.proxy != "" {
+		req.Header.Set("Atproto-Proxy", c.proxy)
 	}
 	resp, err := cl.http.Do(req)
 	if err != nil {
@@ -142,6 +148,12 @@ func (cl *Client) classify(c call, status int, h http.Header, raw []byte) *netwo
 		e.Class = network.ClassInvalidInput
 		e.Message = "Bluesky asked for the sign-in code it emails you, which means this is your main password. " +
 			"Herald needs an app password instead: make one in Bluesky under Settings → Privacy and security → App passwords"
+	case c.proxy != "" && xe.Name == "InvalidToken" && badTokenScope(xe.Message):
+		// The PDS refuses to forward a privileged call (direct messages)
+		// for an app password made without that access: the session is
+		// fine, one permission is missing.
+		e.Class = network.ClassScopeMissing
+		e.Message = "this app password has no access to direct messages"
 	case xe.Name == "ExpiredToken" && c.use == accessToken:
 		e.Class = network.ClassTokenExpired
 		e.Message = "the Bluesky session needs to be renewed"
@@ -184,6 +196,13 @@ func (cl *Client) classify(c call, status int, h http.Header, raw []byte) *netwo
 		e.Message = "Bluesky refused " + subject + said
 	}
 	return e
+}
+
+// badTokenScope reports whether a PDS message says the token may not make
+// this call ("Bad token method" for a privileged method, "Bad token scope").
+func badTokenScope(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "bad token method") || strings.Contains(m, "bad token scope")
 }
 
 // isBlobError reports whether an XRPC error is about an attached blob.

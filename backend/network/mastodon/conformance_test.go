@@ -41,3 +41,11 @@ func TestPublishConformance(t *testing.T) {
 		})
 	}
 }
+
+// TestInboxConformance runs the inbox suite against the fake.
+func TestInboxConformance(t *testing.T) {
+	networktest.RunInbox(t, networktest.InboxOptions{
+		New:  func(c *http.Client) network.Network { return mastodon.New(mastodon.Options{HTTP: c}) },
+		Fake: mastodontest.NewServer(t),
+	})
+}

@@ -5,3 +5,6 @@ var (
 	HTMLToText    = htmlToText
 	NormalizeText = normalizeText
 )
+
+// HTMLToTextLinks is htmlToTextLinks under test.
+var HTMLToTextLinks = htmlToTextLinks

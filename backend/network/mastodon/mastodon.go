@@ -61,6 +61,9 @@ var (
 	_ network.Reconciler      = (*Client)(nil)
 	_ network.NativeScheduler = (*Client)(nil)
 	_ network.RulesProvider   = (*Client)(nil)
+	_ network.InboxReader     = (*Client)(nil)
+	_ network.ThreadReader    = (*Client)(nil)
+	_ network.InboxRefresher  = (*Client)(nil)
 )
 
 // New returns a Client with o's dependencies, defaulting what is unset.
@@ -111,6 +114,7 @@ func (c *Client) Descriptor() network.Descriptor {
 			network.CapVisibility,
 			network.CapNativeSchedule,
 			network.CapComments,
+			network.CapDirectMessages,
 			network.CapPostMetrics,
 			network.CapChannelMetrics,
 			network.CapRevoke,
@@ -122,6 +126,8 @@ func (c *Client) Descriptor() network.Descriptor {
 			{Capability: network.CapFirstComment, Text: "The first comment is a reply to your own post, with the post's visibility."},
 			{Capability: network.CapNativeSchedule, Text: "Scheduling on the server needs a server that supports it (Mastodon does; GoToSocial does not yet), " +
 				"at least 5 minutes ahead, and no thread or first comment. Otherwise Herald publishes on time itself."},
+			{Capability: network.CapDirectMessages, Text: "Direct messages are posts visible only to the people they mention; " +
+				"servers that do not list conversations (older GoToSocial) show them as mentions only."},
 		},
 		Rules: DefaultRules(),
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -118,7 +119,18 @@ func (c *Client) Lookup(ctx context.Context, instance string, cred network.Crede
 // and every tag goes. Mastodon hides parts of long links in spans; their
 // text is kept, so a link reads in full.
 func htmlToText(content string) string {
+	text, _ := htmlToTextLinks(content)
+	return text
+}
+
+// htmlToTextLinks is htmlToText that also returns the web links of the
+// content (http and https hrefs, once each, mentions and hashtags left
+// out: they are the server's own pages). Script and style contents are
+// dropped, never shown as text.
+func htmlToTextLinks(content string) (string, []string) {
 	var b strings.Builder
+	var links []string
+	skip := 0 // inside <script> or <style>
 	z := html.NewTokenizer(strings.NewReader(content))
 	breakTo := func(newlines int) {
 		s := b.String()
@@ -131,14 +143,29 @@ func htmlToText(content string) string {
 		}
 	}
 	for {
-		switch z.Next() {
+		tt := z.Next()
+		switch tt {
 		case html.ErrorToken:
-			return strings.TrimSpace(b.String())
+			return strings.TrimSpace(b.String()), links
 		case html.TextToken:
-			b.Write(z.Text())
+			if skip == 0 {
+				b.Write(z.Text())
+			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			name, _ := z.TagName()
-			switch atom.Lookup(name) {
+			name, hasAttr := z.TagName()
+			switch a := atom.Lookup(name); a {
+			case atom.Script, atom.Style:
+				if tt == html.StartTagToken {
+					skip++
+				} else if tt == html.EndTagToken && skip > 0 {
+					skip--
+				}
+			case atom.A:
+				if tt == html.StartTagToken && hasAttr {
+					if href := linkHref(z); href != "" && !slices.Contains(links, href) {
+						links = append(links, href)
+					}
+				}
 			case atom.Br:
 				b.WriteByte('\n')
 			case atom.P, atom.Div, atom.Blockquote, atom.Pre, atom.Ul, atom.Ol,
@@ -149,4 +176,32 @@ func htmlToText(content string) string {
 			}
 		}
 	}
+}
+
+// linkHref is an <a>'s href when it is a web link a person could follow
+// and not a mention or hashtag.
+func linkHref(z *html.Tokenizer) string {
+	var href, class string
+	for {
+		k, v, more := z.TagAttr()
+		switch string(k) {
+		case "href":
+			href = string(v)
+		case "class":
+			class = string(v)
+		}
+		if !more {
+			break
+		}
+	}
+	for _, c := range strings.Fields(class) {
+		if c == "mention" || c == "hashtag" {
+			return ""
+		}
+	}
+	u, err := url.Parse(href)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return href
 }

@@ -53,6 +53,19 @@ export function subscribeClockSetting(listener: () => void): () => void {
  * 12-hour clock: its hour cycle, or else how it writes 13:00.
  */
 export function systemUses12Hour(locale?: string): boolean {
+  // The engine reads the locale once at start, so its answer is kept.
+  const key = locale ?? '';
+  let known = twelveHourOf.get(key);
+  if (known === undefined) {
+    known = askUses12Hour(locale);
+    twelveHourOf.set(key, known);
+  }
+  return known;
+}
+
+const twelveHourOf = new Map<string, boolean>();
+
+function askUses12Hour(locale?: string): boolean {
   try {
     const format = new Intl.DateTimeFormat(locale, { hour: 'numeric' });
     const cycle = format.resolvedOptions().hourCycle;

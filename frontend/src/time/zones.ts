@@ -5,13 +5,26 @@
  * time is written is in ./format.
  */
 
+// Asking the engine builds a date formatter (about a millisecond); a list
+// of a hundred times asks a few hundred times per render. The answer is
+// kept for a minute, so a computer moved to another zone is noticed soon.
+const ZONE_TTL_MS = 60_000;
+let knownZone: { zone: string; at: number } | undefined;
+
 /** The computer's time zone, e.g. "Europe/Berlin"; "UTC" when the system does not say. */
 export function computerZone(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
+  const now = Date.now();
+  if (knownZone && now - knownZone.at < ZONE_TTL_MS) {
+    return knownZone.zone;
   }
+  let zone = 'UTC';
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    // An engine without time zone data: UTC.
+  }
+  knownZone = { zone, at: now };
+  return zone;
 }
 
 const FALLBACK_ZONES = [

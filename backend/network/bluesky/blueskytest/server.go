@@ -56,6 +56,7 @@ type Server struct {
 	calls      map[string]int
 	routes     map[string]route
 	repo       repoState
+	inbox      inboxState // inbox.go
 }
 
 var (
@@ -76,6 +77,7 @@ func NewServer(t testing.TB) *Server {
 		tokens:     map[string]*issued{},
 		calls:      map[string]int{},
 		repo:       newRepoState(),
+		inbox:      newInboxState(),
 	}
 	s.routes = s.builtinRoutes()
 	s.srv = httptest.NewServer(s)

@@ -34,6 +34,12 @@ func (s *Server) builtinRoutes() map[string]route {
 		"com.atproto.server.getSession":      {method: http.MethodGet, auth: authAccess, h: s.getSession},
 		"com.atproto.server.deleteSession":   {method: http.MethodPost, auth: authRefresh, h: s.deleteSession},
 		"app.bsky.actor.getProfile":          {method: http.MethodGet, auth: authAccess, h: s.getProfile},
+
+		"app.bsky.notification.listNotifications": {method: http.MethodGet, auth: authAccess, h: s.listNotifications},
+		"app.bsky.feed.getPostThread":             {method: http.MethodGet, auth: authAccess, h: s.getPostThread},
+		"app.bsky.feed.getPosts":                  {method: http.MethodGet, auth: authAccess, h: s.getPosts},
+		"chat.bsky.convo.getLog":                  {method: http.MethodGet, auth: authAccess, h: s.getLog},
+		"chat.bsky.convo.listConvos":              {method: http.MethodGet, auth: authAccess, h: s.listConvos},
 	}
 }
 

@@ -56,6 +56,8 @@ type Server struct {
 	publishFault networktest.PublishFault
 	mediaPolls   int
 	objectSerial int64
+
+	inbox inboxState // inbox.go
 }
 
 var (
@@ -109,6 +111,9 @@ func (s *Server) routes() map[string]http.HandlerFunc {
 		"POST /oauth/token":                       s.token,
 		"POST /oauth/revoke":                      s.revoke,
 		"GET /api/v1/accounts/verify_credentials": s.verifyCredentials,
+		"GET /api/v1/notifications":               s.notifications,
+		"GET /api/v1/conversations":               s.conversations,
+		"GET /api/v1/statuses/{id}/context":       s.statusContext,
 	}
 }
 

@@ -32,6 +32,13 @@ type Status struct {
 	IdempotencyKey string // the Idempotency-Key header it was created with
 	ScheduledID    string // the scheduled status it was published from
 	CreatedAt      time.Time
+	// Mentions are the accounts the status mentions (a reply mentions the
+	// author of its parent); a direct status is visible to them.
+	Mentions []string
+	// QuoteOf is the status it quotes (Mastodon 4.5 quotes).
+	QuoteOf string
+	// EditedAt is set once the status was edited.
+	EditedAt time.Time
 	// Params are the request's parameters as received, so a test can tell
 	// a value sent from a default applied.
 	Params url.Values
@@ -352,7 +359,8 @@ func (s *Server) getStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func visibleTo(st *Status, viewer string) bool {
-	return st.AccountID == viewer || st.Visibility == "public" || st.Visibility == "unlisted"
+	return st.AccountID == viewer || st.Visibility == "public" || st.Visibility == "unlisted" ||
+		(viewer != "" && slices.Contains(st.Mentions, viewer))
 }
 
 // accountStatuses lists an account's statuses, newest first, with
@@ -426,6 +434,25 @@ func (s *Server) statusJSON(st *Status) map[string]any {
 		}
 	}
 	url := s.statusURL(st)
+	mentions := []map[string]any{}
+	for _, id := range st.Mentions {
+		for _, a := range s.accounts {
+			if a.ID == id {
+				mentions = append(mentions, map[string]any{"id": a.ID, "username": a.Username, "acct": a.Username, "url": a.URL})
+			}
+		}
+	}
+	// https://docs.joinmastodon.org/entities/Quote/
+	var quote any
+	if q := s.findStatusLocked(st.QuoteOf); q != nil {
+		quote = map[string]any{"state": "accepted", "quoted_status": map[string]any{"id": q.ID}}
+	} else if st.QuoteOf != "" {
+		quote = map[string]any{"state": "deleted", "quoted_status": nil}
+	}
+	var editedAt any
+	if !st.EditedAt.IsZero() {
+		editedAt = st.EditedAt.Format("2006-01-02T15:04:05.000Z")
+	}
 	s.mu.Unlock()
 	var language any
 	if st.Language != "" {
@@ -445,7 +472,8 @@ func (s *Server) statusJSON(st *Status) map[string]any {
 		"replies_count":          0,
 		"reblogs_count":          0,
 		"favourites_count":       0,
-		"edited_at":              nil,
+		"edited_at":              editedAt,
+		"quote":                  quote,
 		"favourited":             false,
 		"reblogged":              false,
 		"muted":                  false,
@@ -456,7 +484,7 @@ func (s *Server) statusJSON(st *Status) map[string]any {
 		"application":            map[string]any{"name": "Herald", "website": nil},
 		"account":                accountJSON(acct),
 		"media_attachments":      media,
-		"mentions":               []any{},
+		"mentions":               mentions,
 		"tags":                   []any{},
 		"emojis":                 []any{},
 		"card":                   nil,

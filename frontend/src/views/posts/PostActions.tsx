@@ -65,8 +65,23 @@ type Confirm = 'publish' | 'delete' | undefined;
 export function PostActions({ post, snippet = '', layout, onChanged, onDeleted }: PostActionsProps) {
   const can = postAbilities(post);
   const { busy, run } = useAction();
-  const [confirm, setConfirm] = useState<Confirm>(undefined);
-  const [rescheduling, setRescheduling] = useState(false);
+  const [confirm, setConfirmState] = useState<Confirm>(undefined);
+  const [rescheduling, setReschedulingState] = useState(false);
+  // A dialog is mounted once it was first opened (and kept, so it closes
+  // with its transition): a list of a hundred rows mounts none.
+  const [mounted, setMounted] = useState<{ publish?: true; delete?: true; reschedule?: true }>({});
+  const setConfirm = (next: Confirm) => {
+    if (next) {
+      setMounted((m) => (m[next] ? m : { ...m, [next]: true }));
+    }
+    setConfirmState(next);
+  };
+  const setRescheduling = (next: boolean) => {
+    if (next) {
+      setMounted((m) => (m.reschedule ? m : { ...m, reschedule: true }));
+    }
+    setReschedulingState(next);
+  };
   const name = postName(post, snippet);
   const channels = post.targets.length;
   const publishing = usePublishNow();
@@ -103,39 +118,45 @@ export function PostActions({ post, snippet = '', layout, onChanged, onDeleted }
 
   const modals = (
     <>
-      <PublishNowModal
-        opened={confirm === 'publish'}
-        paused={publishing.paused}
-        what={what}
-        busy={publishing.busy}
-        onChoose={(choice) => void doPublish(choice)}
-        onClose={() => {
-          setConfirm(undefined);
-        }}
-      />
-      <ConfirmModal
-        opened={confirm === 'delete'}
-        title="Delete this post from Herald?"
-        confirmLabel="Delete from Herald"
-        color="red"
-        busy={busy === 'delete'}
-        onConfirm={() => void doDelete()}
-        onClose={() => {
-          setConfirm(undefined);
-        }}
-      >
-        <Text size="sm">
-          {name} and its history are deleted from Herald. <strong>Nothing is deleted on the networks</strong>: what was
-          already published stays there.
-        </Text>
-      </ConfirmModal>
-      <RescheduleModal
-        post={rescheduling ? { id: post.id, title: post.title, localTime: post.localTime ?? '', timeZone: post.timeZone } : undefined}
-        onClose={() => {
-          setRescheduling(false);
-        }}
-        {...(onChanged ? { onDone: () => onChanged() } : {})}
-      />
+      {mounted.publish && (
+        <PublishNowModal
+          opened={confirm === 'publish'}
+          paused={publishing.paused}
+          what={what}
+          busy={publishing.busy}
+          onChoose={(choice) => void doPublish(choice)}
+          onClose={() => {
+            setConfirm(undefined);
+          }}
+        />
+      )}
+      {mounted.delete && (
+        <ConfirmModal
+          opened={confirm === 'delete'}
+          title="Delete this post from Herald?"
+          confirmLabel="Delete from Herald"
+          color="red"
+          busy={busy === 'delete'}
+          onConfirm={() => void doDelete()}
+          onClose={() => {
+            setConfirm(undefined);
+          }}
+        >
+          <Text size="sm">
+            {name} and its history are deleted from Herald. <strong>Nothing is deleted on the networks</strong>: what was
+            already published stays there.
+          </Text>
+        </ConfirmModal>
+      )}
+      {mounted.reschedule && (
+        <RescheduleModal
+          post={rescheduling ? { id: post.id, title: post.title, localTime: post.localTime ?? '', timeZone: post.timeZone } : undefined}
+          onClose={() => {
+            setRescheduling(false);
+          }}
+          {...(onChanged ? { onDone: () => onChanged() } : {})}
+        />
+      )}
     </>
   );
 

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PageHeader } from '../../components/PageHeader';
+import { VirtualList } from '../../components/VirtualList';
 import { useChannelList } from '../../hooks/useChannelList';
 import { AttentionRow } from './AttentionRow';
 import { type Filters, NO_FILTERS, PostFilters } from './PostFilters';
@@ -64,7 +65,7 @@ function LoadMore({ onLoad, loading }: { onLoad: () => void; loading: boolean })
   );
 }
 
-function TabList({ tab, filters }: { tab: QueueTab; filters: Filters }) {
+function TabList({ tab, filters, total }: { tab: QueueTab; filters: Filters; total: number | undefined }) {
   const list = usePostList(tab, filters);
   const channels = useChannelList().data ?? [];
   const filtered = filters.text.trim() !== '' || filters.channelIds.length > 0 || filters.teamId !== 0;
@@ -98,11 +99,32 @@ function TabList({ tab, filters }: { tab: QueueTab; filters: Filters }) {
       </Card>
     );
   }
+  const label = `${QUEUE_TABS.find((t) => t.value === tab)?.label ?? 'Posts'} posts`;
   return (
-    <Stack gap="xs" data-testid="queue-list" aria-busy={list.loading || list.loadingMore}>
-      {tab === 'attention'
-        ? list.data.details.map((post) => <AttentionRow key={post.id} post={post} channels={channels} onChanged={list.reload} />)
-        : list.data.posts.map((post) => <PostRow key={post.id} post={post} channels={channels} onChanged={list.reload} />)}
+    <Stack gap="xs">
+      {tab === 'attention' ? (
+        <VirtualList
+          items={list.data.details}
+          keyOf={(post) => post.id}
+          estimateSize={150}
+          label={label}
+          total={total}
+          busy={list.loading || list.loadingMore}
+          testId="queue-list"
+          renderItem={(post) => <AttentionRow post={post} channels={channels} onChanged={list.reload} />}
+        />
+      ) : (
+        <VirtualList
+          items={list.data.posts}
+          keyOf={(post) => post.id}
+          estimateSize={72}
+          label={label}
+          total={total}
+          busy={list.loading || list.loadingMore}
+          testId="queue-list"
+          renderItem={(post) => <PostRow post={post} channels={channels} onChanged={list.reload} />}
+        />
+      )}
       {list.data.next !== '' && <LoadMore onLoad={list.loadMore} loading={list.loadingMore} />}
     </Stack>
   );
@@ -180,7 +202,7 @@ export function QueueView() {
           </Tabs.List>
           {QUEUE_TABS.map(({ value }) => (
             <Tabs.Panel key={value} value={value}>
-              {value === tab && <TabList tab={tab} filters={filters} />}
+              {value === tab && <TabList tab={tab} filters={filters} total={counts?.[COUNT_OF[value]]} />}
             </Tabs.Panel>
           ))}
         </Tabs>
