@@ -103,7 +103,7 @@ test('Views that are not built are not in the navigation', { skip }, async () =>
   for (const name of ['Inbox', 'Measure']) {
     assert.equal(await nav.getByRole('link', { name }).count(), 0, `${name} is not in the navigation`);
   }
-  assert.equal(await nav.getByRole('link', { name: 'Audit log' }).getAttribute('aria-keyshortcuts'), 'Control+5');
+  assert.equal(await nav.getByRole('link', { name: 'Audit log' }).getAttribute('aria-keyshortcuts'), 'Control+6');
 });
 
 test('The page raised no uncaught errors', { skip }, () => {

@@ -18,6 +18,7 @@ vi.mock('./wailsjs/go/service/Settings', () => ({
   SetReminderDays: vi.fn(),
 }));
 vi.mock('./wailsjs/go/service/Channels', () => ({ List: vi.fn(), Networks: vi.fn() }));
+vi.mock('./wailsjs/go/service/Inbox', () => ({ Counts: vi.fn(() => Promise.resolve({ total: 3, channels: [{ channelId: 1, unread: 3 }] })) }));
 
 const problem = mockedBinding<StartupProblem>(Recovery.Problem);
 
@@ -33,7 +34,7 @@ beforeEach(() => {
 const nav = async () => screen.findByRole('navigation', { name: 'Main' });
 
 describe('Navigation', () => {
-  it('lists the six views as links and marks the current one', async () => {
+  it('lists the seven views as links and marks the current one', async () => {
     renderWithProviders(<App />, '/calendar');
     const links = within(await nav()).getAllByRole('link');
     expect(links.map((link) => link.querySelector('.mantine-NavLink-label')?.textContent)).toEqual([
@@ -41,6 +42,8 @@ describe('Navigation', () => {
       'Compose',
       'Queue',
       'Calendar',
+      // The unread count is said after the name.
+      'Inbox, 3 unread',
       'Audit log',
       'Settings',
     ]);
@@ -49,15 +52,21 @@ describe('Navigation', () => {
     expect(within(await nav()).getByRole('link', { name: 'Settings' })).toHaveAttribute('href', '/settings/general');
   });
 
+  it('shows how many inbox items are unread beside Inbox', async () => {
+    renderWithProviders(<App />, '/channels');
+    const link = within(await nav()).getByRole('link', { name: /^Inbox/ });
+    expect(await within(link).findByTestId('nav-badge-inbox')).toHaveTextContent('3');
+    expect(link).toHaveAccessibleName('Inbox, 3 unread');
+  });
+
   it('opens Channels at the start', async () => {
     renderWithProviders(<App />, '/');
     expect(await screen.findByRole('heading', { level: 1, name: 'Channels' })).toBeInTheDocument();
   });
 
   it('leaves views that are not built out of the navigation and their addresses', async () => {
-    renderWithProviders(<App />, '/inbox');
+    renderWithProviders(<App />, '/measure');
     expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
-    expect(within(await nav()).queryByRole('link', { name: 'Inbox' })).not.toBeInTheDocument();
     expect(within(await nav()).queryByRole('link', { name: 'Measure' })).not.toBeInTheDocument();
   });
 
@@ -69,30 +78,30 @@ describe('Navigation', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Calendar' })).toBeInTheDocument();
     expect(within(await nav()).getByRole('link', { name: 'Calendar' })).toHaveAttribute('aria-current', 'page');
 
-    fireEvent.keyDown(window, { key: '6', code: 'Digit6', metaKey: true });
+    fireEvent.keyDown(window, { key: '7', code: 'Digit7', metaKey: true });
     expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
     expect(await screen.findByTestId('reminder-days')).toBeInTheDocument();
 
     // No modifier, or a digit past the last view: nothing happens.
     fireEvent.keyDown(window, { key: '1', code: 'Digit1' });
-    fireEvent.keyDown(window, { key: '7', code: 'Digit7', ctrlKey: true });
+    fireEvent.keyDown(window, { key: '8', code: 'Digit8', ctrlKey: true });
     expect(screen.getByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
   });
 
   it('switches views with the keyboard shortcut typed by a user', async () => {
     const { user } = renderWithProviders(<App />, '/channels');
     await nav();
-    await user.keyboard('{Control>}5{/Control}');
+    await user.keyboard('{Control>}6{/Control}');
     expect(await screen.findByRole('heading', { level: 1, name: 'Audit log' })).toBeInTheDocument();
   });
 
   it('shows the shortcut in each link', async () => {
     renderWithProviders(<App />, '/channels');
     const link = within(await nav()).getByRole('link', { name: 'Audit log' });
-    expect(link).toHaveAttribute('aria-keyshortcuts', 'Control+5');
+    expect(link).toHaveAttribute('aria-keyshortcuts', 'Control+6');
     // Shown beside the name, hidden from screen readers, which hear aria-keyshortcuts instead.
     const hint = within(link).getByTestId('nav-shortcut');
-    expect(hint).toHaveTextContent('Ctrl+5');
+    expect(hint).toHaveTextContent('Ctrl+6');
     expect(hint.closest('[aria-hidden="true"]')).not.toBeNull();
   });
 });

@@ -5,6 +5,7 @@ import { AppLayout } from './components/AppLayout';
 import { CHANNELS_PATH } from './navigation';
 import { AuditView } from './views/audit/AuditView';
 import { CalendarView } from './views/calendar/CalendarView';
+import { InboxView } from './views/inbox/InboxView';
 import { ChannelsView } from './views/channels/ChannelsView';
 import { ComposeView } from './views/compose/ComposeView';
 import { NotFoundView } from './views/NotFoundView';
@@ -14,6 +15,7 @@ import { QueueView } from './views/queue/QueueView';
 import { PublishingStatusProvider } from './views/queue/usePublishingStatus';
 import { DiagnosticsPanel } from './views/settings/DiagnosticsPanel';
 import { GeneralPanel } from './views/settings/GeneralPanel';
+import { InboxSyncPanel } from './views/settings/InboxSyncPanel';
 import { SettingsView } from './views/settings/SettingsView';
 import { TeamsPanel } from './views/settings/TeamsPanel';
 import { isClockSetting, setClockSetting } from './time/format';
@@ -45,6 +47,7 @@ export function MainRoutes() {
         <Route path="/compose/:postId" element={<ComposeView />} />
         <Route path="/queue" element={<QueueView />} />
         <Route path="/calendar" element={<CalendarView />} />
+        <Route path="/inbox" element={<InboxView />} />
         <Route path="/posts/:postId" element={<PostPage />} />
         <Route path="/audit" element={<AuditView />} />
         <Route path="/settings" element={<SettingsView />}>
@@ -52,6 +55,7 @@ export function MainRoutes() {
           <Route path="general" element={<GeneralPanel />} />
           <Route path="teams" element={<TeamsPanel />} />
           <Route path="queue" element={<QueueTimesPanel />} />
+          <Route path="inbox" element={<InboxSyncPanel />} />
           <Route path="diagnostics" element={<DiagnosticsPanel />} />
         </Route>
         <Route path="*" element={<NotFoundView />} />

@@ -1,6 +1,7 @@
 import {
   IconBroadcast,
   IconCalendarEvent,
+  IconInbox,
   IconListDetails,
   IconPencil,
   IconSettings,
@@ -18,8 +19,8 @@ export interface View {
 }
 
 /**
- * Every view, in nav order; Ctrl/Cmd+1…6 follow this order. Views that are
- * not built (comments, metrics) stay out until they exist.
+ * Every view, in nav order; Ctrl/Cmd+1…7 follow this order. Views that are
+ * not built (metrics) stay out until they exist.
  */
 export const VIEWS: readonly View[] = [
   {
@@ -47,6 +48,12 @@ export const VIEWS: readonly View[] = [
     description: 'See what goes out, where and when.',
   },
   {
+    path: '/inbox',
+    label: 'Inbox',
+    icon: IconInbox,
+    description: 'Mentions, replies, quotes and messages from every channel.',
+  },
+  {
     path: '/audit',
     label: 'Audit log',
     icon: IconListDetails,
@@ -68,3 +75,5 @@ export const CHANNELS_PATH = '/channels';
 export const SETTINGS_PATH = '/settings/general';
 
 export const DIAGNOSTICS_PATH = '/settings/diagnostics';
+
+export const INBOX_PATH = '/inbox';

@@ -1,5 +1,6 @@
 import { isMac } from './lib/platform';
 import { VIEWS } from './navigation';
+import { INBOX_KEYS } from './views/inbox/inboxKeys';
 
 export interface Shortcut {
   /** The keys pressed together, as printed on the keyboard: ["Ctrl", "1"]. */
@@ -18,6 +19,7 @@ export const modKey = (): string => (isMac() ? '⌘' : 'Ctrl');
 /**
  * Every keyboard shortcut Herald has, for the ? overlay. Each one is handled
  * where it works: useViewShortcuts (views), Composer (Ctrl+Enter, Ctrl+S),
+ * InboxView (the inbox keys),
  * ShortcutsOverlay (?), TeamsPanel and TeamPicker (Enter, Escape), and
  * Mantine's dialogs and menus (Escape).
  */
@@ -40,6 +42,10 @@ export function shortcutGroups(): ShortcutGroup[] {
       ],
     },
     {
+      title: 'Inbox',
+      shortcuts: INBOX_KEYS.map((k) => ({ keys: [k.key], description: k.description })),
+    },
+    {
       title: 'Teams',
       shortcuts: [
         { keys: ['Enter'], description: 'Create or rename the team being typed' },
@@ -49,10 +55,4 @@ export function shortcutGroups(): ShortcutGroup[] {
   ];
 }
 
-/** Whether a key press happened while typing, where ? is a character, not a shortcut. */
-export function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) {
-    return false;
-  }
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.closest('[contenteditable="true"]') !== null;
-}
+export { isTyping } from './lib/typing';

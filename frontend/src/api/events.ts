@@ -13,6 +13,7 @@ export const EVENTS = {
   postsChanged: 'posts:changed',
   publishResult: 'publish:result',
   pauseChanged: 'publish:pause',
+  inboxChanged: 'inbox:changed',
 } as const;
 
 type Unsubscribe = () => void;
@@ -67,4 +68,10 @@ export const onPublishResult = (handler: (result: PublishResult) => void): Unsub
 export const onPauseChanged = (handler: (paused: boolean) => void): Unsubscribe =>
   on<boolean>(EVENTS.pauseChanged, (paused) => {
     handler(paused === true);
+  });
+
+/** Inbox items arrived or changed; the payload is the channel synced, or null for a user's change. */
+export const onInboxChanged = (handler: (channelId: number | null) => void): Unsubscribe =>
+  on<number | null>(EVENTS.inboxChanged, (channelId) => {
+    handler(typeof channelId === 'number' ? channelId : null);
   });

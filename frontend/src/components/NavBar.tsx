@@ -2,7 +2,8 @@ import { AppShell, Badge, Group, Kbd, NavLink, Stack, Tooltip, VisuallyHidden } 
 import { Link, useLocation } from 'react-router-dom';
 import { needsAction, useChannelList } from '../hooks/useChannelList';
 import { ariaShortcut, shortcutLabel } from '../lib/platform';
-import { CHANNELS_PATH, SETTINGS_PATH, type View, VIEWS } from '../navigation';
+import { CHANNELS_PATH, INBOX_PATH, SETTINGS_PATH, type View, VIEWS } from '../navigation';
+import { useInboxCounts } from '../views/inbox/useInbox';
 
 function isActive(pathname: string, view: View): boolean {
   return pathname === view.path || pathname.startsWith(`${view.path}/`);
@@ -16,9 +17,11 @@ interface NavItemProps {
   count?: number;
   /** What the count is, for screen readers: "2 channels need action". */
   countLabel?: string;
+  /** Red for what needs action, blue for what is only new. */
+  tone?: 'red' | 'blue';
 }
 
-function NavItem({ view, shortcut, active, count = 0, countLabel }: NavItemProps) {
+function NavItem({ view, shortcut, active, count = 0, countLabel, tone = 'red' }: NavItemProps) {
   const Icon = view.icon;
   const to = view.path === '/settings' ? SETTINGS_PATH : view.path;
   return (
@@ -43,8 +46,8 @@ function NavItem({ view, shortcut, active, count = 0, countLabel }: NavItemProps
         rightSection={
           <Group gap={6} wrap="nowrap" aria-hidden>
             {count > 0 && (
-              <Badge size="sm" circle color="red" variant="filled" data-testid={`nav-badge-${view.path.slice(1)}`}>
-                {count}
+              <Badge size="sm" circle={count < 100} color={tone} variant="filled" data-testid={`nav-badge-${view.path.slice(1)}`}>
+                {count > 999 ? '999+' : count}
               </Badge>
             )}
             {/* aria-keyshortcuts tells screen readers; this is for the eyes. */}
@@ -63,15 +66,20 @@ function NavItem({ view, shortcut, active, count = 0, countLabel }: NavItemProps
   );
 }
 
+function unreadItems(count: number): string {
+  return `${count} unread`;
+}
+
 function channelsNeedAction(count: number): string {
   return `${count} ${count === 1 ? 'channel needs' : 'channels need'} action`;
 }
 
-/** The seven views, Settings kept apart at the bottom. */
+/** The views, Settings kept apart at the bottom. */
 export function NavBar() {
   const { pathname } = useLocation();
   const channels = useChannelList();
   const attention = channels.data?.filter(needsAction).length ?? 0;
+  const unread = useInboxCounts().data?.total ?? 0;
   const items = VIEWS.map((view, index) => (
     <NavItem
       key={view.path}
@@ -79,6 +87,7 @@ export function NavBar() {
       shortcut={String(index + 1)}
       active={isActive(pathname, view)}
       {...(view.path === CHANNELS_PATH ? { count: attention, countLabel: channelsNeedAction(attention) } : {})}
+      {...(view.path === INBOX_PATH ? { count: unread, countLabel: unreadItems(unread), tone: 'blue' as const } : {})}
     />
   ));
   const settings = items.pop();

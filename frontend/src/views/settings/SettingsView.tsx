@@ -1,5 +1,5 @@
 import { Tabs } from '@mantine/core';
-import { IconAdjustments, IconClockHour9, IconStethoscope, IconUsersGroup } from '@tabler/icons-react';
+import { IconAdjustments, IconClockHour9, IconInbox, IconStethoscope, IconUsersGroup } from '@tabler/icons-react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { PageHeader } from '../../components/PageHeader';
 
@@ -7,6 +7,7 @@ const TABS = [
   { value: 'general', label: 'General', icon: IconAdjustments },
   { value: 'teams', label: 'Teams', icon: IconUsersGroup },
   { value: 'queue', label: 'Queue', icon: IconClockHour9 },
+  { value: 'inbox', label: 'Inbox', icon: IconInbox },
   { value: 'diagnostics', label: 'Diagnostics', icon: IconStethoscope },
 ] as const;
 

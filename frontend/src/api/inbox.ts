@@ -1,0 +1,46 @@
+import type { service } from '../wailsjs/go/models';
+import * as Inbox from '../wailsjs/go/service/Inbox';
+import { call } from './call';
+
+/*
+ * The inbox DTOs as plain data, and the calls of the Inbox service.
+ */
+
+export type InboxFilter = service.InboxFilter;
+export type InboxItem = Omit<service.InboxItemView, 'convertValues'>;
+export type InboxPage = Omit<service.InboxPage, 'convertValues' | 'items'> & { items: InboxItem[] };
+export type InboxCounts = Omit<service.InboxCounts, 'convertValues'>;
+export type InboxConversation = Omit<service.InboxConversation, 'convertValues' | 'item' | 'thread'> & {
+  item: InboxItem;
+  thread: InboxItem[];
+};
+export type InboxSyncStatus = Omit<service.InboxSyncStatus, 'convertValues'>;
+
+/** InboxItem.kind values. */
+export type InboxKind = 'mention' | 'reply' | 'quote' | 'message';
+
+/** InboxItem.status values. */
+export type InboxStatus = 'open' | 'done' | 'archived';
+
+/** A page of items matching the filter, newest first; `cursor` "" for the first page. */
+export const listInbox = (filter: InboxFilter, cursor: string): Promise<InboxPage> => call(() => Inbox.List(filter, cursor));
+
+/** Unread items in all and per channel. */
+export const inboxCounts = (): Promise<InboxCounts> => call(() => Inbox.Counts());
+
+/** An item with its thread (from the network when it can be read, else what Herald holds). */
+export const getConversation = (id: number): Promise<InboxConversation> => call(() => Inbox.Get(id));
+
+export const markRead = (ids: number[]): Promise<void> => call(() => Inbox.MarkRead(ids));
+export const markUnread = (ids: number[]): Promise<void> => call(() => Inbox.MarkUnread(ids));
+export const setStatus = (ids: number[], status: InboxStatus): Promise<void> => call(() => Inbox.SetStatus(ids, status));
+export const addLabel = (ids: number[], label: string): Promise<void> => call(() => Inbox.AddLabel(ids, label));
+export const removeLabel = (ids: number[], label: string): Promise<void> => call(() => Inbox.RemoveLabel(ids, label));
+export const setNote = (id: number, note: string): Promise<void> => call(() => Inbox.SetNote(id, note));
+export const assignTeam = (ids: number[], teamId: number): Promise<void> => call(() => Inbox.Assign(ids, teamId));
+
+/** Every channel's sync: when it last ran and runs next, and why it is skipped. */
+export const inboxSyncStatus = (): Promise<InboxSyncStatus[]> => call(() => Inbox.SyncStatus());
+
+/** Syncs one channel now (0: every channel) and returns the statuses after. */
+export const syncInboxNow = (channelId: number): Promise<InboxSyncStatus[]> => call(() => Inbox.SyncNow(channelId));

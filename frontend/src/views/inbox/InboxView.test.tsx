@@ -1,0 +1,221 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { InboxConversation, InboxFilter, InboxItem, InboxPage, InboxSyncStatus } from '../../api/inbox';
+import type { ChannelView } from '../../api/types';
+import { ChannelListProvider } from '../../hooks/useChannelList';
+import { mockedBinding } from '../../test/bindings';
+import { channelFixture } from '../../test/fixtures';
+import { renderWithProviders } from '../../test/render';
+import * as Channels from '../../wailsjs/go/service/Channels';
+import * as Inbox from '../../wailsjs/go/service/Inbox';
+import * as Teams from '../../wailsjs/go/service/Teams';
+import { InboxView } from './InboxView';
+
+vi.mock('../../wailsjs/go/service/Channels', () => ({ List: vi.fn() }));
+vi.mock('../../wailsjs/go/service/Teams', () => ({ List: vi.fn() }));
+vi.mock('../../wailsjs/go/service/Inbox', () => ({
+  List: vi.fn(),
+  Get: vi.fn(),
+  MarkRead: vi.fn(),
+  MarkUnread: vi.fn(),
+  SetStatus: vi.fn(),
+  AddLabel: vi.fn(),
+  RemoveLabel: vi.fn(),
+  SetNote: vi.fn(),
+  Assign: vi.fn(),
+  SyncStatus: vi.fn(),
+  SyncNow: vi.fn(),
+  Counts: vi.fn(),
+}));
+
+const list = mockedBinding<InboxPage>(Inbox.List);
+const get = mockedBinding<InboxConversation>(Inbox.Get);
+const markRead = mockedBinding<undefined>(Inbox.MarkRead);
+const setStatus = mockedBinding<undefined>(Inbox.SetStatus);
+const addLabel = mockedBinding<undefined>(Inbox.AddLabel);
+const syncStatus = mockedBinding<InboxSyncStatus[]>(Inbox.SyncStatus);
+
+const shop = channelFixture({ id: 12, displayName: 'Shop' });
+
+function item(over: Partial<InboxItem> = {}): InboxItem {
+  return {
+    id: 1,
+    channelId: 12,
+    channelName: 'Shop',
+    network: 'mastodon',
+    remoteId: '1001',
+    kind: 'reply',
+    authorHandle: '@ana@example.social',
+    authorName: 'Ana',
+    authorAvatarUrl: 'https://example.social/avatar.png',
+    authorProfileUrl: 'https://example.social/@ana',
+    text: 'Is the shop open on Sunday?',
+    links: [],
+    url: 'https://example.social/@ana/1001',
+    parentRemoteId: '900',
+    rootRemoteId: '900',
+    conversationId: '',
+    language: 'en',
+    createdAt: '2026-12-07T10:00:00Z',
+    receivedAt: '2026-12-07T10:01:00Z',
+    editedAt: '',
+    deletedAt: '',
+    status: 'open',
+    read: false,
+    teamId: 0,
+    note: '',
+    labels: [],
+    firstReplyAt: '',
+    backlog: false,
+    version: 1,
+    ...over,
+  };
+}
+
+const first = item();
+const second = item({ id: 2, remoteId: '1002', kind: 'mention', authorName: 'Ben', authorHandle: '@ben@example.social', text: 'ثلاثة أسئلة', read: true });
+const original = item({ id: 0, remoteId: '900', kind: 'reply', authorName: 'Shop', authorHandle: '@shop@example.social', text: 'We open a new shop today.' });
+
+const queryOf = (n: number) => list.mock.calls[n]?.[0] as unknown as InboxFilter;
+
+function status(over: Partial<InboxSyncStatus> = {}): InboxSyncStatus {
+  return {
+    channelId: 12,
+    channelName: 'Shop',
+    network: 'mastodon',
+    readable: true,
+    lastRunAt: '2026-12-07T10:00:00Z',
+    nextRunAt: '2026-12-07T10:02:00Z',
+    intervalSeconds: 120,
+    skippedReason: '',
+    lastError: '',
+    unavailable: [],
+    backlogDone: true,
+    itemsSeen: 2,
+    itemsNew: 2,
+    ...over,
+  };
+}
+
+beforeEach(() => {
+  mockedBinding<ChannelView[]>(Channels.List).mockResolvedValue([shop]);
+  mockedBinding<{ id: number; name: string }[]>(Teams.List).mockResolvedValue([]);
+  syncStatus.mockResolvedValue([status()]);
+  list.mockResolvedValue({ items: [first, second], next: '' });
+  get.mockImplementation((id: number) =>
+    Promise.resolve({ item: id === 1 ? first : second, thread: id === 1 ? [original, first] : [second], source: 'network', truncated: false, notice: '' }),
+  );
+  markRead.mockResolvedValue(undefined);
+  setStatus.mockResolvedValue(undefined);
+  addLabel.mockResolvedValue(undefined);
+});
+
+function renderInbox() {
+  return renderWithProviders(
+    <ChannelListProvider>
+      <Routes>
+        <Route path="/inbox" element={<InboxView />} />
+        <Route path="/channels" element={<p>Channels page</p>} />
+      </Routes>
+    </ChannelListProvider>,
+    '/inbox',
+  );
+}
+
+describe('InboxView', () => {
+  it('lists open items newest first with who wrote them, and loads no remote avatar', async () => {
+    renderInbox();
+    const row = await screen.findByTestId('inbox-row-1');
+    expect(row).toHaveAccessibleName('Unread. Reply from Ana on Shop');
+    expect(screen.getByTestId('inbox-row-2')).toHaveAccessibleName('Mention from Ben on Shop');
+    expect(queryOf(0)).toMatchObject({ statuses: ['open'], text: '' });
+    expect(document.querySelector('img[src*="example.social"]')).toBeNull();
+  });
+
+  it('moves with j and k, marks the chosen item read and shows its thread', async () => {
+    const { user } = renderInbox();
+    await screen.findByTestId('inbox-row-1');
+    await user.keyboard('j');
+    const conversation = await screen.findByTestId('conversation');
+    expect(within(conversation).getByText('We open a new shop today.')).toBeInTheDocument();
+    expect(within(conversation).getByTestId('conversation-current')).toHaveTextContent('Is the shop open on Sunday?');
+    expect(markRead).toHaveBeenCalledWith([1]);
+    expect(screen.getByTestId('inbox-row-1')).toHaveAccessibleName('Reply from Ana on Shop');
+    expect(screen.getByTestId('inbox-row-1')).toHaveAttribute('aria-current', 'true');
+
+    await user.keyboard('j');
+    await waitFor(() => {
+      expect(screen.getByTestId('inbox-row-2')).toHaveAttribute('aria-current', 'true');
+    });
+    // Already read: not marked again.
+    expect(markRead).toHaveBeenCalledTimes(1);
+    await user.keyboard('k');
+    await waitFor(() => {
+      expect(screen.getByTestId('inbox-row-1')).toHaveAttribute('aria-current', 'true');
+    });
+  });
+
+  it('marks done with e and reopens with e again', async () => {
+    const { user } = renderInbox();
+    await screen.findByTestId('inbox-row-1');
+    await user.keyboard('j');
+    await screen.findByTestId('conversation');
+    await user.keyboard('e');
+    await waitFor(() => {
+      expect(setStatus).toHaveBeenLastCalledWith([1], 'done');
+    });
+    await user.keyboard('e');
+    await waitFor(() => {
+      expect(setStatus).toHaveBeenLastCalledWith([1], 'open');
+    });
+  });
+
+  it('focuses the search with / and lists what matches', async () => {
+    const { user } = renderInbox();
+    await screen.findByTestId('inbox-row-1');
+    await user.keyboard('/');
+    expect(screen.getByTestId('inbox-search')).toHaveFocus();
+    list.mockResolvedValue({ items: [second], next: '' });
+    await user.keyboard('Ben');
+    await waitFor(() => {
+      expect(queryOf(list.mock.calls.length - 1).text).toBe('Ben');
+    });
+    await waitFor(() => {
+      expect(screen.queryByTestId('inbox-row-1')).not.toBeInTheDocument();
+    });
+    // Typing in the search is text, not commands.
+    expect(setStatus).not.toHaveBeenCalled();
+  });
+
+  it('adds a label from the conversation', async () => {
+    const { user } = renderInbox();
+    await user.click(await screen.findByTestId('inbox-row-1'));
+    await screen.findByTestId('conversation');
+    await user.keyboard('l');
+    const labels = screen.getByTestId('conversation-labels');
+    expect(labels).toHaveFocus();
+    await user.keyboard('question{Enter}');
+    await waitFor(() => {
+      expect(addLabel).toHaveBeenCalledWith([1], 'question');
+    });
+  });
+
+  it('shows done items under Done', async () => {
+    const { user } = renderInbox();
+    await screen.findByTestId('inbox-row-1');
+    list.mockResolvedValue({ items: [], next: '' });
+    await user.click(screen.getByRole('radio', { name: 'Done' }));
+    await waitFor(() => {
+      expect(queryOf(list.mock.calls.length - 1).statuses).toEqual(['done']);
+    });
+    expect(await screen.findByText('Nothing done')).toBeInTheDocument();
+  });
+
+  it('says how to get an inbox when no channel can be read', async () => {
+    syncStatus.mockResolvedValue([status({ readable: false })]);
+    renderInbox();
+    expect(await screen.findByTestId('inbox-no-channels')).toHaveTextContent('Connect a Mastodon or Bluesky channel');
+    expect(screen.getByRole('link', { name: 'Go to Channels' })).toBeInTheDocument();
+  });
+});
