@@ -48,6 +48,9 @@ const (
 	// noneYet is the cursor of a notification stream that was read while
 	// it had nothing: every notification is new next time.
 	noneYet = "-"
+	// chatLogStart is the revision before any chat event: revisions are
+	// TIDs, base32-sortable, and "2" is the alphabet's zero.
+	chatLogStart = "2222222222222"
 )
 
 // inboxReasons are the notification reasons that are inbox items.
@@ -411,7 +414,10 @@ func (cl *Client) readChat(ctx context.Context, op string, s repoSession, cursor
 	}
 	from := cursor
 	if from == noneYet {
-		from = ""
+		// The log was empty when the stream was first read: every event in
+		// it now is new. Without a cursor getLog answers only where the log
+		// is now, so read from the log's start (the zero revision).
+		from = chatLogStart
 	}
 	type created struct {
 		convo string
@@ -457,7 +463,7 @@ func (cl *Client) readChat(ctx context.Context, op string, s repoSession, cursor
 	for _, n := range news {
 		page.Items = append(page.Items, chatItem(n.convo, n.msg, members))
 	}
-	if from != "" {
+	if from != chatLogStart {
 		page.Cursors[streamChat] = from
 	}
 	return nil

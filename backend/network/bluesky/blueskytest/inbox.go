@@ -234,7 +234,8 @@ func (s *Server) Message(t *testing.T, text string) string {
 	if len(s.inbox.convos) == 0 {
 		s.inbox.convos = append(s.inbox.convos, "3convo"+strings.ToLower(s.nextTID()))
 	}
-	ev := chatEvent{rev: fmt.Sprintf("%016d", len(s.inbox.chat)+1), convo: s.inbox.convos[0], id: "msg" + s.nextTID(),
+	// Revisions are TIDs, as the chat service's are: sortable, increasing.
+	ev := chatEvent{rev: s.nextTID(), convo: s.inbox.convos[0], id: "msg" + s.nextTID(),
 		senderDID: OtherDID, text: text, sentAt: s.indexTime()}
 	s.inbox.chat = append(s.inbox.chat, ev)
 	return "chat:" + ev.convo + "/" + ev.id
