@@ -208,10 +208,12 @@ function mainStates(page, base, filled) {
         await page.waitForFunction(() => document.querySelectorAll('[data-testid="calendar-day"]').length === 7);
       },
     ],
+    ['inbox', () => open(page, base, '/inbox')],
     ['audit log', () => open(page, base, '/audit')],
     ['settings: general', () => open(page, base, '/settings/general')],
     ['settings: teams', () => open(page, base, '/settings/teams')],
     ['settings: queue times', () => open(page, base, '/settings/queue')],
+    ['settings: inbox', () => open(page, base, '/settings/inbox', () => page.waitForFunction(() => !document.querySelector('[data-testid="inbox-sync-loading"]')))],
     [
       'settings: diagnostics',
       () =>
@@ -338,6 +340,15 @@ function mainStates(page, base, filled) {
         await open(page, base, '/calendar', () => testId('calendar-item').first().waitFor());
         await testId('calendar-item').first().click();
         await dialog();
+      },
+    ],
+    [
+      'inbox: conversation',
+      async () => {
+        await open(page, base, '/inbox', () => testId('inbox-list').waitFor());
+        await page.locator('[data-testid^="inbox-row-"]').first().click();
+        await testId('conversation').waitFor();
+        await page.waitForFunction(() => document.querySelector('[data-testid="conversation-loading"]') === null);
       },
     ],
     [

@@ -4,10 +4,12 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
+	"herald/backend/model"
+	"herald/backend/network"
 	"herald/test/gts"
 )
 
@@ -59,11 +65,13 @@ func TestComposeScheduleAndPublishToGoToSocial(t *testing.T) {
 	}
 	server.API(t, cred.AccessToken, "GET", "/api/v1/accounts/"+account.ID+"/statuses?limit=40", nil, &statuses)
 	matches := 0
+	publishedID := ""
 	for _, s := range statuses {
 		if !strings.Contains(s.Text, text) {
 			continue
 		}
 		matches++
+		publishedID = s.ID
 		if late := s.CreatedAt.Sub(due); late < -time.Second || late > 15*time.Second {
 			t.Errorf("the post went out at %s, %s after its time %s", s.CreatedAt, late, due)
 		}
@@ -81,6 +89,59 @@ func TestComposeScheduleAndPublishToGoToSocial(t *testing.T) {
 
 	// The same channel, without a mouse: compose, schedule, pick a new time.
 	app.playwright(t, "keyboard.e2e.mjs", "HERALD_E2E_KEYBOARD=1", "HERALD_E2E_CHANNEL_ID="+strconv.FormatInt(channelID, 10))
+
+	checkInbox(t, server, app, g, channelID, publishedID, text)
+}
+
+// checkInbox has a second account answer the post Herald published: a
+// reply, a mention, a favourite and a direct message. The inbox, asked to
+// check from the UI, must list exactly the reply, the mention and the
+// message, once each, with the reply's thread read from the server.
+func checkInbox(t *testing.T, server *gts.Server, app *herald, g *gorm.DB, channelID int64, postID, postText string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	username, _, _ := server.User()
+	bobEmail, bobPassword := server.AddUser(t, "bob")
+	bob := server.Credential(ctx, t, bobEmail, bobPassword)
+	post := func(form url.Values) string {
+		t.Helper()
+		var st struct{ ID string }
+		if code := server.API(t, bob.AccessToken, "POST", "/api/v1/statuses", form, &st); code != 200 || st.ID == "" {
+			t.Fatalf("bob: POST /api/v1/statuses %v = %d", form, code)
+		}
+		return st.ID
+	}
+	want := map[string]model.InboxKind{
+		post(url.Values{"status": {"@" + username + " will there be tulips?"}, "visibility": {"public"}, "in_reply_to_id": {postID}}): model.InboxKind(network.InboxReply),
+		post(url.Values{"status": {"hello @" + username + ", see you on Sunday"}, "visibility": {"public"}}):                          model.InboxKind(network.InboxMention),
+		post(url.Values{"status": {"@" + username + " a private question"}, "visibility": {"direct"}}):                                model.InboxKind(network.InboxMessage),
+	}
+	if code := server.API(t, bob.AccessToken, "POST", "/api/v1/statuses/"+postID+"/favourite", url.Values{}, nil); code != 200 {
+		t.Fatalf("bob: favourite = %d", code)
+	}
+
+	app.playwright(t, "inbox.e2e.mjs", "HERALD_E2E_INBOX=1", "HERALD_E2E_POST_TEXT="+postText, "HERALD_E2E_EXPECT="+strconv.Itoa(len(want)))
+
+	var items []model.InboxItem
+	if err := g.Where("channel_id = ?", channelID).Find(&items).Error; err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]model.InboxKind{}
+	for _, it := range items {
+		if _, dup := got[it.RemoteID]; dup {
+			t.Errorf("%s stored twice", it.RemoteID)
+		}
+		got[it.RemoteID] = it.Kind
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Herald holds %d inbox items %v, want exactly %v", len(got), got, want)
+	}
+	for id, kind := range want {
+		if got[id] != kind {
+			t.Errorf("item %s is a %q, want %q", id, got[id], kind)
+		}
+	}
 }
 
 func valueFrom(t *testing.T, out, key string) string {

@@ -14,12 +14,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
 	"herald/backend/config"
 	"herald/backend/db"
+	"herald/backend/model"
+	"herald/backend/network"
+	"herald/backend/store"
 	"herald/test/seed"
 )
 
@@ -63,6 +67,9 @@ func main() {
 	}
 	if *mixed {
 		err = mix(ctx, g, now)
+		if err == nil {
+			err = fillInbox(ctx, g, now)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
@@ -111,4 +118,61 @@ func mix(ctx context.Context, g *gorm.DB, now time.Time) error {
 		}
 		return tx.Exec(`UPDATE channels SET status_changed_at = ? WHERE status <> 'connected'`, now).Error
 	})
+}
+
+// fillInbox gives the first three channels an inbox: a backlog found on
+// the first check (read) and new items after it (unread), of every kind,
+// with a label and a note on one, right-to-left text and a long message.
+func fillInbox(ctx context.Context, g *gorm.DB, now time.Time) error {
+	var channels []model.Channel
+	if err := g.WithContext(ctx).Order("id").Limit(3).Find(&channels).Error; err != nil {
+		return err
+	}
+	inbox := store.NewInbox(g, func() time.Time { return now })
+	kinds := []model.InboxKind{model.InboxKind(network.InboxReply), model.InboxKind(network.InboxMention), model.InboxKind(network.InboxQuote), model.InboxKind(network.InboxMessage)}
+	texts := []string{
+		"Is the shop open on Sunday?",
+		"Loved the spring window, well done!",
+		"هل يوجد توصيل إلى الرياض؟",
+		strings.Repeat("A long message that goes on. ", 80),
+	}
+	for ci, ch := range channels {
+		post := fmt.Sprintf("load-post-%d", ch.ID)
+		page := func(from, n int) store.IngestPage {
+			items := make([]store.Incoming, 0, n)
+			for i := from; i < from+n; i++ {
+				kind := kinds[i%len(kinds)]
+				in := store.Incoming{
+					RemoteID: fmt.Sprintf("load-%d-%d", ch.ID, i), Kind: kind,
+					AuthorRemoteID: fmt.Sprintf("author-%d", i%7), AuthorHandle: fmt.Sprintf("@fan%d@load.invalid", i%7), AuthorName: fmt.Sprintf("Fan %d", i%7),
+					Text: texts[i%len(texts)], URL: fmt.Sprintf("https://load.invalid/@fan%d/%d", i%7, i),
+					CreatedAt: now.Add(-time.Duration(60*(from+n-i)) * time.Minute),
+				}
+				if kind != model.InboxKind(network.InboxMessage) {
+					in.ParentRemoteID, in.RootRemoteID = post, post
+				} else {
+					in.ConversationID = fmt.Sprintf("conv-%d-%d", ch.ID, i%7)
+				}
+				items = append(items, in)
+			}
+			return store.IngestPage{Items: items, Cursors: map[string]string{"notifications": fmt.Sprint(from + n)}, Last: true}
+		}
+		if _, err := inbox.StorePage(ctx, ch.ID, page(0, 20+ci*10)); err != nil {
+			return err
+		}
+		fresh, err := inbox.StorePage(ctx, ch.ID, page(20+ci*10, 6))
+		if err != nil {
+			return err
+		}
+		if len(fresh.New) > 0 {
+			first := fresh.New[0].ID
+			if _, err := inbox.AddLabel(ctx, first, "question"); err != nil {
+				return err
+			}
+			if _, err := inbox.SetNote(ctx, first, "Ask the shop about Sunday hours."); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

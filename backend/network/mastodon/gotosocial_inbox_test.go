@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"herald/backend/network"
 	"herald/backend/network/mastodon"
 	"herald/test/gts"
@@ -29,8 +27,8 @@ func TestGoToSocialInbox(t *testing.T) {
 	c := mastodon.New(mastodon.Options{})
 	inst := server.URL()
 	_, aliceEmail, alicePassword := server.User()
-	alice := signIn(ctx, t, c, server, aliceEmail, alicePassword)
-	bob := signIn(ctx, t, c, server, bobEmail, bobPassword)
+	alice := server.Credential(ctx, t, aliceEmail, alicePassword)
+	bob := server.Credential(ctx, t, bobEmail, bobPassword)
 
 	post := func(t *testing.T, token string, form url.Values) string {
 		t.Helper()
@@ -147,21 +145,6 @@ func TestGoToSocialInbox(t *testing.T) {
 }
 
 // signIn connects a user through the browser flow, as Herald does.
-func signIn(ctx context.Context, t *testing.T, c *mastodon.Client, server *gts.Server, email, password string) network.Credential {
-	t.Helper()
-	const redirect = "http://127.0.0.1:1/callback"
-	verifier := oauth2.GenerateVerifier()
-	req, err := c.BeginAuth(ctx, server.URL(), redirect, "state-"+email, oauth2.S256ChallengeFromVerifier(verifier))
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, _ := server.SignInAs(t, req.AuthURL, email, password)
-	cred, err := c.Exchange(ctx, server.URL(), req, code, verifier, redirect)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cred
-}
 
 func ids(items []network.InboxItem) []string {
 	out := make([]string, 0, len(items))

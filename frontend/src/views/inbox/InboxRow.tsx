@@ -1,10 +1,10 @@
-import { Avatar, Badge, Group, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Avatar, Badge, Group, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconNote } from '@tabler/icons-react';
 import type { InboxItem } from '../../api/inbox';
 import { useNow } from '../../hooks/useNow';
 import { parseTime } from '../../lib/format';
 import { formatDateTime } from '../../time/format';
-import { authorName, kindLabel, rowLabel } from './inboxText';
+import { authorName, kindLabel } from './inboxText';
 import classes from './Inbox.module.css';
 
 interface InboxRowProps {
@@ -28,9 +28,9 @@ export function InboxRow({ item, selected, onSelect }: InboxRowProps) {
       data-selected={selected || undefined}
       data-unread={!item.read || undefined}
       aria-current={selected ? 'true' : undefined}
-      aria-label={rowLabel(item)}
       data-testid={`inbox-row-${item.id}`}
       data-inbox-id={item.id}
+      data-kind={item.kind}
       onClick={() => {
         onSelect(item.id);
       }}
@@ -38,12 +38,13 @@ export function InboxRow({ item, selected, onSelect }: InboxRowProps) {
       <Group wrap="nowrap" align="flex-start" gap="sm">
         <Avatar name={name} color="initials" size={32} aria-hidden />
         <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
+          {/* The row is named by what it shows (WCAG "label in name"); only the unread mark is for screen readers alone. */}
+          {!item.read && <VisuallyHidden>Unread:</VisuallyHidden>}
           <Group gap={6} wrap="nowrap" justify="space-between">
             <Text size="sm" fw={item.read ? 500 : 700} truncate="end" dir="auto">
-              {name}
+              {item.authorHandle && item.authorName ? `${name} ` : name}
               {item.authorHandle && item.authorName && (
                 <Text span c="dimmed" fw={400} inherit>
-                  {' '}
                   {item.authorHandle}
                 </Text>
               )}

@@ -36,9 +36,3 @@ export function shownText(text: string): { text: string; hidden: number } {
   }
   return { text: text.slice(0, TEXT_SHOWN), hidden: text.length - TEXT_SHOWN };
 }
-
-/** A one-line summary of a row for screen readers: who, what, on which channel. */
-export function rowLabel(item: InboxItem): string {
-  const unread = item.read ? '' : 'Unread. ';
-  return `${unread}${kindLabel(item.kind)} from ${authorName(item)} on ${item.channelName}`;
-}

@@ -65,23 +65,12 @@ type Confirm = 'publish' | 'delete' | undefined;
 export function PostActions({ post, snippet = '', layout, onChanged, onDeleted }: PostActionsProps) {
   const can = postAbilities(post);
   const { busy, run } = useAction();
-  const [confirm, setConfirmState] = useState<Confirm>(undefined);
-  const [rescheduling, setReschedulingState] = useState(false);
-  // A dialog is mounted once it was first opened (and kept, so it closes
-  // with its transition): a list of a hundred rows mounts none.
-  const [mounted, setMounted] = useState<{ publish?: true; delete?: true; reschedule?: true }>({});
-  const setConfirm = (next: Confirm) => {
-    if (next) {
-      setMounted((m) => (m[next] ? m : { ...m, [next]: true }));
-    }
-    setConfirmState(next);
-  };
-  const setRescheduling = (next: boolean) => {
-    if (next) {
-      setMounted((m) => (m.reschedule ? m : { ...m, reschedule: true }));
-    }
-    setReschedulingState(next);
-  };
+  const [confirm, setConfirm] = useState<Confirm>(undefined);
+  const [rescheduling, setRescheduling] = useState(false);
+  // A list row's dialogs are mounted (closed) when its menu first opens, so
+  // a list of a hundred rows mounts none; they then open and close with
+  // their transitions and give the focus back. The post page has one set.
+  const [mounted, setMounted] = useState(layout === 'buttons');
   const name = postName(post, snippet);
   const channels = post.targets.length;
   const publishing = usePublishNow();
@@ -118,7 +107,7 @@ export function PostActions({ post, snippet = '', layout, onChanged, onDeleted }
 
   const modals = (
     <>
-      {mounted.publish && (
+      {mounted && (
         <PublishNowModal
           opened={confirm === 'publish'}
           paused={publishing.paused}
@@ -130,7 +119,7 @@ export function PostActions({ post, snippet = '', layout, onChanged, onDeleted }
           }}
         />
       )}
-      {mounted.delete && (
+      {mounted && (
         <ConfirmModal
           opened={confirm === 'delete'}
           title="Delete this post from Herald?"
@@ -148,7 +137,7 @@ export function PostActions({ post, snippet = '', layout, onChanged, onDeleted }
           </Text>
         </ConfirmModal>
       )}
-      {mounted.reschedule && (
+      {mounted && (
         <RescheduleModal
           post={rescheduling ? { id: post.id, title: post.title, localTime: post.localTime ?? '', timeZone: post.timeZone } : undefined}
           onClose={() => {
@@ -175,7 +164,13 @@ export function PostActions({ post, snippet = '', layout, onChanged, onDeleted }
               </ActionIcon>
             )}
           </Tooltip>
-          <Menu position="bottom-end" withinPortal={false}>
+          <Menu
+            position="bottom-end"
+            withinPortal={false}
+            onOpen={() => {
+              setMounted(true);
+            }}
+          >
             <Menu.Target>
               <ActionIcon variant="subtle" color="gray" aria-label={`More actions for ${name}`} data-testid="row-menu">
                 <IconDots size={17} />

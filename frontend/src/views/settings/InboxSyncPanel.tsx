@@ -141,9 +141,9 @@ export function InboxSyncPanel() {
                           leftSection={<IconRefresh size={14} />}
                           loading={busy === `sync-${s.channelId}`}
                           onClick={() => check(s.channelId)}
-                          aria-label={`Check ${s.channelName} now`}
                         >
                           Check now
+                          <VisuallyHidden>: {s.channelName}</VisuallyHidden>
                         </Button>
                       </Group>
                     )}
