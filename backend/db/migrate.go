@@ -43,6 +43,8 @@ func Migrations() []Migration {
 		{Version: 5, Name: "target states", Up: sqlFile("0005_target_states.sql")},
 		{Version: 6, Name: "queue indexes", Up: sqlFile("0006_queue_indexes.sql")},
 		{Version: 7, Name: "backoff index", Up: sqlFile("0007_backoff_index.sql")},
+		// Version 8 is the inbox's (0008).
+		{Version: 9, Name: "rate budgets", Up: sqlFile("0009_rate_budgets.sql")},
 	}
 }
 

@@ -68,6 +68,11 @@ func RetryAfterHeader(h http.Header, now time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// ErrNotSent marks a transport failure that happened before the request
+// left Herald (a request budget's wait was cancelled): whatever the cause,
+// the network never saw it, so a write needs no reconciling.
+var ErrNotSent = errors.New("the request was not sent")
+
 // TransportError classifies a failure to get any HTTP response. A timeout
 // or reset after the request was written may have reached the network, so
 // Sent is set: the outcome of a write is unknown and must be reconciled.
@@ -101,6 +106,9 @@ func TransportError(networkID, op string, err error) *Error {
 			cause = urlErr.Err // without the method and URL
 		}
 		e.Message = "the connection failed: " + logging.Redact(cause.Error())
+	}
+	if errors.Is(err, ErrNotSent) {
+		e.Sent = false
 	}
 	return e
 }

@@ -37,7 +37,7 @@ func TestModelsMatchTheMigratedSchema(t *testing.T) {
 	g := openDB(t)
 	models := []any{
 		&model.Setting{}, &model.Team{}, &model.Channel{}, &model.ChannelTeam{},
-		&model.Post{}, &model.PostTarget{}, &model.Attempt{}, &model.AuditEntry{}, &model.HealthEvent{}, &model.TargetMedia{}, &model.QueueSlot{},
+		&model.Post{}, &model.PostTarget{}, &model.Attempt{}, &model.AuditEntry{}, &model.HealthEvent{}, &model.TargetMedia{}, &model.QueueSlot{}, &model.RateBudget{},
 	}
 	for _, m := range models {
 		s, err := schema.Parse(m, &sync.Map{}, g.NamingStrategy)
