@@ -80,6 +80,13 @@ var ErrNotSent = errors.New("the request was not sent")
 // (punycode); err keeps both for logs.
 func TransportError(networkID, op string, err error) *Error {
 	e := &Error{Network: networkID, Op: op, Class: ClassTransient, Err: err, Sent: true}
+	var held *Error
+	if errors.As(err, &held) && held.Class == ClassRateLimited {
+		// Herald's own request budget held the request back: nothing was
+		// sent, and the caller waits as for the network's 429.
+		e.Class, e.ResetAt, e.Message, e.Sent = ClassRateLimited, held.ResetAt, held.Message, false
+		return e
+	}
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
 	var urlErr *url.Error

@@ -10,6 +10,13 @@
 // not budgeted. Publishing comes first: Health may not use the last 10% of
 // a budget, Ingest not the last 25%, and neither ever takes a request a
 // waiting higher priority needs.
+//
+// A request waits for its budget at most MaxWait. One that would wait
+// longer is not sent: it fails at once with a network.Error of class
+// rate_limited whose ResetAt says when the budget allows it, so callers
+// treat it as they treat the network's own 429 (the publish engine parks
+// the channel, the inbox sync skips it) instead of holding a job for the
+// rest of a window.
 package ratebudget
 
 import (
@@ -103,7 +110,14 @@ type Options struct {
 	Store Store           // nil: budgets live in memory only
 	Clock clockwork.Clock // default: the real clock
 	Log   *slog.Logger    // default: discard
+	// MaxWait is the longest a request waits for its budget; default
+	// DefaultMaxWait.
+	MaxWait time.Duration
 }
+
+// DefaultMaxWait: long enough to ride out a burst's refill, short enough
+// that no job sits on a budget the network closed for minutes.
+const DefaultMaxWait = 30 * time.Second
 
 // keep is how long a budget row is kept after its last write: longer
 // than any rule's window, after which it would start full anyway.
@@ -117,9 +131,10 @@ const saveTimeout = 5 * time.Second
 // spend from several at once (a Mastodon upload spends from "general" and
 // "media"), and it must take from all of them or from none.
 type Budgets struct {
-	store Store
-	clock clockwork.Clock
-	log   *slog.Logger
+	store   Store
+	clock   clockwork.Clock
+	log     *slog.Logger
+	maxWait time.Duration
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -161,8 +176,11 @@ func (w *waiter) before(o *waiter) bool {
 
 // New loads the stored budgets (pruning old ones) and returns Budgets.
 func New(ctx context.Context, o Options) (*Budgets, error) {
-	b := &Budgets{store: o.Store, clock: o.Clock, log: o.Log, buckets: map[string]*bucket{},
+	b := &Budgets{store: o.Store, clock: o.Clock, log: o.Log, maxWait: o.MaxWait, buckets: map[string]*bucket{},
 		saved: map[string]model.RateBudget{}, changed: make(chan struct{})}
+	if b.maxWait <= 0 {
+		b.maxWait = DefaultMaxWait
+	}
 	if b.clock == nil {
 		b.clock = clockwork.NewRealClock()
 	}
@@ -202,7 +220,9 @@ type doer struct {
 
 // Do waits for the request's budgets, sends it, and reads the network's
 // count from the answer. A request whose context ends while it waits is
-// not sent; its error wraps the context's and network.ErrNotSent.
+// not sent; its error wraps the context's and network.ErrNotSent. One
+// whose budget stays closed past MaxWait is not sent either (a
+// rate_limited *network.Error).
 func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	channel, p, ok := FromContext(ctx)
@@ -213,8 +233,12 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	if w == nil {
 		return d.next.Do(req)
 	}
-	if err := d.b.wait(ctx, w); err != nil {
+	if until, err := d.b.wait(ctx, w); err != nil {
 		return nil, fmt.Errorf("wait for channel %d's %s request budget: %w (%w)", channel, d.policy.Network, err, network.ErrNotSent)
+	} else if !until.IsZero() {
+		return nil, &network.Error{Network: d.policy.Network, Op: "wait for the request budget", Class: network.ClassRateLimited,
+			ResetAt: until, Err: network.ErrNotSent,
+			Message: "Herald is holding back requests to stay within this network's rate limit until " + until.UTC().Format(time.RFC3339)}
 	}
 	d.b.save(ctx, w.buckets)
 	resp, err := d.next.Do(req)
@@ -325,38 +349,44 @@ func (bk *bucket) restore(row model.RateBudget, now time.Time) {
 }
 
 // wait blocks until w may go, then spends one request from each of its
-// budgets. It gives up when ctx ends.
-func (b *Budgets) wait(ctx context.Context, w *waiter) error {
+// budgets. It gives up when ctx ends (err), or at once when the budget
+// stays closed past MaxWait (until: when it would open, or when the wait
+// would have ended if it depends on other waiters).
+func (b *Budgets) wait(ctx context.Context, w *waiter) (until time.Time, err error) {
+	deadline := b.clock.Now().Add(b.maxWait)
 	for {
 		if err := ctx.Err(); err != nil {
 			b.leave(w)
-			return err
+			return time.Time{}, err
 		}
 		b.mu.Lock()
-		d, ok := b.tryLocked(w, b.clock.Now())
+		now := b.clock.Now()
+		d, ok := b.tryLocked(w, now)
 		changed := b.changed
 		b.mu.Unlock()
 		if ok {
-			return nil
+			return time.Time{}, nil
 		}
-		var timer clockwork.Timer
-		var fired <-chan time.Time
-		if d >= 0 {
-			timer = b.clock.NewTimer(d)
-			fired = timer.Chan()
+		if d >= 0 && now.Add(d).After(deadline) {
+			b.leave(w)
+			return now.Add(d), nil
 		}
+		if !now.Before(deadline) {
+			b.leave(w)
+			return now.Add(b.maxWait), nil
+		}
+		if d < 0 {
+			d = deadline.Sub(now)
+		}
+		timer := b.clock.NewTimer(d)
 		select {
 		case <-ctx.Done():
-			if timer != nil {
-				timer.Stop()
-			}
+			timer.Stop()
 			b.leave(w)
-			return ctx.Err()
-		case <-fired:
+			return time.Time{}, ctx.Err()
+		case <-timer.Chan():
 		case <-changed:
-			if timer != nil {
-				timer.Stop()
-			}
+			timer.Stop()
 		}
 	}
 }

@@ -551,3 +551,53 @@ func TestAServerClockMinutesOff(t *testing.T) {
 		t.Errorf("reset = %s, want %s", a.reset, want)
 	}
 }
+
+// A budget the network closed for longer than MaxWait fails the request
+// at once, unsent, as rate limited until the reset: a job does not sit on
+// it for the rest of the window.
+func TestABudgetClosedPastMaxWaitFailsAtOnceAsRateLimited(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(t0)
+	var hits int
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		hits++
+		mu.Unlock()
+		w.Header().Set("X-RateLimit-Limit", "300")
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", clock.Now().Add(4*time.Minute).Format(time.RFC3339Nano))
+		w.Header().Set("Date", clock.Now().Format(http.TimeFormat))
+	}))
+	defer srv.Close()
+	b, err := New(context.Background(), Options{Clock: clock, MaxWait: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := b.Doer(Mastodon(), srv.Client())
+	send := func() error {
+		req, _ := http.NewRequestWithContext(WithChannel(context.Background(), 1, Publish), http.MethodGet, srv.URL+"/api/v1/accounts/verify_credentials", nil)
+		resp, err := d.Do(req)
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		return err
+	}
+	if err := send(); err != nil {
+		t.Fatal(err)
+	}
+	err = send()
+	var ne *network.Error
+	// The reset is read against the server's Date, plus the second Date
+	// cannot express.
+	if !errors.As(err, &ne) || ne.Class != network.ClassRateLimited || !ne.ResetAt.Equal(t0.Add(4*time.Minute+time.Second)) {
+		t.Fatalf("err = %v, want rate_limited until 12:04:01", err)
+	}
+	if te := network.TransportError("mastodon", "check", err); te.Class != network.ClassRateLimited || te.Sent || !te.ResetAt.Equal(ne.ResetAt) {
+		t.Errorf("as a transport error: %+v", te)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if hits != 1 {
+		t.Errorf("server saw %d requests, want 1", hits)
+	}
+}
