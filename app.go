@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"sync"
 	"time"
@@ -30,6 +31,7 @@ import (
 	"herald/backend/notify"
 	"herald/backend/oauth"
 	"herald/backend/publish"
+	"herald/backend/ratebudget"
 	"herald/backend/scheduler"
 	"herald/backend/secrets"
 	"herald/backend/service"
@@ -168,11 +170,13 @@ func (a *App) setupShell() {
 	}
 }
 
-// networks is the list of networks this build supports.
-func networks() *network.Registry {
+// networks is the list of networks this build supports; every request
+// they make for a channel spends from its budget (budgets may be nil).
+func networks(budgets *ratebudget.Budgets) *network.Registry {
+	client := func() ratebudget.Doer { return &http.Client{Timeout: 30 * time.Second} }
 	return network.NewRegistry(
-		mastodon.New(mastodon.Options{}),
-		bluesky.New(bluesky.Options{}),
+		mastodon.New(mastodon.Options{HTTP: budgets.Doer(ratebudget.Mastodon(), client())}),
+		bluesky.New(bluesky.Options{HTTP: budgets.Doer(ratebudget.Bluesky(), client())}),
 	)
 }
 
@@ -180,7 +184,13 @@ func networks() *network.Registry {
 // open database.
 func (a *App) compose(keyring *secrets.Store) error {
 	now := time.Now
-	reg := networks()
+	budgets, err := ratebudget.New(context.Background(), ratebudget.Options{
+		Store: store.NewRateBudgets(a.db, now), Clock: clockwork.NewRealClock(), Log: a.log,
+	})
+	if err != nil {
+		return err
+	}
+	reg := networks(budgets)
 	channels := store.NewChannels(a.db, now)
 	timeline := store.NewHealth(a.db, now)
 	audit := store.NewAudit(a.db, now)

@@ -16,6 +16,7 @@ require (
 	golang.org/x/net v0.35.0
 	golang.org/x/oauth2 v0.38.0
 	golang.org/x/sys v0.49.0
+	golang.org/x/time v0.8.0
 	gorm.io/gorm v1.31.2
 	mvdan.cc/xurls/v2 v2.6.0
 	pgregory.net/rapid v1.3.0

@@ -18,6 +18,7 @@ import (
 	"herald/backend/model"
 	"herald/backend/network"
 	"herald/backend/notify"
+	"herald/backend/ratebudget"
 	"herald/backend/store"
 )
 
@@ -168,6 +169,7 @@ func (m *Monitor) Check(ctx context.Context, channelID int64) (Result, error) {
 	if !ok {
 		return Result{ChannelID: ch.ID, OK: true, Status: ch.Status}, nil
 	}
+	ctx = ratebudget.WithChannel(ctx, ch.ID, ratebudget.Health)
 	cred, err := m.creds.Fresh(ctx, ch)
 	if err == nil {
 		err = checker.Check(ctx, ch.Instance, cred)
@@ -411,7 +413,7 @@ func (m *Monitor) RefreshDue(ctx context.Context, ahead time.Duration) {
 		if m.parked(ch) {
 			continue // refreshed after the rate limit's reset, well before expiry
 		}
-		if cred, err := m.creds.Fresh(ctx, ch); err != nil {
+		if cred, err := m.creds.Fresh(ratebudget.WithChannel(ctx, ch.ID, ratebudget.Health), ch); err != nil {
 			if network.IsAuthDead(err) {
 				if _, _, derr := m.disconnect(ctx, ch, cred.Generation, safeMessage(err)); derr != nil {
 					m.log.Error("disconnect", "channel_id", ch.ID, "err", derr)

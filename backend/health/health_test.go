@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 
 	"herald/backend/credentials"
 	"herald/backend/db"
@@ -19,6 +22,7 @@ import (
 	"herald/backend/network/bluesky/blueskytest"
 	"herald/backend/network/networktest"
 	"herald/backend/notify"
+	"herald/backend/ratebudget"
 	"herald/backend/secrets"
 	"herald/backend/store"
 )
@@ -55,6 +59,8 @@ type fixture struct {
 	days     int
 	mem      *secrets.Memory
 	rates    *store.RateLimits
+	sent     *budgetRecorder
+	budgetAt *clockwork.FakeClock // the request budgets' clock
 
 	mu      sync.Mutex
 	resumed []int64 // channels Resume ran for
@@ -82,7 +88,14 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { _ = db.Close(g) })
 	f.rates = store.NewRateLimits(g, now)
 	f.fake = blueskytest.NewServer(t)
-	bsky := bluesky.New(bluesky.Options{Entryway: f.fake.URL(), PLCDirectory: f.fake.URL()})
+	f.budgetAt = clockwork.NewFakeClockAt(start)
+	budgets, err := ratebudget.New(ctx, ratebudget.Options{Store: store.NewRateBudgets(g, now), Clock: f.budgetAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.sent = &budgetRecorder{next: http.DefaultClient}
+	bsky := bluesky.New(bluesky.Options{Entryway: f.fake.URL(), PLCDirectory: f.fake.URL(),
+		HTTP: budgets.Doer(ratebudget.Bluesky(), f.sent)})
 	reg := network.NewRegistry(bsky)
 	f.chs, f.timeline, f.audit = store.NewChannels(g, now), store.NewHealth(g, now), store.NewAudit(g, now)
 	log := slog.New(slog.DiscardHandler)
@@ -155,6 +168,12 @@ func TestBlipsNeverDisconnect(t *testing.T) {
 			t.Errorf("after blips channel = %s / %q", ch.Status, ch.LastCheckClass)
 		}
 		f.fake.Inject(networktest.FaultNone)
+		if fault == networktest.FaultRateLimited {
+			// The 429 said when its window ends; until then the channel's
+			// request budget sends nothing (the later checks above were
+			// held back, not sent).
+			f.budgetAt.Advance(6 * time.Minute)
+		}
 		if res, _ := f.m.Check(ctx, f.ch.ID); !res.OK {
 			t.Errorf("check after the blip = %+v", res)
 		}
@@ -442,5 +461,78 @@ func TestAChannelWithNoSavedSignInIsDisconnectedWithItsReason(t *testing.T) {
 	}
 	if n := f.notes.count(); n != 1 || !strings.HasPrefix(f.notes.got[0].Body, credentials.MissingMessage) {
 		t.Errorf("notifications = %+v, want one starting with the reason", f.notes.got)
+	}
+}
+
+// budgetRecorder notes the budget each request was sent under.
+type budgetRecorder struct {
+	next ratebudget.Doer
+	mu   sync.Mutex
+	seen []sentUnder
+}
+
+type sentUnder struct {
+	path     string
+	channel  int64
+	priority ratebudget.Priority
+	budgeted bool
+}
+
+func (r *budgetRecorder) Do(req *http.Request) (*http.Response, error) {
+	ch, p, ok := ratebudget.FromContext(req.Context())
+	r.mu.Lock()
+	r.seen = append(r.seen, sentUnder{path: req.URL.Path, channel: ch, priority: p, budgeted: ok})
+	r.mu.Unlock()
+	return r.next.Do(req)
+}
+
+func (r *budgetRecorder) since(n int) []sentUnder {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]sentUnder(nil), r.seen[n:]...)
+}
+
+func (r *budgetRecorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.seen)
+}
+
+// Checks with a valid session, then with an expired access token, renew
+// the session with refreshSession and never sign in again (createSession
+// is limited to 30 per 5 minutes and 300 a day); every request is the
+// channel's, at Health priority.
+func TestRepeatedChecksRefreshTheSessionAndNeverSignInAgain(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const create, refresh = "com.atproto.server.createSession", "com.atproto.server.refreshSession"
+	signIns := f.fake.Calls(create)
+	start := f.sent.count()
+	for range 3 {
+		if res, err := f.m.Check(ctx, f.ch.ID); err != nil || !res.OK {
+			t.Fatalf("Check = %+v, %v", res, err)
+		}
+	}
+	if got := f.fake.Calls(refresh); got != 0 {
+		t.Errorf("a valid session was refreshed %d times", got)
+	}
+	f.fake.ExpireAccessTokens()
+	for range 3 {
+		if res, err := f.m.Check(ctx, f.ch.ID); err != nil || !res.OK {
+			t.Fatalf("Check after expiry = %+v, %v", res, err)
+		}
+	}
+	*f.clock = f.clock.Add(24 * time.Hour) // every access token Herald holds is now due
+	f.m.RefreshDue(ctx, credentials.RefreshAhead)
+	if got := f.fake.Calls(refresh); got != 2 {
+		t.Errorf("refreshSession called %d times, want 2 (once after expiry, once when due)", got)
+	}
+	if got := f.fake.Calls(create); got != signIns {
+		t.Errorf("createSession called %d more times; sessions must be refreshed, never re-created", got-signIns)
+	}
+	for _, s := range f.sent.since(start) {
+		if !s.budgeted || s.channel != f.ch.ID || s.priority != ratebudget.Health {
+			t.Errorf("%s was sent under %+v, want channel %d at health priority", s.path, s, f.ch.ID)
+		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"herald/backend/model"
 	"herald/backend/network"
 	"herald/backend/notify"
+	"herald/backend/ratebudget"
 	"herald/backend/store"
 )
 
@@ -90,6 +91,9 @@ const (
 const (
 	SkipDisconnected = "The channel is disconnected; reconnect it and Herald reads its inbox again."
 	SkipPaused       = "Paused: Herald is leaving the networks alone until you resume."
+	// HeldForPublishing: Herald's own request budget kept the channel's
+	// last requests for publishing; the next check is shown beside it.
+	HeldForPublishing = "Herald is keeping this channel's remaining requests for publishing; the inbox is read at the next check."
 )
 
 // Deps are the sync's collaborators.
@@ -213,6 +217,9 @@ func (s *Syncer) run(ctx context.Context, ch model.Channel) {
 	if r == nil || ch.RemovedAt != nil {
 		return
 	}
+	// Every request of the sync spends the channel's budget last: it stops
+	// at the budget's reserve, which publishing and health checks keep.
+	ctx = ratebudget.WithChannel(ctx, ch.ID, ratebudget.Ingest)
 	now := s.d.Now()
 	st, err := s.d.Store.SyncState(ctx, ch.ID)
 	if err != nil {
@@ -458,6 +465,12 @@ func (s *Syncer) failed(ctx context.Context, ch model.Channel, cred network.Cred
 		until, ok := network.RetryAfter(err)
 		if !ok || !until.After(s.d.Now()) {
 			until = s.d.Now().Add(RateLimitWait)
+		}
+		if errors.Is(err, network.ErrNotSent) {
+			// Herald's own budget held the request back to keep its reserve
+			// for publishing: the network said nothing, so the channel is
+			// not parked (publishing goes on); the inbox waits.
+			return outcome{err: HeldForPublishing, next: until}
 		}
 		if perr := s.d.RateLimits.Park(ctx, ch.ID, until); perr != nil {
 			s.d.Log.Error("inbox sync: park channel", "channel_id", ch.ID, "err", perr)

@@ -418,3 +418,24 @@ func TestClipKeepsCharactersWhole(t *testing.T) {
 		t.Errorf("clip = %q", got)
 	}
 }
+
+// TestABudgetHoldDoesNotParkTheChannel: when Herald's own request budget
+// holds an inbox read back (to keep its reserve for publishing), nothing
+// reached the network, so the channel is not parked — publishing goes on
+// — and only the inbox waits until the budget opens.
+func TestABudgetHoldDoesNotParkTheChannel(t *testing.T) {
+	opens := t0.Add(4 * time.Minute)
+	held := &network.Error{Class: network.ClassRateLimited, Message: "Herald is holding back requests", ResetAt: opens, Err: network.ErrNotSent}
+	f := &fakeNet{pageSize: 10, failAt: map[int]error{1: held}}
+	f.add(3, network.InboxMention)
+	r := newRig(t, f, f)
+	r.syncNow()
+	st := r.state()
+	if st.NextRunAt == nil || !st.NextRunAt.Equal(opens) || !strings.Contains(st.LastError, "for publishing") {
+		t.Fatalf("state = %+v, want the next run when the budget opens, %s", st, opens)
+	}
+	ch, _ := r.chans.Get(context.Background(), r.ch.ID)
+	if ch.RateLimitedUntil != nil {
+		t.Errorf("the channel was parked until %v by Herald's own budget", ch.RateLimitedUntil)
+	}
+}

@@ -420,3 +420,24 @@ type InboxSync struct {
 }
 
 func (InboxSync) TableName() string { return "inbox_sync" }
+
+// RateBudget is what Herald last knew about one request budget (one rule
+// of one network, for one channel or one server), kept so that a restart
+// never starts from a full budget the network would not grant.
+type RateBudget struct {
+	// Bucket names the budget: "<network>/<rule>/channel:<id>" or
+	// "<network>/<rule>/host:<host>".
+	Bucket string `gorm:"primaryKey"`
+	// Tokens is what the budget held at TokensAt, after the last request
+	// it let through.
+	Tokens   float64
+	TokensAt time.Time
+	// HeaderLimit, HeaderRemaining and HeaderReset are the network's own
+	// count from its last rate-limit headers (0 / nil: it sent none).
+	HeaderLimit     int
+	HeaderRemaining int
+	HeaderReset     *time.Time
+	UpdatedAt       time.Time
+}
+
+func (RateBudget) TableName() string { return "rate_budgets" }

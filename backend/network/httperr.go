@@ -68,6 +68,11 @@ func RetryAfterHeader(h http.Header, now time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// ErrNotSent marks a transport failure that happened before the request
+// left Herald (a request budget's wait was cancelled): whatever the cause,
+// the network never saw it, so a write needs no reconciling.
+var ErrNotSent = errors.New("the request was not sent")
+
 // TransportError classifies a failure to get any HTTP response. A timeout
 // or reset after the request was written may have reached the network, so
 // Sent is set: the outcome of a write is unknown and must be reconciled.
@@ -75,6 +80,13 @@ func RetryAfterHeader(h http.Header, now time.Time) (time.Time, bool) {
 // (punycode); err keeps both for logs.
 func TransportError(networkID, op string, err error) *Error {
 	e := &Error{Network: networkID, Op: op, Class: ClassTransient, Err: err, Sent: true}
+	var held *Error
+	if errors.As(err, &held) && held.Class == ClassRateLimited {
+		// Herald's own request budget held the request back: nothing was
+		// sent, and the caller waits as for the network's 429.
+		e.Class, e.ResetAt, e.Message, e.Sent = ClassRateLimited, held.ResetAt, held.Message, false
+		return e
+	}
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
 	var urlErr *url.Error
@@ -101,6 +113,9 @@ func TransportError(networkID, op string, err error) *Error {
 			cause = urlErr.Err // without the method and URL
 		}
 		e.Message = "the connection failed: " + logging.Redact(cause.Error())
+	}
+	if errors.Is(err, ErrNotSent) {
+		e.Sent = false
 	}
 	return e
 }

@@ -15,6 +15,7 @@ import (
 	"herald/backend/logging"
 	"herald/backend/model"
 	"herald/backend/network"
+	"herald/backend/ratebudget"
 	"herald/backend/store"
 )
 
@@ -123,6 +124,7 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel
 	if err != nil {
 		return e.failNow("invalid_post", err.Error())
 	}
+	ctx = ratebudget.WithChannel(ctx, ch.ID, ratebudget.Publish)
 	cred, err := e.d.Credentials.Fresh(ctx, ch)
 	if err != nil {
 		return e.classify(ctx, c, ch, cred.Generation, err, nil)

@@ -19,6 +19,7 @@ import (
 	"herald/backend/model"
 	"herald/backend/network"
 	"herald/backend/notify"
+	"herald/backend/ratebudget"
 	"herald/backend/store"
 )
 
@@ -42,6 +43,8 @@ type fakeNet struct {
 	script  []step
 	creates int
 	calls   int // every request: publish, find, look up
+	// budgets is the request budget each call was made under.
+	budgets []budgetTag
 	unhang  chan struct{}
 	reset   time.Time
 }
@@ -60,11 +63,25 @@ func (f *fakeNet) next() step {
 	return s
 }
 
-func (f *fakeNet) Publish(_ context.Context, _ string, _ network.Credential, p network.Post) (network.Published, error) {
+// budgetTag is what ratebudget.WithChannel put on a call's context.
+type budgetTag struct {
+	call     string
+	channel  int64
+	priority ratebudget.Priority
+	ok       bool
+}
+
+func (f *fakeNet) tagLocked(ctx context.Context, call string) {
+	ch, p, ok := ratebudget.FromContext(ctx)
+	f.budgets = append(f.budgets, budgetTag{call: call, channel: ch, priority: p, ok: ok})
+}
+
+func (f *fakeNet) Publish(ctx context.Context, _ string, _ network.Credential, p network.Post) (network.Published, error) {
 	texts := append([]string{p.Text}, p.Thread...)
 	ids := append([]string(nil), p.Done...)
 	f.mu.Lock()
 	f.calls++
+	f.tagLocked(ctx, "publish")
 	f.mu.Unlock()
 	for i := len(p.Done); i < len(texts); i++ {
 		f.mu.Lock()
@@ -100,10 +117,11 @@ func (f *fakeNet) Publish(_ context.Context, _ string, _ network.Credential, p n
 	return network.Published{RemoteID: ids[0], URL: "https://fake.example/" + ids[0], ItemIDs: ids}, nil
 }
 
-func (f *fakeNet) FindPublished(_ context.Context, _ string, _ network.Credential, p network.Post, _ time.Time) (network.Published, bool, error) {
+func (f *fakeNet) FindPublished(ctx context.Context, _ string, _ network.Credential, p network.Post, _ time.Time) (network.Published, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
+	f.tagLocked(ctx, "find")
 	for _, rp := range f.posts {
 		if rp.Text == p.Text {
 			return network.Published{RemoteID: rp.ID, URL: "https://fake.example/" + rp.ID, ItemIDs: []string{rp.ID}}, true, nil
@@ -112,9 +130,10 @@ func (f *fakeNet) FindPublished(_ context.Context, _ string, _ network.Credentia
 	return network.Published{}, false, nil
 }
 
-func (f *fakeNet) Lookup(_ context.Context, _ string, _ network.Credential, id string) (network.RemotePost, error) {
+func (f *fakeNet) Lookup(ctx context.Context, _ string, _ network.Credential, id string) (network.RemotePost, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.tagLocked(ctx, "lookup")
 	for _, rp := range f.posts {
 		if rp.ID == id {
 			return rp, nil
@@ -771,5 +790,30 @@ func TestAnOutcomeThatCannotBeWrittenIsNotLeftPublishing(t *testing.T) {
 	r.e.Tick(context.Background())
 	if got := r.target(t, tg.ID); got.Status != model.TargetPublished || r.net.count("unrecorded") != 1 {
 		t.Fatalf("after the database recovered: %+v; on the network %d times", got, r.net.count("unrecorded"))
+	}
+}
+
+// Publishing and reconciling spend from the channel's budget at Publish
+// priority; read-back yields to them.
+func TestEveryCallSpendsFromTheChannelsBudgetAtItsPriority(t *testing.T) {
+	r := newRig(t)
+	r.net.script = []step{lostAnswer}
+	tg := r.schedule(t, "counted", t0, model.MissedPublishLate)
+	r.runUntil(t, tg.ID)
+	r.e.Verify(context.Background())
+	want := map[string]ratebudget.Priority{"publish": ratebudget.Publish, "find": ratebudget.Publish, "lookup": ratebudget.Health}
+	seen := map[string]bool{}
+	r.net.mu.Lock()
+	defer r.net.mu.Unlock()
+	for _, b := range r.net.budgets {
+		seen[b.call] = true
+		if !b.ok || b.channel != r.ch.ID || b.priority != want[b.call] {
+			t.Errorf("%s was made under %+v, want channel %d at %s", b.call, b, r.ch.ID, want[b.call])
+		}
+	}
+	for call := range want {
+		if !seen[call] {
+			t.Errorf("no %s call was made", call)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"herald/backend/model"
 	"herald/backend/network"
+	"herald/backend/ratebudget"
 	"herald/backend/store"
 )
 
@@ -77,6 +78,7 @@ func (e *Engine) handOffOne(ctx context.Context, r handoffRow) error {
 	if err != nil {
 		return err
 	}
+	ctx = ratebudget.WithChannel(ctx, ch.ID, ratebudget.Publish)
 	cred, err := e.d.Credentials.Fresh(ctx, ch)
 	if err != nil {
 		return err
@@ -258,6 +260,9 @@ func (e *Engine) checkHandoff(ctx context.Context, tg model.PostTarget) error {
 	if err != nil {
 		return err
 	}
+	// Looking for a post the network's scheduler fired is upkeep: it
+	// records what already happened, so it yields to publishing.
+	ctx = ratebudget.WithChannel(ctx, ch.ID, ratebudget.Health)
 	cred, err := e.d.Credentials.Fresh(ctx, ch)
 	if err != nil {
 		return err
@@ -323,6 +328,7 @@ func (e *Engine) CancelHandoff(ctx context.Context, tg model.PostTarget) error {
 	if until, err := e.limits.Until(ctx, ch.ID); err == nil && !until.IsZero() {
 		return fmt.Errorf("%s asked Herald to wait until %s before sending more requests; try again then", ch.Network, until.UTC().Format(time.RFC3339))
 	}
+	ctx = ratebudget.WithChannel(ctx, ch.ID, ratebudget.Publish) // the user is waiting for it
 	cred, err := e.d.Credentials.Fresh(ctx, ch)
 	if err != nil {
 		return err

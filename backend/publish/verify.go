@@ -8,6 +8,7 @@ import (
 	"herald/backend/events"
 	"herald/backend/model"
 	"herald/backend/network"
+	"herald/backend/ratebudget"
 )
 
 // verifyWindow is how long after publishing Herald keeps trying to read a
@@ -45,6 +46,8 @@ func (e *Engine) verifyOne(ctx context.Context, tg model.PostTarget) {
 	if !ok {
 		return
 	}
+	// Read-back confirms what is already out: it yields to publishing.
+	ctx = ratebudget.WithChannel(ctx, ch.ID, ratebudget.Health)
 	cred, err := e.d.Credentials.Fresh(ctx, ch)
 	if err != nil {
 		return

@@ -17,6 +17,7 @@ import (
 	"herald/backend/inbox"
 	"herald/backend/model"
 	"herald/backend/network"
+	"herald/backend/ratebudget"
 	"herald/backend/store"
 )
 
@@ -311,6 +312,9 @@ func (s *Inbox) networkThread(ctx context.Context, ch model.Channel, it model.In
 	if !ok || !can || s.creds == nil || ch.Status == model.ChannelDisconnected || it.DeletedAt != nil {
 		return readThread{}, false, ""
 	}
+	// The user is waiting for the thread: it goes before the background
+	// sync, after publishing.
+	ctx = ratebudget.WithChannel(ctx, ch.ID, ratebudget.Health)
 	cred, err := s.creds.Fresh(ctx, ch)
 	if err == nil {
 		var th network.Thread
