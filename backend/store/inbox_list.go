@@ -48,8 +48,9 @@ type InboxCursor struct {
 // few removed channels once.
 const activeChannels = "i.channel_id NOT IN (SELECT id FROM channels WHERE removed_at IS NOT NULL)"
 
-// List returns a page of items newest first, their labels loaded, and the
-// cursor of the next page (nil on the last page).
+// List returns a page of items newest first (a text search: newest stored
+// first), their labels loaded, and the cursor of the next page (nil on the
+// last page).
 func (s *Inbox) List(ctx context.Context, f InboxFilter) ([]model.InboxItem, *InboxCursor, error) {
 	where := []string{activeChannels}
 	var args []any
@@ -84,26 +85,34 @@ func (s *Inbox) List(ctx context.Context, f InboxFilter) ([]model.InboxItem, *In
 			where = append(where, "i.first_reply_at IS NULL")
 		}
 	}
-	if f.After != nil {
-		where = append(where, "(i.created_at, i.id) < (?, ?)")
-		args = append(args, f.After.CreatedAt.UTC(), f.After.ID)
-	}
 	limit := f.Limit
 	if limit <= 0 || limit > MaxInboxPage {
 		limit = MaxInboxPage
 	}
-	order := " ORDER BY i.created_at DESC, i.id DESC"
-	var items []model.InboxItem
+	var sql string
 	if q := MatchQuery(f.Text); q != "" {
-		where = append(where, "i.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?)")
-		args = append(args, q)
-	}
-	if items == nil {
-		sql := "SELECT i.* FROM inbox_items i WHERE " + strings.Join(where, " AND ") + order + " LIMIT ?"
-		args = append(args, limit+1)
-		if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&items).Error; err != nil {
-			return nil, nil, fmt.Errorf("list inbox: %w", err)
+		// A search lists matches newest stored first: the full-text index
+		// walks its matches in that order (rowid = item id, ids grow as
+		// items arrive), so a page stops after its first matches instead of
+		// reading and sorting every item a common word matches.
+		if f.After != nil {
+			where = append(where, "f.rowid < ?")
+			args = append(args, f.After.ID)
 		}
+		sql = "SELECT i.* FROM inbox_fts f JOIN inbox_items i ON i.id = f.rowid WHERE inbox_fts MATCH ? AND " +
+			strings.Join(where, " AND ") + " ORDER BY f.rowid DESC LIMIT ?"
+		args = append([]any{q}, args...)
+	} else {
+		if f.After != nil {
+			where = append(where, "(i.created_at, i.id) < (?, ?)")
+			args = append(args, f.After.CreatedAt.UTC(), f.After.ID)
+		}
+		sql = "SELECT i.* FROM inbox_items i WHERE " + strings.Join(where, " AND ") + " ORDER BY i.created_at DESC, i.id DESC LIMIT ?"
+	}
+	args = append(args, limit+1)
+	var items []model.InboxItem
+	if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&items).Error; err != nil {
+		return nil, nil, fmt.Errorf("list inbox: %w", err)
 	}
 	var next *InboxCursor
 	if len(items) > limit {

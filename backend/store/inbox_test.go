@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -226,5 +227,45 @@ func TestInboxUserTransitions(t *testing.T) {
 	it, _ = in.Get(ctx, id)
 	if it.Version <= before || len(it.Labels) != MaxLabels || !it.FirstReplyAt.Equal(t0.Add(time.Hour)) {
 		t.Errorf("item = version %d (was %d), %d labels, first reply %v", it.Version, before, len(it.Labels), it.FirstReplyAt)
+	}
+}
+
+// TestInboxSearchPagesNewestStoredFirst: a search lists matches in the
+// order Herald stored them, newest first, even when the network's times
+// are out of that order (a backlog read newest first, a server clock
+// off), and its pages together hold every match once.
+func TestInboxSearchPagesNewestStoredFirst(t *testing.T) {
+	ctx := context.Background()
+	var items []Incoming
+	for i := range 23 {
+		// Stored in this order; created times jump back and forth.
+		items = append(items, item(fmt.Sprint(i), model.InboxReply, (i*7)%11, fmt.Sprintf("parcel question %d", i)))
+	}
+	items = append(items, item("other", model.InboxReply, 5, "no match here"))
+	in, _ := inboxWith(t, items...)
+	var got []string
+	var after *InboxCursor
+	for pages := 0; ; pages++ {
+		if pages > 10 {
+			t.Fatal("paging does not end")
+		}
+		page, next, err := in.List(ctx, InboxFilter{Text: "parcel", Limit: 5, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page {
+			got = append(got, it.RemoteID)
+		}
+		if next == nil {
+			break
+		}
+		after = next
+	}
+	want := make([]string, 0, 23)
+	for i := 22; i >= 0; i-- {
+		want = append(want, fmt.Sprint(i))
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("search pages = %v, want every match once, newest stored first: %v", got, want)
 	}
 }

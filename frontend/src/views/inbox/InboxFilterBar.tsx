@@ -1,4 +1,4 @@
-import { Chip, Group, MultiSelect, SegmentedControl, Switch, TextInput } from '@mantine/core';
+import { Chip, Group, Kbd, MultiSelect, SegmentedControl, Switch, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import type { RefObject } from 'react';
 import type { ChannelView } from '../../api/types';
@@ -33,8 +33,10 @@ export function InboxFilterBar({ value, onChange, channels, searchInput }: Inbox
       <TextInput
         ref={searchInput}
         aria-label="Search the inbox"
-        placeholder="Search words, names, handles  ( / )"
+        placeholder="Search words, names, handles"
         leftSection={<IconSearch size={15} />}
+        rightSection={<Kbd size="xs">/</Kbd>}
+        rightSectionPointerEvents="none"
         value={value.text}
         onChange={(event) => {
           onChange({ ...value, text: event.currentTarget.value });
