@@ -1,8 +1,8 @@
-import { Chip, Group, Kbd, MultiSelect, SegmentedControl, Switch, TextInput } from '@mantine/core';
+import { Chip, Group, Kbd, SegmentedControl, Switch, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import type { RefObject } from 'react';
 import type { ChannelView } from '../../api/types';
-import { channelLabel } from '../channels/channelText';
+import { ChannelFilter } from '../../components/ChannelFilter';
 import { KIND_OPTIONS } from './inboxText';
 import type { InboxFilters } from './useInbox';
 
@@ -44,19 +44,14 @@ export function InboxFilterBar({ value, onChange, channels, searchInput }: Inbox
         w={280}
         data-testid="inbox-search"
       />
-      <MultiSelect
-        aria-label="Channels"
-        placeholder={value.channelIds.length === 0 ? 'All channels' : undefined}
-        data={channels.map((c) => ({ value: String(c.id), label: `${channelLabel(c)} · ${c.networkName}` }))}
-        value={value.channelIds.map(String)}
-        onChange={(ids) => {
-          onChange({ ...value, channelIds: ids.map(Number) });
+      <ChannelFilter
+        channels={channels}
+        value={value.channelIds}
+        onChange={(channelIds) => {
+          onChange({ ...value, channelIds });
         }}
-        clearable
-        searchable
-        w={260}
-        comboboxProps={{ withinPortal: false }}
-        data-testid="inbox-channels"
+        width={260}
+        testId="inbox-channels"
       />
       <Chip.Group
         multiple

@@ -1,7 +1,7 @@
-import { Group, MultiSelect, Select, TextInput } from '@mantine/core';
+import { Group, Select, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import type { ChannelView } from '../../api/types';
-import { channelLabel } from '../channels/channelText';
+import { ChannelFilter } from '../../components/ChannelFilter';
 
 export interface Filters {
   text: string;
@@ -48,19 +48,15 @@ export function PostFilters({ value, onChange, channels, withSearch = true }: Po
           data-testid="filter-text"
         />
       )}
-      <MultiSelect
+      <ChannelFilter
         label="Channels"
-        placeholder={value.channelIds.length === 0 ? 'All channels' : undefined}
-        data={channels.map((c) => ({ value: String(c.id), label: `${channelLabel(c)} · ${c.networkName}` }))}
-        value={value.channelIds.map(String)}
-        onChange={(ids) => {
-          onChange({ ...value, channelIds: ids.map(Number) });
+        channels={channels}
+        value={value.channelIds}
+        onChange={(channelIds) => {
+          onChange({ ...value, channelIds });
         }}
-        clearable
-        searchable
-        w={300}
-        comboboxProps={{ withinPortal: false }}
-        data-testid="filter-channels"
+        width={300}
+        testId="filter-channels"
       />
       {teams.length > 0 && (
         <Select
