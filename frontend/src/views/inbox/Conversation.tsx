@@ -1,7 +1,7 @@
 import { Alert, Avatar, Badge, Button, Card, Group, Kbd, Select, Skeleton, Stack, TagsInput, Text, Textarea, Title } from '@mantine/core';
 import { IconArchive, IconCheck, IconMailOpened, IconArrowBackUp } from '@tabler/icons-react';
 import { type RefObject, useCallback, useState } from 'react';
-import { addLabel, getConversation, type InboxItem, markUnread, removeLabel, setNote, setStatus, assignTeam } from '../../api/inbox';
+import { addLabel, assignTeam, getConversation, type InboxItem, markUnread, removeLabel, setNote } from '../../api/inbox';
 import { listTeams } from '../../api/teams';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ExternalLink } from '../../components/ExternalLink';
@@ -10,7 +10,6 @@ import { useNow } from '../../hooks/useNow';
 import { parseTime } from '../../lib/format';
 import { formatDateTime } from '../../time/format';
 import { useAction } from '../posts/useAction';
-import { toggledStatus } from './inboxKeys';
 import { authorName, kindLabel, shownText } from './inboxText';
 import classes from './Inbox.module.css';
 
@@ -68,12 +67,15 @@ interface ConversationProps {
   itemId: number;
   /** Tells the list what changed, so it shows it at once. */
   onChanged: (id: number, change: Partial<InboxItem>) => void;
+  /** Marks done or archives (again: reopens); true when it changed. */
+  onStatus: (item: InboxItem, wanted: 'done' | 'archived') => Promise<boolean>;
+  statusBusy: 'done' | 'archived' | undefined;
   labelInput: RefObject<HTMLInputElement | null>;
   noteInput: RefObject<HTMLTextAreaElement | null>;
 }
 
 /** The chosen item with its whole thread, and what the user can do with it. */
-export function Conversation({ itemId, onChanged, labelInput, noteInput }: ConversationProps) {
+export function Conversation({ itemId, onChanged, onStatus, statusBusy, labelInput, noteInput }: ConversationProps) {
   const load = useCallback(() => getConversation(itemId), [itemId]);
   const conv = useLoad(load);
   const teams = useLoad(listTeams);
@@ -93,10 +95,7 @@ export function Conversation({ itemId, onChanged, labelInput, noteInput }: Conve
   const messages = thread.some((t) => t.remoteId === item.remoteId) ? thread : [...thread, item];
 
   const changeStatus = async (wanted: 'done' | 'archived') => {
-    const next = toggledStatus(item.status, wanted);
-    const done = await run(wanted, () => setStatus([item.id], next).then(() => true), { failed: 'Could not change the status' });
-    if (done) {
-      onChanged(item.id, { status: next });
+    if (await onStatus(item, wanted)) {
       conv.reload();
     }
   };
@@ -147,7 +146,7 @@ export function Conversation({ itemId, onChanged, labelInput, noteInput }: Conve
             variant={item.status === 'done' ? 'default' : 'light'}
             leftSection={item.status === 'done' ? <IconArrowBackUp size={15} /> : <IconCheck size={15} />}
             rightSection={<Kbd size="xs">E</Kbd>}
-            loading={busy === 'done'}
+            loading={statusBusy === 'done'}
             onClick={() => void changeStatus('done')}
             data-testid="conversation-done"
           >
@@ -158,7 +157,7 @@ export function Conversation({ itemId, onChanged, labelInput, noteInput }: Conve
             variant="default"
             leftSection={item.status === 'archived' ? <IconArrowBackUp size={15} /> : <IconArchive size={15} />}
             rightSection={<Kbd size="xs">A</Kbd>}
-            loading={busy === 'archived'}
+            loading={statusBusy === 'archived'}
             onClick={() => void changeStatus('archived')}
           >
             {item.status === 'archived' ? 'Reopen' : 'Archive'}

@@ -172,6 +172,19 @@ describe('InboxView', () => {
     });
   });
 
+  it('marks done from the conversation and shows it in the list at once', async () => {
+    const { user } = renderInbox();
+    await user.click(await screen.findByTestId('inbox-row-1'));
+    await user.click(within(await screen.findByTestId('conversation')).getByTestId('conversation-done'));
+    await waitFor(() => {
+      expect(setStatus).toHaveBeenLastCalledWith([1], 'done');
+    });
+    // The conversation reads the item again; the list row is patched.
+    await waitFor(() => {
+      expect(get.mock.calls.filter(([id]) => id === 1).length).toBeGreaterThan(1);
+    });
+  });
+
   it('focuses the search with / and lists what matches', async () => {
     const { user } = renderInbox();
     await screen.findByTestId('inbox-row-1');

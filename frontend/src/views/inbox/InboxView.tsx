@@ -48,31 +48,33 @@ export function InboxView() {
   const noteInput = useRef<HTMLTextAreaElement>(null);
   const readable = (sync.data ?? []).filter((s) => s.readable);
 
-  const items = list.items;
+  const { items, patch } = list;
   const select = useCallback(
     (id: number | undefined) => {
       setSelected(id);
       const item = items?.find((i) => i.id === id);
       if (item && !item.read) {
-        list.patch(item.id, { read: true });
+        patch(item.id, { read: true });
         void markRead([item.id]).catch(() => {
-          list.patch(item.id, { read: false });
+          patch(item.id, { read: false });
         });
       }
     },
-    [items, list],
+    [items, patch],
   );
 
   const current = items?.find((i) => i.id === selected);
+  /** Done or archived; the same again reopens. Shared by the keys and the conversation's buttons. */
   const changeStatus = useCallback(
-    async (item: InboxItem, wanted: 'done' | 'archived') => {
+    async (item: Pick<InboxItem, 'id' | 'status'>, wanted: 'done' | 'archived'): Promise<boolean> => {
       const next = toggledStatus(item.status, wanted);
       const done = await run(wanted, () => setStatus([item.id], next).then(() => true), { failed: 'Could not change the status' });
       if (done) {
-        list.patch(item.id, { status: next });
+        patch(item.id, { status: next });
       }
+      return done === true;
     },
-    [list, run],
+    [patch, run],
   );
 
   useEffect(() => {
@@ -104,7 +106,7 @@ export function InboxView() {
           break;
         case 'unread':
           if (current) {
-            list.patch(current.id, { read: false });
+            patch(current.id, { read: false });
             void markUnread([current.id]);
           }
           break;
@@ -120,7 +122,7 @@ export function InboxView() {
     return () => {
       window.removeEventListener('keydown', onKeyDown);
     };
-  }, [items, selected, select, current, changeStatus, list]);
+  }, [items, selected, select, current, changeStatus, patch]);
 
   const checkNow = () =>
     void run('sync', () => syncInboxNow(0), { failed: 'Could not check the channels' }).then((statuses) => {
@@ -219,7 +221,15 @@ export function InboxView() {
         <Grid.Col span={{ base: 12, md: 7 }}>
           <div className={classes.pane}>
             {selected !== undefined ? (
-              <Conversation key={selected} itemId={selected} onChanged={list.patch} labelInput={labelInput} noteInput={noteInput} />
+              <Conversation
+                key={selected}
+                itemId={selected}
+                onChanged={patch}
+                onStatus={changeStatus}
+                statusBusy={busy === 'done' || busy === 'archived' ? busy : undefined}
+                labelInput={labelInput}
+                noteInput={noteInput}
+              />
             ) : (
               <Card withBorder py={40}>
                 <Text c="dimmed" ta="center" size="sm">
