@@ -29,13 +29,15 @@ import (
 type Inbox struct {
 	db  *gorm.DB
 	now func() time.Time
+	// window overrides searchWindow (tests use a small one).
+	window int64
 }
 
 // NewInbox returns the inbox repository.
 func NewInbox(db *gorm.DB, now func() time.Time) *Inbox { return &Inbox{db: db, now: now} }
 
 // WithTx returns the repository bound to a transaction.
-func (s *Inbox) WithTx(tx *gorm.DB) *Inbox { return &Inbox{db: tx, now: s.now} }
+func (s *Inbox) WithTx(tx *gorm.DB) *Inbox { return &Inbox{db: tx, now: s.now, window: s.window} }
 
 // Incoming is one item as the network reported it.
 type Incoming struct {

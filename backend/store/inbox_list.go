@@ -89,30 +89,22 @@ func (s *Inbox) List(ctx context.Context, f InboxFilter) ([]model.InboxItem, *In
 	if limit <= 0 || limit > MaxInboxPage {
 		limit = MaxInboxPage
 	}
-	var sql string
+	var items []model.InboxItem
 	if q := MatchQuery(f.Text); q != "" {
-		// A search lists matches newest stored first: the full-text index
-		// walks its matches in that order (rowid = item id, ids grow as
-		// items arrive), so a page stops after its first matches instead of
-		// reading and sorting every item a common word matches.
-		if f.After != nil {
-			where = append(where, "f.rowid < ?")
-			args = append(args, f.After.ID)
+		found, err := s.search(ctx, q, where, args, f.After, limit+1)
+		if err != nil {
+			return nil, nil, err
 		}
-		sql = "SELECT i.* FROM inbox_fts f JOIN inbox_items i ON i.id = f.rowid WHERE inbox_fts MATCH ? AND " +
-			strings.Join(where, " AND ") + " ORDER BY f.rowid DESC LIMIT ?"
-		args = append([]any{q}, args...)
+		items = found
 	} else {
 		if f.After != nil {
 			where = append(where, "(i.created_at, i.id) < (?, ?)")
 			args = append(args, f.After.CreatedAt.UTC(), f.After.ID)
 		}
-		sql = "SELECT i.* FROM inbox_items i WHERE " + strings.Join(where, " AND ") + " ORDER BY i.created_at DESC, i.id DESC LIMIT ?"
-	}
-	args = append(args, limit+1)
-	var items []model.InboxItem
-	if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&items).Error; err != nil {
-		return nil, nil, fmt.Errorf("list inbox: %w", err)
+		sql := "SELECT i.* FROM inbox_items i WHERE " + strings.Join(where, " AND ") + " ORDER BY i.created_at DESC, i.id DESC LIMIT ?"
+		if err := s.db.WithContext(ctx).Raw(sql, append(args, limit+1)...).Scan(&items).Error; err != nil {
+			return nil, nil, fmt.Errorf("list inbox: %w", err)
+		}
 	}
 	var next *InboxCursor
 	if len(items) > limit {
@@ -124,6 +116,45 @@ func (s *Inbox) List(ctx context.Context, f InboxFilter) ([]model.InboxItem, *In
 		return nil, nil, err
 	}
 	return items, next, nil
+}
+
+// searchWindow is how many item ids the first step of a search covers;
+// each further step covers four times more.
+const searchWindow = 16384
+
+// search lists the items matching the full-text query q (and the other
+// conditions), newest stored first, up to n. The index walks its matches
+// by rowid (= item id, growing as items arrive); asked for them newest
+// first over the whole inbox it would load every match of a common word,
+// so it is asked for the newest window of ids first, then for wider
+// windows below it until the page is full or the inbox is covered.
+func (s *Inbox) search(ctx context.Context, q string, where []string, args []any, after *InboxCursor, n int) ([]model.InboxItem, error) {
+	var top int64
+	if err := s.db.WithContext(ctx).Raw("SELECT COALESCE(MAX(id), 0) FROM inbox_items").Scan(&top).Error; err != nil {
+		return nil, fmt.Errorf("search inbox: %w", err)
+	}
+	upper := top + 1
+	if after != nil && after.ID < upper {
+		upper = after.ID
+	}
+	sql := "SELECT i.* FROM inbox_fts f JOIN inbox_items i ON i.id = f.rowid WHERE inbox_fts MATCH ? AND f.rowid < ? AND f.rowid >= ? AND " +
+		strings.Join(where, " AND ") + " ORDER BY f.rowid DESC LIMIT ?"
+	var out []model.InboxItem
+	first := int64(searchWindow)
+	if s.window > 0 {
+		first = s.window
+	}
+	for window := first; upper > 0 && len(out) < n; window *= 4 {
+		lower := upper - window
+		var page []model.InboxItem
+		params := append(append([]any{q, upper, lower}, args...), n-len(out))
+		if err := s.db.WithContext(ctx).Raw(sql, params...).Scan(&page).Error; err != nil {
+			return nil, fmt.Errorf("search inbox: %w", err)
+		}
+		out = append(out, page...)
+		upper = lower
+	}
+	return out, nil
 }
 
 // MatchQuery turns what the user typed into an FTS5 query: every word

@@ -235,7 +235,6 @@ func TestInboxUserTransitions(t *testing.T) {
 // are out of that order (a backlog read newest first, a server clock
 // off), and its pages together hold every match once.
 func TestInboxSearchPagesNewestStoredFirst(t *testing.T) {
-	ctx := context.Background()
 	var items []Incoming
 	for i := range 23 {
 		// Stored in this order; created times jump back and forth.
@@ -243,6 +242,17 @@ func TestInboxSearchPagesNewestStoredFirst(t *testing.T) {
 	}
 	items = append(items, item("other", model.InboxReply, 5, "no match here"))
 	in, _ := inboxWith(t, items...)
+	for _, window := range []int64{searchWindow, 3, 1} {
+		t.Run(fmt.Sprintf("first window %d ids", window), func(t *testing.T) {
+			in.window = window
+			searchAllPages(t, in)
+		})
+	}
+}
+
+func searchAllPages(t *testing.T, in *Inbox) {
+	t.Helper()
+	ctx := context.Background()
 	var got []string
 	var after *InboxCursor
 	for pages := 0; ; pages++ {
