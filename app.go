@@ -243,6 +243,7 @@ func (a *App) compose(keyring *secrets.Store) error {
 	syncer := inbox.New(inbox.Deps{
 		Store: inboxStore, Channels: channels, Credentials: creds, Health: monitor, RateLimits: store.NewRateLimits(a.db, now),
 		Networks: reg, Notifier: a.notifier, Emitter: emitter, Paused: a.engine.Paused, Now: now, Log: a.log,
+		OnOpen: a.routes.OpenInbox,
 	})
 	a.inbox = service.NewInbox(service.InboxDeps{
 		DB: a.db, Inbox: inboxStore, Channels: channels, Audit: audit, Sync: syncer, Credentials: creds, Networks: reg, Emitter: emitter,

@@ -106,6 +106,9 @@ type Deps struct {
 	Networks    *network.Registry
 	Notifier    notify.Notifier
 	Emitter     events.Emitter
+	// OnOpen answers a click on a notification's Open button: the item,
+	// or 0 for the inbox (a summary). Nil: no button.
+	OnOpen func(itemID int64)
 	// Paused says whether the user paused Herald's work with the networks
 	// ("Pause all publishing"); nil: never.
 	Paused func() bool
@@ -509,16 +512,16 @@ func (s *Syncer) notifyNew(ctx context.Context, ch model.Channel, items []model.
 	}
 	var ns []notify.Notification
 	if len(fresh) > notifyEach {
-		ns = append(ns, notify.Notification{Title: fmt.Sprintf("%d new items for %s", len(fresh), name),
-			Body: "Open Herald's inbox to read them."})
+		ns = append(ns, s.withOpen(notify.Notification{Title: fmt.Sprintf("%d new items for %s", len(fresh), name),
+			Body: "Open Herald's inbox to read them."}, 0))
 	} else {
 		for _, it := range fresh {
 			who := it.AuthorName
 			if who == "" {
 				who = it.AuthorHandle
 			}
-			ns = append(ns, notify.Notification{Title: fmt.Sprintf("New %s for %s", kindWord(it.Kind), name),
-				Body: fmt.Sprintf("%s: %s", who, clip(it.Text, 200))})
+			ns = append(ns, s.withOpen(notify.Notification{Title: fmt.Sprintf("New %s for %s", kindWord(it.Kind), name),
+				Body: fmt.Sprintf("%s: %s", who, clip(it.Text, 200))}, it.ID))
 		}
 	}
 	for _, n := range ns {
@@ -526,6 +529,17 @@ func (s *Syncer) notifyNew(ctx context.Context, ch model.Channel, items []model.
 			s.d.Log.Info("desktop notification not shown; the inbox count remains", "err", err)
 		}
 	}
+}
+
+// withOpen gives a notification an Open button leading to the item (0:
+// the inbox), when the window can be opened.
+func (s *Syncer) withOpen(n notify.Notification, itemID int64) notify.Notification {
+	if s.d.OnOpen == nil {
+		return n
+	}
+	n.Actions = []notify.Action{{ID: "open", Label: "Open"}}
+	n.OnAction = func(string) { s.d.OnOpen(itemID) }
+	return n
 }
 
 func kindWord(k model.InboxKind) string {

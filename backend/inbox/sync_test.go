@@ -439,3 +439,33 @@ func TestABudgetHoldDoesNotParkTheChannel(t *testing.T) {
 		t.Errorf("the channel was parked until %v by Herald's own budget", ch.RateLimitedUntil)
 	}
 }
+
+// TestANotificationOpensItsItem: a new item's notification has an Open
+// button that leads to that item; a summary of many leads to the inbox.
+func TestANotificationOpensItsItem(t *testing.T) {
+	f := &fakeNet{pageSize: 10}
+	r := newRig(t, f, f)
+	var opened []int64
+	r.s.d.OnOpen = func(id int64) { opened = append(opened, id) }
+	r.syncNow() // the first sync: an empty backlog
+	f.add(1, network.InboxReply)
+	r.syncNow()
+	f.add(notifyEach+1, network.InboxMention)
+	r.syncNow()
+	if r.notes.count() != 2 {
+		t.Fatalf("%d notifications, want one for the reply and one summary", r.notes.count())
+	}
+	for _, n := range r.notes.ns {
+		if len(n.Actions) != 1 || n.Actions[0].ID != "open" || n.OnAction == nil {
+			t.Fatalf("notification %q has actions %+v", n.Title, n.Actions)
+		}
+		n.OnAction("open")
+	}
+	var reply model.InboxItem
+	if err := r.g.Where("kind = ?", model.InboxKind(network.InboxReply)).Take(&reply).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(opened) != 2 || opened[0] != reply.ID || opened[1] != 0 {
+		t.Errorf("Open led to %v, want the reply (%d), then the inbox (0)", opened, reply.ID)
+	}
+}

@@ -38,6 +38,17 @@ func (r *Routes) OpenReconnect(channelID int64) {
 	r.emitter.Emit(events.Navigate, Navigate{Path: fmt.Sprintf("/channels?reconnect=%d", channelID)})
 }
 
+// OpenInbox answers a click on an inbox notification's Open button: the
+// item's conversation, or the inbox for a summary (itemID 0).
+func (r *Routes) OpenInbox(itemID int64) {
+	r.window.Show()
+	path := "/inbox"
+	if itemID > 0 {
+		path = fmt.Sprintf("/inbox?item=%d", itemID)
+	}
+	r.emitter.Emit(events.Navigate, Navigate{Path: path})
+}
+
 // OnMessage answers a later process: a second launch, or the command line
 // after scheduling a post.
 func (r *Routes) OnMessage(msg string) {

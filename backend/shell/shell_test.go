@@ -85,12 +85,20 @@ func TestNotificationClicksShowTheWindowAndOpenTheirPage(t *testing.T) {
 	r := NewRoutes(w, &caught, nil)
 	r.OpenPost(42)
 	r.OpenReconnect(7)
-	if got := ui.Calls(); got != "show,show" {
+	r.OpenInbox(9)
+	r.OpenInbox(0)
+	if got := ui.Calls(); got != "show,show,show,show" {
 		t.Errorf("window calls = %q, want the window shown for each click", got)
 	}
 	nav := caught.Named(events.Navigate)
-	if len(nav) != 2 {
+	if len(nav) != 4 {
 		t.Fatalf("navigate events = %+v", nav)
+	}
+	if p := nav[2].Payload.(Navigate).Path; p != "/inbox?item=9" {
+		t.Errorf("inbox notification opens %q, want /inbox?item=9", p)
+	}
+	if p := nav[3].Payload.(Navigate).Path; p != "/inbox" {
+		t.Errorf("inbox summary opens %q, want /inbox", p)
 	}
 	if p := nav[0].Payload.(Navigate).Path; p != "/posts/42" {
 		t.Errorf("post notification opens %q, want /posts/42", p)

@@ -111,7 +111,7 @@ beforeEach(() => {
   addLabel.mockResolvedValue(undefined);
 });
 
-function renderInbox() {
+function renderInbox(route = '/inbox') {
   return renderWithProviders(
     <ChannelListProvider>
       <Routes>
@@ -119,7 +119,7 @@ function renderInbox() {
         <Route path="/channels" element={<p>Channels page</p>} />
       </Routes>
     </ChannelListProvider>,
-    '/inbox',
+    route,
   );
 }
 
@@ -224,6 +224,14 @@ describe('InboxView', () => {
       expect(queryOf(list.mock.calls.length - 1).statuses).toEqual(['done']);
     });
     expect(await screen.findByText('Nothing done')).toBeInTheDocument();
+  });
+
+  it('opens the item a notification names, and marks it read', async () => {
+    renderInbox('/inbox?item=2');
+    const conversation = await screen.findByTestId('conversation');
+    expect(within(conversation).getByTestId('conversation-current')).toHaveTextContent('ثلاثة أسئلة');
+    expect(markRead).toHaveBeenCalledWith([2]);
+    expect(await screen.findByTestId('inbox-row-2')).toHaveAttribute('aria-current', 'true');
   });
 
   it('says how to get an inbox when no channel can be read', async () => {

@@ -1,7 +1,7 @@
 import { Button, Card, EmptyState, Grid, Group, Skeleton, Stack, Text } from '@mantine/core';
 import { IconInbox, IconPlugConnected, IconRefresh } from '@tabler/icons-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { type InboxItem, inboxSyncStatus, markRead, setStatus, markUnread, syncInboxNow } from '../../api/inbox';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PageHeader } from '../../components/PageHeader';
@@ -38,7 +38,24 @@ function focusRow(id: number) {
 /** #/inbox: every mention, reply, quote and message across channels, newest first. */
 export function InboxView() {
   const [filters, setFilters] = useState<InboxFilters>(NO_INBOX_FILTERS);
-  const [selected, setSelected] = useState<number | undefined>(undefined);
+  // #/inbox?item=ID (a notification's Open button) chooses that item until the user chooses another.
+  const [params] = useSearchParams();
+  const requested = Number(params.get('item') ?? '') || undefined;
+  const [pick, setPick] = useState<{ id: number | undefined; under: number | undefined }>({ id: undefined, under: undefined });
+  // A pick made before the address named another item gives way to it.
+  const selected = pick.under === requested ? (pick.id ?? requested) : requested;
+  const setSelected = useCallback(
+    (id: number | undefined) => {
+      setPick({ id, under: requested });
+    },
+    [requested],
+  );
+  useEffect(() => {
+    if (requested !== undefined) {
+      // Opened from its notification: it has been seen.
+      void markRead([requested]).catch(() => undefined);
+    }
+  }, [requested]);
   const list = useInboxList(filters);
   const channels = useChannelList();
   const sync = useLoad(inboxSyncStatus);
@@ -60,7 +77,7 @@ export function InboxView() {
         });
       }
     },
-    [items, patch],
+    [items, patch, setSelected],
   );
 
   const current = items?.find((i) => i.id === selected);
