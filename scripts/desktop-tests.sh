@@ -48,7 +48,15 @@ for p in "$port" "$((port + 1))" "$((port + 2))"; do
     curl -sf -o /dev/null "http://127.0.0.1:$p/" && break
     sleep 1
   done
-  curl -sf -o /dev/null "http://127.0.0.1:$p/" || { echo "the dev server on $p did not come up"; cat "$HERALD_ARTIFACTS"/e2e-app*.log; exit 1; }
+  curl -sf -o /dev/null "http://127.0.0.1:$p/" || {
+    echo "the dev server on $p did not come up"
+    cat "$HERALD_ARTIFACTS"/e2e-app*.log
+    # Herald's own logs say how far each instance got.
+    for d in "$data" "$filled" "$damaged"; do
+      for f in "$d"/logs/*; do [ -f "$f" ] && { echo "== $f"; tail -40 "$f"; }; done
+    done
+    exit 1
+  }
 done
 HERALD_E2E_URL="http://127.0.0.1:$port/" HERALD_E2E_DATA_DIR=$data \
 HERALD_E2E_FILLED_URL="http://127.0.0.1:$((port + 1))/" HERALD_E2E_DAMAGED_URL="http://127.0.0.1:$((port + 2))/" \
