@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"herald/backend/network"
 )
 
 // answer is what a response said about its rate limit.
@@ -43,7 +45,7 @@ func readAnswer(status int, h http.Header, now time.Time) (answer, bool) {
 	}
 	if t, ok := resetTime(rst, h.Get("Date"), now); ok {
 		a.reset = t
-	} else if t, ok := retryAfter(h.Get("Retry-After"), now); ok {
+	} else if t, ok := network.RetryAfterHeader(h, now); ok {
 		a.reset = t
 	} else {
 		return answer{}, false // a count without an end cannot be honoured
@@ -74,20 +76,6 @@ func resetTime(v, date string, now time.Time) (time.Time, bool) {
 		return now.Add(abs.Sub(d) + time.Second), true
 	}
 	return abs, true
-}
-
-func retryAfter(v string, now time.Time) (time.Time, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return time.Time{}, false
-	}
-	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-		return now.Add(time.Duration(secs) * time.Second), true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return t, true
-	}
-	return time.Time{}, false
 }
 
 // policyWindow reads the window of the first policy in RateLimit-Policy
