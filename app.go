@@ -213,7 +213,7 @@ func (a *App) compose(keyring *secrets.Store) error {
 	})
 	a.engine = publish.New(publish.Deps{
 		DB: a.db, Channels: channels, Credentials: creds, Networks: reg, Health: monitor, Notifier: a.notifier,
-		Emitter: emitter, Clock: clockwork.NewRealClock(), Log: a.log, MediaDir: a.cfg.MediaDir, OnOpenPost: a.routes.OpenPost,
+		Emitter: emitter, Clock: clockwork.NewRealClock(), Log: a.log, MediaDir: a.cfg.MediaDir, OnOpenPost: a.routes.OpenPost, OnOpenInbox: a.routes.OpenInbox,
 	})
 	if a.mode != modeCLI {
 		// Only the process holding the lock may touch in-flight targets.
@@ -247,6 +247,7 @@ func (a *App) compose(keyring *secrets.Store) error {
 	})
 	a.inbox = service.NewInbox(service.InboxDeps{
 		DB: a.db, Inbox: inboxStore, Channels: channels, Audit: audit, Sync: syncer, Credentials: creds, Networks: reg, Emitter: emitter,
+		Replies: a.posts,
 	})
 
 	sched, err := scheduler.New(a.log, clockwork.NewRealClock())

@@ -168,7 +168,10 @@ const (
 
 // Post is what the user wrote once, for one or more channels.
 type Post struct {
-	ID           int64 `gorm:"primaryKey"`
+	ID int64 `gorm:"primaryKey"`
+	// Kind is PostKindPost for the composer's posts, PostKindReply for an
+	// answer written in the inbox.
+	Kind         PostKind
 	Title        string
 	Status       PostStatus
 	ScheduledAt  *time.Time
@@ -184,6 +187,14 @@ type Post struct {
 }
 
 func (Post) TableName() string { return "posts" }
+
+// PostKind is where a post was made and what it is.
+type PostKind string
+
+const (
+	PostKindPost  PostKind = "post"
+	PostKindReply PostKind = "reply"
+)
 
 // TargetStatus is where one variant stands.
 type TargetStatus string
@@ -234,10 +245,14 @@ type PostTarget struct {
 	// from the version it read (see store.Targets).
 	Version int
 	// Tries is how many attempts counted against the retry budget.
-	Tries     int
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Media     []TargetMedia `gorm:"foreignKey:TargetID"`
+	Tries int
+	// ReplyTo is the network id of the item a reply answers ("" for a
+	// post); InboxItemID the inbox item it was written from.
+	ReplyTo     string
+	InboxItemID *int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Media       []TargetMedia `gorm:"foreignKey:TargetID"`
 }
 
 func (PostTarget) TableName() string { return "post_targets" }

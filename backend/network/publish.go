@@ -21,6 +21,10 @@ type Post struct {
 	Media        []Media
 	Thread       []string // follow-ups, each a reply to the one before
 	FirstComment string   // a reply posted right after the post
+	// ReplyTo makes the post an answer: the network id of the item it
+	// replies to, as the inbox reader reported it (InboxItem.RemoteID). A
+	// direct message id answers in that conversation.
+	ReplyTo string
 	// Options are network-specific: "visibility", "content_warning",
 	// "sensitive", "language".
 	Options map[string]string

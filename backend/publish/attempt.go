@@ -336,7 +336,7 @@ func (e *Engine) failNow(class, msg string) store.Outcome {
 // buildPost turns a stored variant into what the network publishes.
 func (e *Engine) buildPost(c store.Claimed) (network.Post, error) {
 	t := c.Target
-	p := network.Post{Text: t.Body, FirstComment: t.FirstComment, IdempotencyKey: t.IdempotencyKey, Options: map[string]string{}}
+	p := network.Post{Text: t.Body, FirstComment: t.FirstComment, IdempotencyKey: t.IdempotencyKey, ReplyTo: t.ReplyTo, Options: map[string]string{}}
 	if t.FirstAttemptAt != nil {
 		p.CreatedAt = *t.FirstAttemptAt
 	}
@@ -390,6 +390,13 @@ func (e *Engine) announce(ctx context.Context, c store.Claimed, ch model.Channel
 	e.d.Emitter.Emit(events.PublishResult, Result{PostID: c.Post.ID, TargetID: c.Target.ID, ChannelID: c.Target.ChannelID, Status: string(o.Status),
 		Class: o.Class, Message: o.Message, RemoteURL: o.RemoteURL})
 	e.d.Emitter.Emit(events.PostsChanged, c.Post.ID)
+	if c.Post.Kind == model.PostKindReply {
+		// The conversation shows the reply's state, and a published reply
+		// sets the item's first-reply time.
+		e.d.Emitter.Emit(events.InboxChanged, c.Target.ChannelID)
+		e.notifyReply(ctx, c.Target, ch, o)
+		return
+	}
 	e.notifyIfDone(ctx, c.Post, c.Target, ch, o)
 }
 

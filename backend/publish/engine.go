@@ -60,7 +60,10 @@ type Deps struct {
 	MediaDir string
 	// OnOpenPost answers a click on a notification's "Open" button.
 	OnOpenPost func(postID int64)
-	Policy     Policy
+	// OnOpenInbox answers "Open" on a notification about a reply: the
+	// conversation of the inbox item it answers.
+	OnOpenInbox func(itemID int64)
+	Policy      Policy
 }
 
 // Policy tunes retries and catch-up.

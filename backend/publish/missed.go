@@ -136,6 +136,29 @@ func (e *Engine) notifyIfDone(ctx context.Context, p model.Post, t model.PostTar
 	}
 }
 
+// notifyReply tells of a reply that could not go out. A sent reply is not
+// announced: the user wrote it a moment ago and sees it in the thread.
+func (e *Engine) notifyReply(ctx context.Context, t model.PostTarget, ch model.Channel, o store.Outcome) {
+	var title string
+	switch o.Status {
+	case model.TargetFailed:
+		title = "A reply could not be sent"
+	case model.TargetBlocked:
+		title = "A reply is waiting"
+	default:
+		return
+	}
+	n := notify.Notification{Title: title, Body: fmt.Sprintf("%s on %s: %s", quote("", t.Body), label(ch), o.Message), Urgent: true}
+	if t.InboxItemID != nil && e.d.OnOpenInbox != nil {
+		id := *t.InboxItemID
+		n.Actions = []notify.Action{{ID: "open", Label: "Open"}}
+		n.OnAction = func(string) { e.d.OnOpenInbox(id) }
+	}
+	if err := e.d.Notifier.Notify(ctx, n); err != nil {
+		e.d.Log.Debug("desktop notification not shown", "err", err)
+	}
+}
+
 func (e *Engine) notifyPost(ctx context.Context, postID int64, title, body string, urgent bool) {
 	n := notify.Notification{Title: title, Body: body, Urgent: urgent, Actions: []notify.Action{{ID: "open", Label: "Open"}}}
 	if e.d.OnOpenPost != nil {

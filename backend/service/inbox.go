@@ -50,6 +50,7 @@ type Inbox struct {
 	creds    FreshCredentials
 	networks *network.Registry
 	emitter  events.Emitter
+	replies  *Posts
 }
 
 // InboxDeps are the service's collaborators.
@@ -62,12 +63,15 @@ type InboxDeps struct {
 	Credentials FreshCredentials
 	Networks    *network.Registry
 	Emitter     events.Emitter
+	// Replies saves and schedules replies (the post service: a reply is
+	// a post).
+	Replies *Posts
 }
 
 // NewInbox builds the service.
 func NewInbox(d InboxDeps) *Inbox {
 	return &Inbox{db: d.DB, inbox: d.Inbox, channels: d.Channels, audit: d.Audit, sync: d.Sync, creds: d.Credentials,
-		networks: d.Networks, emitter: d.Emitter}
+		networks: d.Networks, emitter: d.Emitter, replies: d.Replies}
 }
 
 // InboxFilter narrows the list. Empty fields mean "any".
@@ -268,6 +272,12 @@ type InboxConversation struct {
 	// Notice says why the stored thread is shown, when the network could
 	// not be asked.
 	Notice string `json:"notice"`
+	// Replies are the answers written in Herald to this item, oldest
+	// first, with where each stands.
+	Replies []ReplyView `json:"replies"`
+	// Actions says what can be done to the item on its network, and why
+	// not when it cannot.
+	Actions []ItemAction `json:"actions"`
 }
 
 // Get returns an item with its thread: from the network when it can read
@@ -282,7 +292,11 @@ func (s *Inbox) Get(itemID int64) (InboxConversation, error) {
 	if err != nil {
 		return InboxConversation{}, err
 	}
-	conv := InboxConversation{Item: itemView(it, ch)}
+	conv := InboxConversation{Item: itemView(it, ch), Thread: []InboxItemView{}}
+	if conv.Replies, err = s.repliesTo(ctx, it.ID); err != nil {
+		return InboxConversation{}, err
+	}
+	conv.Actions = s.actionsFor(ch, it)
 	thread, ok, notice := s.networkThread(ctx, ch, it)
 	if ok {
 		conv.Source, conv.Thread, conv.Truncated = "network", thread.views, thread.truncated

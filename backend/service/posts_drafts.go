@@ -156,6 +156,10 @@ func (s *Posts) SaveDraft(in DraftInput) (PostView, error) {
 		if err != nil {
 			return PostView{}, s.notFound(err)
 		}
+		if old.Kind == model.PostKindReply {
+			return PostView{}, &apperr.Error{Code: apperr.CodeConflict, Message: "This is a reply written in the Inbox; it cannot be edited in the composer.",
+				Hint: "Open its conversation in the Inbox to retry it, or delete it and write a new reply."}
+		}
 		if err := s.precheck(ctx, old, store.ActionEdit, nil); err != nil {
 			return PostView{}, err
 		}

@@ -50,6 +50,7 @@ type TargetView struct {
 // PostView is a post with every variant.
 type PostView struct {
 	ID           int64        `json:"id"`
+	Kind         string       `json:"kind"` // "post", or "reply" for an answer written in the inbox
 	Title        string       `json:"title"`
 	Status       string       `json:"status"`
 	ScheduledAt  string       `json:"scheduledAt"`
@@ -81,7 +82,7 @@ func orEmpty(s, d string) string {
 }
 
 func (s *Posts) view(ctx context.Context, p model.Post) (PostView, error) {
-	v := PostView{ID: p.ID, Title: p.Title, Status: string(p.Status), ScheduledAt: stampPtr(p.ScheduledAt), TimeZone: p.TimeZone,
+	v := PostView{ID: p.ID, Kind: string(p.Kind), Title: p.Title, Status: string(p.Status), ScheduledAt: stampPtr(p.ScheduledAt), TimeZone: p.TimeZone,
 		MissedPolicy: string(p.MissedPolicy), GraceMinutes: p.GraceMinutes, Handoff: p.Handoff, CreatedAt: stamp(p.CreatedAt),
 		UpdatedAt: stamp(p.UpdatedAt), Targets: []TargetView{}}
 	if p.ScheduledAt != nil {

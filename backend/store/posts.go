@@ -51,6 +51,9 @@ func (p *Posts) Save(ctx context.Context, post *model.Post, targets []model.Post
 	db := p.db.WithContext(ctx)
 	if post.ID == 0 {
 		post.CreatedAt = now
+		if post.Kind == "" {
+			post.Kind = model.PostKindPost
+		}
 		if err := db.Omit("Targets").Create(post).Error; err != nil {
 			return fmt.Errorf("create post: %w", err)
 		}
@@ -294,13 +297,14 @@ type CalendarRow struct {
 }
 
 // Calendar returns targets whose time (published time, else due time)
-// falls in [from, to), optionally for some channels only. It is the
+// falls in [from, to), optionally for some channels only. Replies written
+// in the inbox are not planned posts and are left out. It is the
 // calendar's hot path, so it scans rows by hand instead of by reflection.
 func (p *Posts) Calendar(ctx context.Context, from, to time.Time, channelIDs []int64) ([]CalendarRow, error) {
 	q := `SELECT t.id, t.post_id, t.channel_id, p.title, substr(t.body, 1, 200), t.status, p.status,
 		coalesce(t.published_at, t.due_at), t.handoff_id, t.error_message, t.remote_url
 		FROM post_targets t JOIN posts p ON p.id = t.post_id
-		WHERE coalesce(t.published_at, t.due_at) >= ? AND coalesce(t.published_at, t.due_at) < ?`
+		WHERE coalesce(t.published_at, t.due_at) >= ? AND coalesce(t.published_at, t.due_at) < ? AND t.reply_to = ''`
 	args := []any{from.UTC(), to.UTC()}
 	if len(channelIDs) > 0 {
 		q += " AND t.channel_id IN ?"

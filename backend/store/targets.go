@@ -241,7 +241,33 @@ func (t *Targets) FinishIn(ctx context.Context, tx *gorm.DB, c Claimed, token st
 			return fmt.Errorf("append audit entry %s: %w", audit.Event, err)
 		}
 	}
+	if o.Status == model.TargetPublished && c.Target.InboxItemID != nil {
+		// A reply written in the inbox: the item's first-reply time is the
+		// first reply's publication, recorded with it.
+		if _, err := NewInbox(tx, t.now).RecordFirstReply(ctx, *c.Target.InboxItemID, o.PublishedAt); err != nil && !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("record first reply: %w", err)
+		}
+	}
 	return RefreshPostStatus(ctx, tx, c.Target.PostID, now)
+}
+
+// ByIdempotencyKey reads the target with that key (unique).
+func (t *Targets) ByIdempotencyKey(ctx context.Context, key string) (model.PostTarget, error) {
+	var out model.PostTarget
+	err := t.db.WithContext(ctx).Where("idempotency_key = ?", key).Take(&out).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return out, fmt.Errorf("target with key %q: %w", key, ErrNotFound)
+	}
+	return out, err
+}
+
+// RepliesTo reads the replies written from an inbox item, oldest first.
+func (t *Targets) RepliesTo(ctx context.Context, itemID int64) ([]model.PostTarget, error) {
+	var out []model.PostTarget
+	if err := t.db.WithContext(ctx).Where("inbox_item_id = ?", itemID).Order("created_at, id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("read replies to inbox item %d: %w", itemID, err)
+	}
+	return out, nil
 }
 
 // RecoverClaimed runs at start-up: a target still claimed was in flight

@@ -545,6 +545,7 @@ func chatItem(convo string, m chatMessage, members map[string]profileView) netwo
 // postView is the part of app.bsky.feed.defs#postView Herald reads.
 type postView struct {
 	URI       string          `json:"uri"`
+	CID       string          `json:"cid"`
 	Author    profileView     `json:"author"`
 	Record    json.RawMessage `json:"record"`
 	IndexedAt string          `json:"indexedAt"`

@@ -27,13 +27,19 @@ import (
 // if it exists, is at a key known in advance (FindPublished).
 //
 // Replies (thread items and the first comment) point at the first post as
-// root and at the item before as parent, by uri and cid. Progress is
+// root and at the item before as parent, by uri and cid. A post with
+// ReplyTo answers that post: its first item's parent is the post answered
+// and every item's root is that thread's root (see reply.go); ReplyTo
+// naming a direct message sends a chat message instead. Progress is
 // called after each item; p.Done resumes after items already published.
 func (cl *Client) Publish(ctx context.Context, instance string, cred network.Credential, p network.Post) (network.Published, error) {
 	const op = "publish"
 	s, err := cl.repoSession(op, instance, cred)
 	if err != nil {
 		return network.Published{}, err
+	}
+	if _, _, chat := chatRef(p.ReplyTo); chat {
+		return cl.sendChat(ctx, s, p)
 	}
 	items := itemTexts(p)
 	done, err := parseDone(op, p.Done)
@@ -65,7 +71,19 @@ func (cl *Client) Publish(ctx context.Context, instance string, cred network.Cre
 		}
 	}
 	var root, parent strongRef
-	if len(done) > 0 {
+	var answer *replyRef // what the first item replies to, for a reply
+	if p.ReplyTo != "" {
+		ref, err := cl.replyTarget(ctx, op, s, p.ReplyTo)
+		if err != nil {
+			return network.Published{}, err
+		}
+		answer, root, parent = &ref, ref.Root, ref.Parent
+		if len(done) > 0 {
+			if parent, err = cl.threadRef(ctx, op, s, done[len(done)-1]); err != nil {
+				return network.Published{}, err
+			}
+		}
+	} else if len(done) > 0 {
 		if root, err = cl.threadRef(ctx, op, s, done[0]); err != nil {
 			return network.Published{}, err
 		}
@@ -89,6 +107,7 @@ func (cl *Client) Publish(ctx context.Context, instance string, cred network.Cre
 		rec := postRecord{Type: collectionPost, Text: items[i], CreatedAt: recordTime(p.CreatedAt), Langs: langs, Facets: facets[i]}
 		if i == 0 {
 			rec.Embed = embed
+			rec.Reply = answer
 		} else {
 			rec.Reply = &replyRef{Root: root, Parent: parent}
 		}
@@ -96,7 +115,7 @@ func (cl *Client) Publish(ctx context.Context, instance string, cred network.Cre
 		if err != nil {
 			return network.Published{}, err
 		}
-		if i == 0 {
+		if i == 0 && answer == nil {
 			root = ref
 		}
 		parent = ref

@@ -16,6 +16,9 @@ func (cl *Client) Lookup(ctx context.Context, instance string, cred network.Cred
 	if err != nil {
 		return network.RemotePost{}, err
 	}
+	if _, _, chat := chatRef(remoteID); chat {
+		return cl.lookupChat(ctx, s, remoteID)
+	}
 	u, ok := parseAtURI(remoteID)
 	if !ok {
 		return network.RemotePost{}, &network.Error{Network: ID, Op: op, Class: network.ClassInvalidInput,
@@ -54,6 +57,9 @@ func (cl *Client) FindPublished(ctx context.Context, instance string, cred netwo
 	if err != nil {
 		return network.Published{}, false, err
 	}
+	if _, _, chat := chatRef(p.ReplyTo); chat {
+		return cl.findChat(ctx, s, p, since)
+	}
 	done, err := parseDone(op, p.Done)
 	if err != nil {
 		return network.Published{}, false, err
@@ -80,17 +86,18 @@ func (cl *Client) FindPublished(ctx context.Context, instance string, cred netwo
 	if len(ids) > 0 {
 		return s.published(ids), true, nil
 	}
-	uri, found, err := cl.findByText(ctx, op, s, items[0], p.CreatedAt, since)
+	uri, found, err := cl.findByText(ctx, op, s, items[0], p.ReplyTo, p.CreatedAt, since)
 	if err != nil || !found {
 		return network.Published{}, false, err
 	}
 	return s.published([]string{uri}), true, nil
 }
 
-// findByText looks through the newest posts for a top-level post with
-// text, created at createdAt (to the millisecond) or since since.
+// findByText looks through the newest posts for a post with text that
+// replies to replyTo (a top-level post when it is ""), created at
+// createdAt (to the millisecond) or since since.
 // https://docs.bsky.app/docs/api/com-atproto-repo-list-records
-func (cl *Client) findByText(ctx context.Context, op string, s repoSession, text string, createdAt, since time.Time) (string, bool, error) {
+func (cl *Client) findByText(ctx context.Context, op string, s repoSession, text, replyTo string, createdAt, since time.Time) (string, bool, error) {
 	// Record keys are TIDs, so the list runs newest first; an hour of
 	// slack covers clients whose clocks disagree.
 	stop := since.Add(-time.Hour)
@@ -103,7 +110,11 @@ func (cl *Client) findByText(ctx context.Context, op string, s repoSession, text
 		for _, r := range records {
 			at := parseRecordTime(r.Value.CreatedAt)
 			sameTime := !createdAt.IsZero() && at.Equal(createdAt.UTC().Truncate(time.Millisecond))
-			if r.Value.Reply == nil && r.Value.Text == text && (sameTime || !at.Before(since)) {
+			answers := ""
+			if r.Value.Reply != nil {
+				answers = r.Value.Reply.Parent.URI
+			}
+			if answers == replyTo && r.Value.Text == text && (sameTime || !at.Before(since)) {
 				return r.URI, true, nil
 			}
 		}

@@ -28,7 +28,9 @@ const DefaultVisibility = "public"
 // A retry passes the ids already made in p.Done: those items are skipped,
 // the attachments are not uploaded again, and the next item replies to
 // the last id in Done. On failure the returned Published holds the items
-// made so far.
+// made so far. A post with ReplyTo answers that status (a reply to a
+// direct message is a status with visibility "direct" that mentions its
+// recipients, which the caller sets).
 //
 // https://docs.joinmastodon.org/methods/statuses/#create
 func (c *Client) Publish(ctx context.Context, instance string, cred network.Credential, p network.Post) (network.Published, error) {
@@ -66,6 +68,9 @@ func (c *Client) Publish(ctx context.Context, instance string, cred network.Cred
 		if i == 0 {
 			for _, id := range mediaIDs {
 				form.Add("media_ids[]", id)
+			}
+			if p.ReplyTo != "" {
+				form.Set("in_reply_to_id", p.ReplyTo)
 			}
 		} else {
 			form.Set("in_reply_to_id", out.ItemIDs[i-1])

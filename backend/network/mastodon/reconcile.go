@@ -34,7 +34,8 @@ const (
 )
 
 // FindPublished looks for p among the account's statuses created since
-// (less clockSkew): the oldest status that is not a reply or a boost, with
+// (less clockSkew): the oldest status that is not a boost and replies to
+// p.ReplyTo (to nothing, for a post), with
 // p's text and as many attachments, then the thread items and first
 // comment replying to it in turn. Text is compared normalised (see
 // normalizeText). Items in p.Done are taken as made and the search
@@ -79,7 +80,7 @@ func (c *Client) FindPublished(ctx context.Context, instance string, cred networ
 	} else {
 		want := normalizeText(p.Text)
 		for _, s := range candidates {
-			if s.inReplyTo() == "" && len(s.Media) == len(p.Media) && normalizeText(s.plainText()) == want {
+			if s.inReplyTo() == p.ReplyTo && len(s.Media) == len(p.Media) && normalizeText(s.plainText()) == want {
 				chain = append(chain, s)
 				out.ItemIDs = append(out.ItemIDs, s.ID)
 				break

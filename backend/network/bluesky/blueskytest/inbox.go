@@ -521,6 +521,14 @@ func (s *Server) getPostThread(w http.ResponseWriter, r *http.Request, _ caller)
 				children = append(children, o)
 			}
 		}
+		// The account's own replies, published to its repo.
+		for _, rec := range s.repo.records {
+			if rec.Reply != nil && rec.Reply.Parent.URI == p.URI {
+				if _, indexed := s.inbox.posts[rec.URI]; !indexed {
+					children = append(children, s.postLocked(rec.URI))
+				}
+			}
+		}
 		slices.SortFunc(children, func(a, b *Post) int { return a.IndexedAt.Compare(b.IndexedAt) })
 		for _, c := range children {
 			out = append(out, map[string]any{"$type": "app.bsky.feed.defs#threadViewPost", "post": s.postViewLocked(c), "replies": replies(c, d-1)})

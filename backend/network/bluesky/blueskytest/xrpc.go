@@ -40,6 +40,8 @@ func (s *Server) builtinRoutes() map[string]route {
 		"app.bsky.feed.getPosts":                  {method: http.MethodGet, auth: authAccess, h: s.getPosts},
 		"chat.bsky.convo.getLog":                  {method: http.MethodGet, auth: authAccess, h: s.getLog},
 		"chat.bsky.convo.listConvos":              {method: http.MethodGet, auth: authAccess, h: s.listConvos},
+		"chat.bsky.convo.sendMessage":             {method: http.MethodPost, auth: authAccess, h: s.sendMessage},
+		"chat.bsky.convo.getMessages":             {method: http.MethodGet, auth: authAccess, h: s.getMessages},
 	}
 }
 
