@@ -10,6 +10,7 @@
 //   HERALD_E2E_URL        Herald, e.g. http://127.0.0.1:34115/
 //   HERALD_E2E_POST_TEXT  the text of the post Herald published
 //   HERALD_E2E_EXPECT     how many items the inbox must list (3)
+//   HERALD_E2E_REPLY_TEXT the reply to write to the reply, from the keyboard
 //   HERALD_E2E_ARTIFACTS  where screenshots go
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
@@ -18,6 +19,7 @@ import { appUrl, at, byTestId, launchBrowser, missingEnv, screenshot, screenshot
 const enabled = process.env.HERALD_E2E_INBOX ?? '';
 const postText = process.env.HERALD_E2E_POST_TEXT ?? '';
 const expected = Number(process.env.HERALD_E2E_EXPECT ?? '3');
+const replyText = process.env.HERALD_E2E_REPLY_TEXT ?? '';
 
 function skipReason() {
   if (!enabled) {
@@ -26,6 +28,7 @@ function skipReason() {
   const missing = missingEnv([
     ['HERALD_E2E_URL', appUrl],
     ['HERALD_E2E_POST_TEXT', postText],
+    ['HERALD_E2E_REPLY_TEXT', replyText],
   ]);
   assert.deepEqual(missing, [], `HERALD_E2E_INBOX needs ${missing.join(', ')}`);
   return false;
@@ -84,4 +87,28 @@ test('The inbox lists the reply, the mention and the message, once each', { skip
   // Opened, so read: the row no longer says it is unread.
   assert.doesNotMatch((await reply.textContent()) ?? '', /Unread/);
   process.stdout.write(`INBOX_ITEMS=${kinds.length}\n`);
+});
+
+test('A reply written with the keyboard goes out once and shows as sent', { skip }, async () => {
+  const conversation = page.locator(byTestId('conversation'));
+  await conversation.waitFor();
+  // R writes a reply: the box starts with the author's handle, the caret after it.
+  await page.locator('[data-testid^="inbox-row-"][data-kind="reply"]').focus();
+  await page.keyboard.press('r');
+  const box = page.locator(byTestId('reply-text'));
+  assert.equal(await box.evaluate((el) => el === document.activeElement), true, 'R focuses the reply box');
+  const prefill = await box.inputValue();
+  assert.match(prefill, /^@\S+ $/, `the reply starts with the author's handle: "${prefill}"`);
+  await page.keyboard.type(replyText);
+  const send = page.locator(byTestId('reply-send'));
+  await page.waitForFunction((sel) => !document.querySelector(sel)?.hasAttribute('disabled'), byTestId('reply-send'));
+  await send.focus();
+  await page.keyboard.press('Enter');
+  // A second press while it is being sent must not send it twice.
+  await page.keyboard.press('Enter').catch(() => undefined);
+  const sent = conversation.locator(`${byTestId('reply')}[data-status="published"]`);
+  await sent.waitFor({ timeout: 60_000 });
+  assert.equal(await conversation.locator(byTestId('reply')).count(), 1, 'one reply in the conversation');
+  await screenshot(page, 'inbox-reply.png');
+  process.stdout.write('INBOX_REPLY=sent\n');
 });

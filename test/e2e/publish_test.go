@@ -112,8 +112,9 @@ func checkInbox(t *testing.T, server *gts.Server, app *herald, g *gorm.DB, chann
 		}
 		return st.ID
 	}
+	question := post(url.Values{"status": {"@" + username + " will there be tulips?"}, "visibility": {"public"}, "in_reply_to_id": {postID}})
 	want := map[string]model.InboxKind{
-		post(url.Values{"status": {"@" + username + " will there be tulips?"}, "visibility": {"public"}, "in_reply_to_id": {postID}}): model.InboxKind(network.InboxReply),
+		question: model.InboxKind(network.InboxReply),
 		post(url.Values{"status": {"hello @" + username + ", see you on Sunday"}, "visibility": {"public"}}):                          model.InboxKind(network.InboxMention),
 		post(url.Values{"status": {"@" + username + " a private question"}, "visibility": {"direct"}}):                                model.InboxKind(network.InboxMessage),
 	}
@@ -121,7 +122,39 @@ func checkInbox(t *testing.T, server *gts.Server, app *herald, g *gorm.DB, chann
 		t.Fatalf("bob: favourite = %d", code)
 	}
 
-	app.playwright(t, "inbox.e2e.mjs", "HERALD_E2E_INBOX=1", "HERALD_E2E_POST_TEXT="+postText, "HERALD_E2E_EXPECT="+strconv.Itoa(len(want)))
+	replyText := "Yes, tulips and daffodils " + strconv.FormatInt(time.Now().UnixNano()%1_000_000, 10)
+	out := app.playwright(t, "inbox.e2e.mjs", "HERALD_E2E_INBOX=1", "HERALD_E2E_POST_TEXT="+postText,
+		"HERALD_E2E_EXPECT="+strconv.Itoa(len(want)), "HERALD_E2E_REPLY_TEXT="+replyText)
+	if valueFrom(t, out, "INBOX_REPLY") != "sent" {
+		t.Fatal("the reply was not shown as sent")
+	}
+	// The reply is on the server once, under Bob's question.
+	var thread struct {
+		Descendants []struct {
+			ID          string `json:"id"`
+			InReplyToID string `json:"in_reply_to_id"`
+			Content     string `json:"content"`
+		} `json:"descendants"`
+	}
+	if code := server.API(t, bob.AccessToken, "GET", "/api/v1/statuses/"+question+"/context", nil, &thread); code != 200 {
+		t.Fatalf("bob: GET context = %d", code)
+	}
+	answers := 0
+	for _, d := range thread.Descendants {
+		if strings.Contains(d.Content, replyText) {
+			answers++
+			if d.InReplyToID != question {
+				t.Errorf("the reply %s answers %s, want Bob's question %s", d.ID, d.InReplyToID, question)
+			}
+		}
+	}
+	if answers != 1 {
+		t.Errorf("the server holds %d copies of the reply under the question, want 1: %+v", answers, thread.Descendants)
+	}
+	var first model.InboxItem
+	if err := g.Where("channel_id = ? AND remote_id = ?", channelID, question).Take(&first).Error; err != nil || first.FirstReplyAt == nil {
+		t.Errorf("the question's first-reply time = %v, %v; want it set", first.FirstReplyAt, err)
+	}
 
 	var items []model.InboxItem
 	if err := g.Where("channel_id = ?", channelID).Find(&items).Error; err != nil {

@@ -10,9 +10,15 @@ export type InboxFilter = service.InboxFilter;
 export type InboxItem = Omit<service.InboxItemView, 'convertValues'>;
 export type InboxPage = Omit<service.InboxPage, 'convertValues' | 'items'> & { items: InboxItem[] };
 export type InboxCounts = Omit<service.InboxCounts, 'convertValues'>;
-export type InboxConversation = Omit<service.InboxConversation, 'convertValues' | 'item' | 'thread'> & {
+export type ReplyView = Omit<service.ReplyView, 'convertValues'>;
+export type ItemAction = Omit<service.ItemAction, 'convertValues'>;
+export type ReplyInput = Omit<service.ReplyInput, 'convertValues'>;
+export type ReplyCheck = Omit<service.ReplyCheck, 'convertValues'>;
+export type InboxConversation = Omit<service.InboxConversation, 'convertValues' | 'item' | 'thread' | 'replies' | 'actions'> & {
   item: InboxItem;
   thread: InboxItem[];
+  replies: ReplyView[];
+  actions: ItemAction[];
 };
 export type InboxSyncStatus = Omit<service.InboxSyncStatus, 'convertValues'>;
 
@@ -44,3 +50,12 @@ export const inboxSyncStatus = (): Promise<InboxSyncStatus[]> => call(() => Inbo
 
 /** Syncs one channel now (0: every channel) and returns the statuses after. */
 export const syncInboxNow = (channelId: number): Promise<InboxSyncStatus[]> => call(() => Inbox.SyncNow(channelId));
+
+/** The live check of a reply being written: the composer's counting, for the item's network. */
+export const checkReply = (input: ReplyInput): Promise<ReplyCheck> => call(() => Inbox.CheckReply(input));
+
+/**
+ * Sends a reply: saved, then published at once by the engine. `key` is made
+ * once per reply being written; sending again with it returns the first.
+ */
+export const sendReply = (input: ReplyInput): Promise<ReplyView> => call(() => Inbox.Reply(input));

@@ -91,6 +91,7 @@ export const targetFixture = (over: Partial<TargetView> = {}): TargetView => ({
 
 export const postFixture = (over: Partial<PostView> = {}): PostView => ({
   id: 7,
+  kind: 'post',
   title: 'Spring sale',
   status: 'scheduled',
   scheduledAt: '2026-12-01T08:30:00Z',

@@ -1,6 +1,7 @@
 import { Alert, Avatar, Badge, Button, Card, Group, Kbd, Select, Skeleton, Stack, TagsInput, Text, Textarea, Title } from '@mantine/core';
 import { IconArchive, IconCheck, IconMailOpened, IconArrowBackUp } from '@tabler/icons-react';
-import { type RefObject, useCallback, useState } from 'react';
+import { type RefObject, useCallback, useEffect, useState } from 'react';
+import { onPublishResult } from '../../api/events';
 import { addLabel, assignTeam, getConversation, type InboxItem, markUnread, removeLabel, setNote } from '../../api/inbox';
 import { listTeams } from '../../api/teams';
 import { ErrorPanel } from '../../components/ErrorPanel';
@@ -11,6 +12,8 @@ import { parseTime } from '../../lib/format';
 import { formatDateTime } from '../../time/format';
 import { useAction } from '../posts/useAction';
 import { authorName, kindLabel, shownText } from './inboxText';
+import { ReplyBox } from './ReplyBox';
+import { ReplyList } from './ReplyList';
 import classes from './Inbox.module.css';
 
 /** One message of a thread: who, when, the text as the network gave it (plain text, its own direction). */
@@ -72,12 +75,25 @@ interface ConversationProps {
   statusBusy: 'done' | 'archived' | undefined;
   labelInput: RefObject<HTMLInputElement | null>;
   noteInput: RefObject<HTMLTextAreaElement | null>;
+  replyInput: RefObject<HTMLTextAreaElement | null>;
 }
 
 /** The chosen item with its whole thread, and what the user can do with it. */
-export function Conversation({ itemId, onChanged, onStatus, statusBusy, labelInput, noteInput }: ConversationProps) {
+export function Conversation({ itemId, onChanged, onStatus, statusBusy, labelInput, noteInput, replyInput }: ConversationProps) {
   const load = useCallback(() => getConversation(itemId), [itemId]);
   const conv = useLoad(load);
+  const replyTargets = (conv.data?.replies ?? []).map((r) => r.targetId).join(',');
+  const reloadConversation = conv.reload;
+  // A reply's attempt ended: show where it stands.
+  useEffect(
+    () =>
+      onPublishResult((result) => {
+        if (replyTargets.split(',').includes(String(result.targetId))) {
+          reloadConversation();
+        }
+      }),
+    [replyTargets, reloadConversation],
+  );
   const teams = useLoad(listTeams);
   const { busy, run } = useAction();
   // What the user typed in the note, until it is saved (the component is keyed by item).
@@ -90,7 +106,7 @@ export function Conversation({ itemId, onChanged, onStatus, statusBusy, labelInp
   if (!conv.data || !item) {
     return <Skeleton h={240} aria-hidden data-testid="conversation-loading" />;
   }
-  const { thread, notice, truncated } = conv.data;
+  const { thread, notice, truncated, replies, actions } = conv.data;
   const note = draft ?? item.note;
   const messages = thread.some((t) => t.remoteId === item.remoteId) ? thread : [...thread, item];
 
@@ -194,6 +210,17 @@ export function Conversation({ itemId, onChanged, onStatus, statusBusy, labelInp
             </Text>
           )}
         </Stack>
+        <ReplyList replies={replies} onChanged={conv.reload} />
+        <ReplyBox
+          key={item.id}
+          item={item}
+          action={actions.find((a) => a.id === 'reply')}
+          input={replyInput}
+          onSent={() => {
+            onChanged(item.id, { read: true });
+            conv.reload();
+          }}
+        />
         <TagsInput
           ref={labelInput}
           label="Labels"

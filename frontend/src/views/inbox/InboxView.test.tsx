@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { InboxConversation, InboxFilter, InboxItem, InboxPage, InboxSyncStatus } from '../../api/inbox';
+import type { InboxConversation, InboxFilter, InboxItem, InboxPage, InboxSyncStatus, ReplyCheck, ReplyView } from '../../api/inbox';
 import type { ChannelView } from '../../api/types';
 import { ChannelListProvider } from '../../hooks/useChannelList';
 import { mockedBinding } from '../../test/bindings';
@@ -27,6 +27,8 @@ vi.mock('../../wailsjs/go/service/Inbox', () => ({
   SyncStatus: vi.fn(),
   SyncNow: vi.fn(),
   Counts: vi.fn(),
+  CheckReply: vi.fn(),
+  Reply: vi.fn(),
 }));
 
 const list = mockedBinding<InboxPage>(Inbox.List);
@@ -35,6 +37,9 @@ const markRead = mockedBinding<undefined>(Inbox.MarkRead);
 const setStatus = mockedBinding<undefined>(Inbox.SetStatus);
 const addLabel = mockedBinding<undefined>(Inbox.AddLabel);
 const syncStatus = mockedBinding<InboxSyncStatus[]>(Inbox.SyncStatus);
+const checkReply = mockedBinding<ReplyCheck>(Inbox.CheckReply);
+const reply = mockedBinding<ReplyView>(Inbox.Reply);
+const replyAction = { id: 'reply', enabled: true, reason: '' };
 
 const shop = channelFixture({ id: 12, displayName: 'Shop' });
 
@@ -104,7 +109,23 @@ beforeEach(() => {
   syncStatus.mockResolvedValue([status()]);
   list.mockResolvedValue({ items: [first, second], next: '' });
   get.mockImplementation((id: number) =>
-    Promise.resolve({ item: id === 1 ? first : second, thread: id === 1 ? [original, first] : [second], source: 'network', truncated: false, notice: '' }),
+    Promise.resolve({
+      item: id === 1 ? first : second,
+      thread: id === 1 ? [original, first] : [second],
+      source: 'network',
+      truncated: false,
+      notice: '',
+      replies: [],
+      actions: [replyAction],
+    }),
+  );
+  checkReply.mockImplementation((input: { text: string }) =>
+    Promise.resolve({
+      networkName: 'Mastodon on example.social',
+      result: { text: { chars: input.text.length, max: 500, remaining: 500 - input.text.length, bytes: 0, maxBytes: 0, urls: 0, contentWarning: 0 }, thread: [], issues: [], ok: true },
+      problems: [],
+      ok: true,
+    } as unknown as ReplyCheck),
   );
   markRead.mockResolvedValue(undefined);
   setStatus.mockResolvedValue(undefined);
@@ -213,6 +234,55 @@ describe('InboxView', () => {
     await waitFor(() => {
       expect(addLabel).toHaveBeenCalledWith([1], 'question');
     });
+  });
+
+  it('writes a reply with R and sends it once with Ctrl+Enter', async () => {
+    let resolve: (v: ReplyView) => void = () => undefined;
+    reply.mockImplementation(() => new Promise<ReplyView>((r) => (resolve = r)));
+    const { user } = renderInbox();
+    await user.click(await screen.findByTestId('inbox-row-1'));
+    await screen.findByTestId('conversation');
+    await user.keyboard('r');
+    const box = screen.getByTestId('reply-text');
+    expect(box).toHaveFocus();
+    // Mastodon: the reply starts with the author's handle, so it reaches them.
+    expect(box).toHaveValue('@ana@example.social ');
+    await user.keyboard('Yes, 10 to 4.');
+    await waitFor(() => {
+      expect(screen.getByTestId('reply-send')).toBeEnabled();
+    });
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    await user.keyboard('{Control>}{Enter}{/Control}'); // a second press while sending sends nothing
+    resolve({ postId: 5, targetId: 6, itemId: 1, channelId: 12, text: 'x', status: 'scheduled', class: '', message: '', remoteUrl: '', createdAt: '', publishedAt: '', nextAttemptAt: '', held: false });
+    await waitFor(() => {
+      expect(box).toHaveValue('@ana@example.social ');
+    });
+    expect(reply).toHaveBeenCalledTimes(1);
+    const sent = reply.mock.calls[0]?.[0] as unknown as { itemId: number; text: string; key: string; options: Record<string, string> };
+    expect(sent).toMatchObject({ itemId: 1, text: '@ana@example.social Yes, 10 to 4.', options: { visibility: 'public' } });
+    expect(sent.key).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('shows why an item cannot be answered', async () => {
+    get.mockResolvedValue({ item: first, thread: [first], source: 'stored', truncated: false, notice: '', replies: [],
+      actions: [{ id: 'reply', enabled: false, reason: 'This was deleted on Mastodon; there is nothing to reply to.' }] });
+    const { user } = renderInbox();
+    await user.click(await screen.findByTestId('inbox-row-1'));
+    expect(await screen.findByTestId('reply-disabled')).toHaveTextContent('deleted on Mastodon');
+    expect(screen.queryByTestId('reply-text')).toBeNull();
+  });
+
+  it('shows a failed reply with its reason and a way to try again', async () => {
+    get.mockResolvedValue({ item: first, thread: [first], source: 'network', truncated: false, notice: '', actions: [replyAction],
+      replies: [{ postId: 5, targetId: 6, itemId: 1, channelId: 12, text: 'Yes!', status: 'failed', class: 'content_rejected',
+        message: 'Mastodon refused the post: Validation failed', remoteUrl: '', createdAt: '2026-12-07T10:05:00Z', publishedAt: '', nextAttemptAt: '', held: false }] });
+    const { user } = renderInbox();
+    await user.click(await screen.findByTestId('inbox-row-1'));
+    const r = await screen.findByTestId('reply');
+    expect(r).toHaveAttribute('data-status', 'failed');
+    expect(r).toHaveTextContent('Not sent');
+    expect(r).toHaveTextContent('Validation failed');
+    expect(within(r).getByRole('button', { name: 'Try again' })).toBeInTheDocument();
   });
 
   it('shows done items under Done', async () => {

@@ -63,6 +63,7 @@ export function InboxView() {
   const searchInput = useRef<HTMLInputElement>(null);
   const labelInput = useRef<HTMLInputElement>(null);
   const noteInput = useRef<HTMLTextAreaElement>(null);
+  const replyInput = useRef<HTMLTextAreaElement>(null);
   const readable = (sync.data ?? []).filter((s) => s.readable);
 
   const { items, patch } = list;
@@ -130,6 +131,13 @@ export function InboxView() {
         case 'label':
           labelInput.current?.focus();
           break;
+        case 'reply': {
+          // The caret after the prefilled handle, ready to type.
+          const box = replyInput.current;
+          box?.focus();
+          box?.setSelectionRange(box.value.length, box.value.length);
+          break;
+        }
         case 'note':
           noteInput.current?.focus();
           break;
@@ -246,6 +254,7 @@ export function InboxView() {
                 statusBusy={busy === 'done' || busy === 'archived' ? busy : undefined}
                 labelInput={labelInput}
                 noteInput={noteInput}
+                replyInput={replyInput}
               />
             ) : (
               <Card withBorder py={40}>

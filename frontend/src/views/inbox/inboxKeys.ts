@@ -1,11 +1,12 @@
 import { isTyping } from '../../lib/typing';
 
 /** What a key does in the inbox list. */
-export type InboxCommand = 'next' | 'previous' | 'done' | 'archive' | 'unread' | 'label' | 'note' | 'search';
+export type InboxCommand = 'next' | 'previous' | 'reply' | 'done' | 'archive' | 'unread' | 'label' | 'note' | 'search';
 
 const KEYS: Readonly<Record<string, InboxCommand>> = {
   j: 'next',
   k: 'previous',
+  r: 'reply',
   e: 'done',
   a: 'archive',
   u: 'unread',
@@ -18,6 +19,7 @@ const KEYS: Readonly<Record<string, InboxCommand>> = {
 export const INBOX_KEYS: readonly { key: string; command: InboxCommand; description: string }[] = [
   { key: 'J', command: 'next', description: 'Next item' },
   { key: 'K', command: 'previous', description: 'Previous item' },
+  { key: 'R', command: 'reply', description: 'Write a reply' },
   { key: 'E', command: 'done', description: 'Mark done (again: reopen)' },
   { key: 'A', command: 'archive', description: 'Archive (again: reopen)' },
   { key: 'U', command: 'unread', description: 'Mark unread' },

@@ -1,0 +1,173 @@
+import { Alert, Button, Group, Kbd, Select, Stack, Text, Textarea } from '@mantine/core';
+import { IconSend } from '@tabler/icons-react';
+import { type RefObject, useEffect, useState } from 'react';
+import { toAppError, type AppError } from '../../api/errors';
+import { checkReply, type InboxItem, type ItemAction, type ReplyCheck, sendReply } from '../../api/inbox';
+import { notifyError, notifySuccess } from '../../lib/notify';
+import { IssueList } from '../compose/IssueList';
+import { TextCounter } from '../compose/TextCounter';
+import { VALIDATE_DELAY_MS } from '../compose/useValidation';
+
+/** A key for one reply being written: sending it twice sends one reply. */
+export function newReplyKey(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * What a reply starts with: on Mastodon the author's handle, because a
+ * reply reaches (and a direct message is seen by) only the accounts it
+ * mentions; nothing on Bluesky, where the reply itself notifies.
+ */
+export function replyPrefill(item: Pick<InboxItem, 'network' | 'authorHandle'>): string {
+  return item.network === 'mastodon' && item.authorHandle ? `${item.authorHandle} ` : '';
+}
+
+const VISIBILITY = [
+  { value: 'public', label: 'Public' },
+  { value: 'unlisted', label: 'Quiet public (not in public timelines)' },
+  { value: 'private', label: 'Followers only' },
+];
+
+interface ReplyBoxProps {
+  item: InboxItem;
+  action: ItemAction | undefined;
+  input: RefObject<HTMLTextAreaElement | null>;
+  /** Called once a reply is saved (it is then being published). */
+  onSent: () => void;
+}
+
+/** Writing a reply to an item: the composer's live check, then Send (Ctrl/⌘+Enter). */
+export function ReplyBox({ item, action, input, onSent }: ReplyBoxProps) {
+  const [text, setText] = useState(() => replyPrefill(item));
+  const [visibility, setVisibility] = useState('public');
+  const [key, setKey] = useState(newReplyKey);
+  const [check, setCheck] = useState<{ text: string; result?: ReplyCheck; error?: AppError }>({ text: '' });
+  const [sending, setSending] = useState(false);
+  const message = item.kind === 'message';
+  const options: Record<string, string> = item.network === 'mastodon' && !message ? { visibility } : {};
+  const optionsKey = JSON.stringify(options);
+
+  useEffect(() => {
+    let current = true;
+    const timer = window.setTimeout(() => {
+      checkReply({ itemId: item.id, text, options: JSON.parse(optionsKey) as Record<string, string>, key: '' }).then(
+        (result) => current && setCheck({ text, result }),
+        (err: unknown) => current && setCheck({ text, error: toAppError(err) }),
+      );
+    }, VALIDATE_DELAY_MS);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [item.id, text, optionsKey]);
+
+  if (action && !action.enabled) {
+    return (
+      <Alert color="gray" variant="light" title="Replying is not possible here" data-testid="reply-disabled">
+        {action.reason}
+      </Alert>
+    );
+  }
+  const result = check.result;
+  const fresh = check.text === text && result !== undefined;
+  const empty = text.trim() === '' || text.trim() === replyPrefill(item).trim();
+  const canSend = fresh && result.ok && !empty && !sending;
+  const issuesId = `reply-issues-${item.id}`;
+
+  const send = async () => {
+    if (!canSend) {
+      return;
+    }
+    setSending(true);
+    try {
+      const sent = await sendReply({ itemId: item.id, text, options, key });
+      notifySuccess(
+        sent.held ? 'Reply saved' : 'Reply sent',
+        sent.held ? 'Publishing is paused: it goes out when you resume publishing.' : `Publishing it to ${item.channelName}.`,
+      );
+      setText(replyPrefill(item));
+      setKey(newReplyKey());
+      onSent();
+    } catch (err) {
+      // The key stays: sending again cannot make a second reply.
+      notifyError('The reply was not sent', err);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <Stack gap={6} data-testid="reply-box">
+      <Textarea
+        ref={input}
+        label={message ? 'Reply in this conversation' : `Reply to ${item.authorHandle || item.authorName || 'this'}`}
+        description={
+          message
+            ? item.network === 'mastodon'
+              ? 'A direct message: only the accounts it mentions see it. Press R to write; Ctrl+Enter sends.'
+              : 'A direct message in this conversation. Press R to write; Ctrl+Enter sends.'
+            : `Published on ${item.channelName} under this ${item.kind === 'message' ? 'message' : 'post'}. Press R to write; Ctrl+Enter sends.`
+        }
+        autosize
+        minRows={2}
+        maxRows={10}
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+            event.preventDefault();
+            void send();
+          }
+        }}
+        aria-describedby={issuesId}
+        dir="auto"
+        data-testid="reply-text"
+      />
+      {result && <TextCounter counts={[{ label: result.networkName, count: result.result.text }]} />}
+      <div id={issuesId} aria-live="polite">
+        {result && !empty && (
+          <IssueList
+            issues={[
+              ...result.problems.map((p) => ({ severity: 'error', code: 'reply', message: p, field: 'text' }) as const),
+              ...result.result.issues,
+            ]}
+          />
+        )}
+        {check.error && (
+          <Text size="xs" c="red">
+            Herald could not check the reply: {check.error.message}
+          </Text>
+        )}
+      </div>
+      <Group justify="space-between" align="flex-end">
+        {item.network === 'mastodon' && !message ? (
+          <Select
+            size="xs"
+            label="Visibility"
+            data={VISIBILITY}
+            value={visibility}
+            onChange={(v) => setVisibility(v ?? 'public')}
+            allowDeselect={false}
+            comboboxProps={{ withinPortal: false }}
+            w={260}
+          />
+        ) : (
+          <span />
+        )}
+        <Button
+          size="xs"
+          leftSection={<IconSend size={15} />}
+          rightSection={<Kbd size="xs">Ctrl+Enter</Kbd>}
+          disabled={!canSend}
+          loading={sending}
+          onClick={() => void send()}
+          data-testid="reply-send"
+        >
+          Send reply
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
