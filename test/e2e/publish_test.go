@@ -115,8 +115,8 @@ func checkInbox(t *testing.T, server *gts.Server, app *herald, g *gorm.DB, chann
 	question := post(url.Values{"status": {"@" + username + " will there be tulips?"}, "visibility": {"public"}, "in_reply_to_id": {postID}})
 	want := map[string]model.InboxKind{
 		question: model.InboxKind(network.InboxReply),
-		post(url.Values{"status": {"hello @" + username + ", see you on Sunday"}, "visibility": {"public"}}):                          model.InboxKind(network.InboxMention),
-		post(url.Values{"status": {"@" + username + " a private question"}, "visibility": {"direct"}}):                                model.InboxKind(network.InboxMessage),
+		post(url.Values{"status": {"hello @" + username + ", see you on Sunday"}, "visibility": {"public"}}): model.InboxKind(network.InboxMention),
+		post(url.Values{"status": {"@" + username + " a private question"}, "visibility": {"direct"}}):       model.InboxKind(network.InboxMessage),
 	}
 	if code := server.API(t, bob.AccessToken, "POST", "/api/v1/statuses/"+postID+"/favourite", url.Values{}, nil); code != 200 {
 		t.Fatalf("bob: favourite = %d", code)
