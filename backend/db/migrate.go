@@ -46,6 +46,7 @@ func Migrations() []Migration {
 		{Version: 8, Name: "inbox", Up: sqlFile("0008_inbox.sql")},
 		{Version: 9, Name: "rate budgets", Up: sqlFile("0009_rate_budgets.sql")},
 		{Version: 10, Name: "replies", Up: sqlFile("0010_replies.sql")},
+		{Version: 11, Name: "inbox moderation", Up: sqlFile("0011_inbox_moderation.sql")},
 	}
 }
 

@@ -394,6 +394,10 @@ type InboxItem struct {
 	TeamID       *int64
 	Note         string
 	FirstReplyAt *time.Time
+	// LikedAt / HiddenAt: the user liked the item, or hid it under the
+	// channel's post, from Herald.
+	LikedAt  *time.Time
+	HiddenAt *time.Time
 	// Backlog: found by the channel's first sync; stored read and never
 	// notified.
 	Backlog bool
@@ -403,6 +407,18 @@ type InboxItem struct {
 }
 
 func (InboxItem) TableName() string { return "inbox_items" }
+
+// InboxAuthor is what the user did to an author from a channel: muted,
+// blocked.
+type InboxAuthor struct {
+	ChannelID      int64  `gorm:"primaryKey;autoIncrement:false"`
+	AuthorRemoteID string `gorm:"primaryKey"`
+	MutedAt        *time.Time
+	BlockedAt      *time.Time
+	UpdatedAt      time.Time
+}
+
+func (InboxAuthor) TableName() string { return "inbox_authors" }
 
 // InboxLabel is one label on an inbox item.
 type InboxLabel struct {

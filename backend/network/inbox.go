@@ -125,3 +125,38 @@ type ThreadReader interface {
 type InboxRefresher interface {
 	RefreshInbox(ctx context.Context, instance string, cred Credential, remoteIDs []string) ([]InboxItem, error)
 }
+
+// InboxAction is something the user does to an inbox item (like it, hide
+// it under the channel's post) or to its author (mute, block) on the
+// network. Herald only ever does one because the user asked.
+type InboxAction string
+
+const (
+	ActionLike  InboxAction = "like"  // like / favourite the item
+	ActionHide  InboxAction = "hide"  // hide a reply under the channel's own post
+	ActionMute  InboxAction = "mute"  // stop seeing the author
+	ActionBlock InboxAction = "block" // stop the author from interacting
+)
+
+// InboxActions lists every action, in the order the window shows them.
+var InboxActions = []InboxAction{ActionLike, ActionHide, ActionMute, ActionBlock}
+
+// ItemRef is what a Moderator needs to know of an item.
+type ItemRef struct {
+	RemoteID       string
+	Kind           InboxKind
+	AuthorRemoteID string
+	// RootID is the first post of the item's thread: a reply can only be
+	// hidden under the channel's own post.
+	RootID string
+}
+
+// Moderator acts on inbox items and their authors. Supports is the
+// network's limitations matrix: whether an action can be done to an item
+// for the channel whose account id (Mastodon account id, Bluesky DID) is
+// self and, when not, why in the user's words. Act does it (or, with undo,
+// takes it back); doing what is already done is not an error.
+type Moderator interface {
+	Supports(a InboxAction, item ItemRef, self string) (bool, string)
+	Act(ctx context.Context, instance string, cred Credential, a InboxAction, item ItemRef, undo bool) error
+}

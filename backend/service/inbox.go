@@ -296,7 +296,9 @@ func (s *Inbox) Get(itemID int64) (InboxConversation, error) {
 	if conv.Replies, err = s.repliesTo(ctx, it.ID); err != nil {
 		return InboxConversation{}, err
 	}
-	conv.Actions = s.actionsFor(ch, it)
+	if conv.Actions, err = s.actionsFor(ctx, ch, it); err != nil {
+		return InboxConversation{}, err
+	}
 	thread, ok, notice := s.networkThread(ctx, ch, it)
 	if ok {
 		conv.Source, conv.Thread, conv.Truncated = "network", thread.views, thread.truncated

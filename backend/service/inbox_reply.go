@@ -3,6 +3,13 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"herald/backend/logging"
+	"herald/backend/ratebudget"
 
 	"herald/backend/apperr"
 	"herald/backend/events"
@@ -12,30 +19,174 @@ import (
 )
 
 // ItemAction is one thing the user can do to an inbox item on its
-// network. Reason says why it is disabled, in the user's words.
+// network. Reason says why it is disabled, in the user's words; Active
+// that it is done (liked, hidden, muted, blocked), so doing it again takes
+// it back.
 type ItemAction struct {
-	ID      string `json:"id"` // "reply"
+	ID      string `json:"id"` // "reply", "like", "hide", "mute", "block"
 	Enabled bool   `json:"enabled"`
 	Reason  string `json:"reason"`
+	Active  bool   `json:"active"`
 }
 
 // actionsFor is the limitations matrix for one item: what its network,
 // the channel's state and the item's own state allow.
-func (s *Inbox) actionsFor(ch model.Channel, it model.InboxItem) []ItemAction {
+func (s *Inbox) actionsFor(ctx context.Context, ch model.Channel, it model.InboxItem) ([]ItemAction, error) {
 	reply := ItemAction{ID: "reply", Enabled: true}
 	n, known := s.networks.Get(ch.Network)
 	_, publishes := n.(network.Publisher)
+	gone := ""
+	switch {
+	case ch.RemovedAt != nil:
+		gone = "This channel was removed from Herald."
+	case ch.Status == model.ChannelDisconnected:
+		gone = "This channel is disconnected; reconnect it in Channels."
+	case it.DeletedAt != nil:
+		gone = "This was deleted on " + networkTitle(ch.Network) + "."
+	}
 	switch {
 	case !known || !publishes:
 		reply = ItemAction{ID: "reply", Reason: "Herald cannot publish to " + networkTitle(ch.Network) + " yet."}
-	case ch.RemovedAt != nil:
-		reply.Enabled, reply.Reason = false, "This channel was removed from Herald."
-	case it.DeletedAt != nil:
-		reply.Enabled, reply.Reason = false, "This was deleted on "+networkTitle(ch.Network)+"; there is nothing to reply to."
+	case ch.RemovedAt != nil || it.DeletedAt != nil:
+		// A disconnected channel's reply waits for the reconnection (the
+		// engine holds it); a removed channel or a deleted item cannot
+		// take one.
+		reply.Enabled, reply.Reason = false, gone
 	case it.Kind == model.InboxMessage && ch.Network == "bluesky" && it.ConversationID == "":
 		reply.Enabled, reply.Reason = false, "Herald does not know this message's conversation."
 	}
-	return []ItemAction{reply}
+	out := []ItemAction{reply}
+	mod, canModerate := n.(network.Moderator)
+	author, err := s.inbox.Author(ctx, ch.ID, it.AuthorRemoteID)
+	if err != nil {
+		return nil, err
+	}
+	active := map[network.InboxAction]bool{
+		network.ActionLike: it.LikedAt != nil, network.ActionHide: it.HiddenAt != nil,
+		network.ActionMute: author.MutedAt != nil, network.ActionBlock: author.BlockedAt != nil,
+	}
+	for _, a := range network.InboxActions {
+		act := ItemAction{ID: string(a), Active: active[a]}
+		switch {
+		case !known || !canModerate:
+			act.Reason = "Herald cannot do this on " + networkTitle(ch.Network) + " yet."
+		case gone != "" && (a == network.ActionLike || a == network.ActionHide || ch.RemovedAt != nil || ch.Status == model.ChannelDisconnected):
+			act.Reason = gone
+		default:
+			act.Enabled, act.Reason = mod.Supports(a, itemRef(it), ch.RemoteID)
+		}
+		out = append(out, act)
+	}
+	return out, nil
+}
+
+func itemRef(it model.InboxItem) network.ItemRef {
+	return network.ItemRef{RemoteID: it.RemoteID, Kind: network.InboxKind(it.Kind), AuthorRemoteID: it.AuthorRemoteID, RootID: it.RootRemoteID}
+}
+
+// actionWords names an action in audit lines: done, undone.
+var actionWords = map[network.InboxAction][2]string{
+	network.ActionLike:  {"Liked", "Took back the like of"},
+	network.ActionHide:  {"Hid", "Showed again"},
+	network.ActionMute:  {"Muted the author of", "Unmuted the author of"},
+	network.ActionBlock: {"Blocked the author of", "Unblocked the author of"},
+}
+
+// Act likes or hides an item, or mutes or blocks its author, on the
+// network, because the user asked (undo takes it back); then records it
+// with its audit line. Nothing is recorded when the network refused.
+func (s *Inbox) Act(itemID int64, action string, undo bool) (InboxConversation, error) {
+	ctx := context.Background()
+	a := network.InboxAction(action)
+	if _, ok := actionWords[a]; !ok {
+		return InboxConversation{}, apperr.Invalid("action", "Unknown action %q.", action)
+	}
+	it, ch, err := s.itemAndChannel(ctx, itemID)
+	if err != nil {
+		return InboxConversation{}, err
+	}
+	actions, err := s.actionsFor(ctx, ch, it)
+	if err != nil {
+		return InboxConversation{}, err
+	}
+	for _, x := range actions {
+		if x.ID == action && !x.Enabled {
+			return InboxConversation{}, &apperr.Error{Code: apperr.CodeConflict, Message: x.Reason}
+		}
+	}
+	n, _ := s.networks.Get(ch.Network)
+	mod := n.(network.Moderator)
+	// The user is waiting: the request goes with publishing's priority.
+	nctx := ratebudget.WithChannel(ctx, ch.ID, ratebudget.Publish)
+	cred, err := s.creds.Fresh(nctx, ch)
+	if err != nil {
+		return InboxConversation{}, fmt.Errorf("sign in to %s: %w", channelName(ch), err)
+	}
+	if err := mod.Act(nctx, ch.Instance, cred, a, itemRef(it), undo); err != nil {
+		words := actionWords[a][0]
+		if undo {
+			words = actionWords[a][1]
+		}
+		return InboxConversation{}, &apperr.Error{Code: apperr.CodeUnavailable, Err: err,
+			Message: fmt.Sprintf("%s could not do it (%s this item): %s", networkTitle(ch.Network), strings.ToLower(words), safeNetworkMessage(err)),
+			Hint:    "Nothing was changed in Herald. Try again in a moment; if it keeps failing, check the channel in Channels."}
+	}
+	err = store.Transaction(ctx, s.db, func(tx *gorm.DB) error {
+		st := s.inbox.WithTx(tx)
+		var changed bool
+		var err error
+		switch a {
+		case network.ActionLike:
+			changed, err = st.SetLiked(ctx, it.ID, !undo)
+		case network.ActionHide:
+			changed, err = st.SetHidden(ctx, it.ID, !undo)
+		case network.ActionMute:
+			changed, err = st.SetAuthor(ctx, ch.ID, it.AuthorRemoteID, store.AuthorMuted, !undo)
+		default:
+			changed, err = st.SetAuthor(ctx, ch.ID, it.AuthorRemoteID, store.AuthorBlocked, !undo)
+		}
+		if err != nil || !changed {
+			return err
+		}
+		words := actionWords[a][0]
+		event := "inbox." + string(a)
+		if undo {
+			words, event = actionWords[a][1], "inbox.un"+string(a)
+		}
+		who := it.AuthorHandle
+		if who == "" {
+			who = it.AuthorName
+		}
+		return s.audit.AppendTx(ctx, tx, &model.AuditEntry{Actor: model.ActorUser, Event: event, ChannelID: &ch.ID, ChannelName: channelName(ch),
+			Summary: fmt.Sprintf("%s %s's %s on %s", words, who, kindNoun(it.Kind), channelName(ch)),
+			Details: fmt.Sprintf(`{"inboxItemId":%d}`, it.ID)})
+	})
+	if err != nil {
+		return InboxConversation{}, err
+	}
+	s.emitter.Emit(events.InboxChanged, ch.ID)
+	s.emitter.Emit(events.AuditAppended, nil)
+	return s.Get(itemID)
+}
+
+func kindNoun(k model.InboxKind) string {
+	switch k {
+	case model.InboxMessage:
+		return "message"
+	case model.InboxMention:
+		return "mention"
+	case model.InboxQuote:
+		return "quote"
+	}
+	return "comment"
+}
+
+func safeNetworkMessage(err error) string {
+	var ne *network.Error
+	if errors.As(err, &ne) && ne.Message != "" {
+		return logging.Redact(ne.Message)
+	}
+	return logging.Redact(err.Error())
 }
 
 // Reply sends a reply to an item: it is saved and published at once by the
@@ -50,7 +201,11 @@ func (s *Inbox) Reply(in ReplyInput) (ReplyView, error) {
 	if err != nil {
 		return ReplyView{}, err
 	}
-	for _, a := range s.actionsFor(ch, it) {
+	actions, err := s.actionsFor(ctx, ch, it)
+	if err != nil {
+		return ReplyView{}, err
+	}
+	for _, a := range actions {
 		if a.ID == "reply" && !a.Enabled {
 			return ReplyView{}, &apperr.Error{Code: apperr.CodeConflict, Message: a.Reason}
 		}

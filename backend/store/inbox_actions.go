@@ -202,3 +202,69 @@ func (s *Inbox) RecordFirstReply(ctx context.Context, id int64, at time.Time) (b
 	at = at.UTC()
 	return s.changeItem(ctx, id, map[string]any{"first_reply_at": at}, "first_reply_at IS NULL OR first_reply_at > ?", at)
 }
+
+// SetLiked records that the user liked (or unliked) an item on the
+// network; false when it already was so.
+func (s *Inbox) SetLiked(ctx context.Context, id int64, on bool) (bool, error) {
+	return s.setMark(ctx, id, "liked_at", on)
+}
+
+// SetHidden records that the user hid (or showed again) a reply under the
+// channel's post; false when it already was so.
+func (s *Inbox) SetHidden(ctx context.Context, id int64, on bool) (bool, error) {
+	return s.setMark(ctx, id, "hidden_at", on)
+}
+
+func (s *Inbox) setMark(ctx context.Context, id int64, column string, on bool) (bool, error) {
+	if on {
+		return s.changeItem(ctx, id, map[string]any{column: s.now().UTC()}, column+" IS NULL")
+	}
+	return s.changeItem(ctx, id, map[string]any{column: nil}, column+" IS NOT NULL")
+}
+
+// AuthorMark is a mark on an author: muted or blocked.
+type AuthorMark string
+
+const (
+	AuthorMuted   AuthorMark = "muted_at"
+	AuthorBlocked AuthorMark = "blocked_at"
+)
+
+// SetAuthor records that the user muted or blocked (or took it back) an
+// author from a channel; false when it already was so.
+func (s *Inbox) SetAuthor(ctx context.Context, channelID int64, author string, mark AuthorMark, on bool) (bool, error) {
+	if author == "" {
+		return false, fmt.Errorf("mark an author of channel %d: no author id", channelID)
+	}
+	if mark != AuthorMuted && mark != AuthorBlocked {
+		return false, fmt.Errorf("mark an author: unknown mark %q", mark)
+	}
+	now := s.now().UTC()
+	var at any
+	cond := string(mark) + " IS NOT NULL"
+	if on {
+		at, cond = now, string(mark)+" IS NULL"
+	}
+	db := s.db.WithContext(ctx)
+	if err := db.Exec(`INSERT INTO inbox_authors (channel_id, author_remote_id, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (channel_id, author_remote_id) DO NOTHING`, channelID, author, now).Error; err != nil {
+		return false, fmt.Errorf("mark an author of channel %d: %w", channelID, err)
+	}
+	res := db.Exec("UPDATE inbox_authors SET "+string(mark)+" = ?, updated_at = ? WHERE channel_id = ? AND author_remote_id = ? AND "+cond,
+		at, now, channelID, author)
+	if res.Error != nil {
+		return false, fmt.Errorf("mark an author of channel %d: %w", channelID, res.Error)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// Author reads what the user did to an author from a channel (the zero
+// value when nothing).
+func (s *Inbox) Author(ctx context.Context, channelID int64, author string) (model.InboxAuthor, error) {
+	var out model.InboxAuthor
+	err := s.db.WithContext(ctx).Where("channel_id = ? AND author_remote_id = ?", channelID, author).Limit(1).Find(&out).Error
+	if err != nil {
+		return out, fmt.Errorf("read author %q of channel %d: %w", author, channelID, err)
+	}
+	return out, nil
+}

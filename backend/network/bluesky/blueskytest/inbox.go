@@ -464,9 +464,13 @@ func (s *Server) postViewLocked(p *Post) map[string]any {
 			replies++
 		}
 	}
+	viewer := map[string]any{}
+	if like := s.viewerRecordLocked(collectionLike, func(v map[string]any) bool { return subjectURI(v) == p.URI }); like != "" {
+		viewer["like"] = like
+	}
 	return map[string]any{"uri": p.URI, "cid": p.CID, "author": profileJSON(p.AuthorDID), "record": s.postRecord(p),
-		"replyCount": replies, "repostCount": 0, "likeCount": 0, "quoteCount": 0,
-		"indexedAt": p.IndexedAt.Format("2006-01-02T15:04:05.000Z"), "labels": []any{}}
+		"replyCount": replies, "repostCount": 0, "likeCount": len(viewer), "quoteCount": 0,
+		"indexedAt": p.IndexedAt.Format("2006-01-02T15:04:05.000Z"), "labels": []any{}, "viewer": viewer}
 }
 
 // getPosts: at most 25 uris; posts that do not exist are left out.

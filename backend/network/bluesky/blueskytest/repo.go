@@ -66,6 +66,15 @@ func (s *Server) createRecord(w http.ResponseWriter, r *http.Request, c caller) 
 	case in.Repo != c.did && strings.ToLower(in.Repo) != Handle:
 		WriteError(w, http.StatusUnauthorized, "AuthenticationRequired", "Authentication Required")
 		return
+	case isSideCollection(in.Collection):
+		if in.Repo != c.did {
+			WriteError(w, http.StatusUnauthorized, "AuthenticationRequired", "Authentication Required")
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.writeSideLocked(w, in.Collection, in.RKey, in.Record, true)
+		return
 	case in.Collection != Collection:
 		WriteError(w, http.StatusBadRequest, "InvalidRequest", "The fake stores only "+Collection+" records, not "+in.Collection)
 		return
@@ -148,6 +157,16 @@ func (s *Server) getRecord(w http.ResponseWriter, r *http.Request, _ caller) {
 	}
 	uri := "at://" + repo + "/" + collection + "/" + rkey
 	s.mu.Lock()
+	if isSideCollection(collection) {
+		out, found := s.getSideRecordLocked("at://" + DID + "/" + collection + "/" + rkey)
+		s.mu.Unlock()
+		if !found || (repo != DID && strings.ToLower(repo) != Handle) {
+			WriteError(w, http.StatusBadRequest, "RecordNotFound", "Could not locate record: "+uri)
+			return
+		}
+		WriteJSON(w, http.StatusOK, out)
+		return
+	}
 	rec, ok := s.repo.byRKey[rkey]
 	if ok && (collection != Collection || (repo != DID && strings.ToLower(repo) != Handle)) {
 		ok = false

@@ -57,6 +57,7 @@ type Server struct {
 	routes     map[string]route
 	repo       repoState
 	inbox      inboxState // inbox.go
+	side       sideState  // moderate.go
 }
 
 var (

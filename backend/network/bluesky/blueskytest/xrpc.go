@@ -40,6 +40,10 @@ func (s *Server) builtinRoutes() map[string]route {
 		"app.bsky.feed.getPosts":                  {method: http.MethodGet, auth: authAccess, h: s.getPosts},
 		"chat.bsky.convo.getLog":                  {method: http.MethodGet, auth: authAccess, h: s.getLog},
 		"chat.bsky.convo.listConvos":              {method: http.MethodGet, auth: authAccess, h: s.listConvos},
+		"com.atproto.repo.putRecord":              {method: http.MethodPost, auth: authAccess, h: s.putRecord},
+		"com.atproto.repo.deleteRecord":           {method: http.MethodPost, auth: authAccess, h: s.deleteRecord},
+		"app.bsky.graph.muteActor":                {method: http.MethodPost, auth: authAccess, h: s.muteActor(true)},
+		"app.bsky.graph.unmuteActor":              {method: http.MethodPost, auth: authAccess, h: s.muteActor(false)},
 		"chat.bsky.convo.sendMessage":             {method: http.MethodPost, auth: authAccess, h: s.sendMessage},
 		"chat.bsky.convo.getMessages":             {method: http.MethodGet, auth: authAccess, h: s.getMessages},
 	}
@@ -222,6 +226,18 @@ func (s *Server) deleteSession(w http.ResponseWriter, _ *http.Request, c caller)
 // getProfile: https://docs.bsky.app/docs/api/app-bsky-actor-get-profile
 func (s *Server) getProfile(w http.ResponseWriter, r *http.Request, _ caller) {
 	actor := strings.ToLower(r.URL.Query().Get("actor"))
+	if actor == strings.ToLower(OtherDID) || actor == OtherHandle {
+		s.mu.Lock()
+		viewer := map[string]any{"muted": s.side.muted[OtherDID]}
+		if b := s.viewerRecordLocked(collectionBlock, func(v map[string]any) bool { return v["subject"] == OtherDID }); b != "" {
+			viewer["blocking"] = b
+		}
+		s.mu.Unlock()
+		p := profileJSON(OtherDID)
+		p["viewer"] = viewer
+		WriteJSON(w, http.StatusOK, p)
+		return
+	}
 	if actor != DID && actor != Handle {
 		WriteError(w, http.StatusBadRequest, "InvalidRequest", "Profile not found")
 		return

@@ -58,6 +58,7 @@ type Server struct {
 	objectSerial int64
 
 	inbox inboxState // inbox.go
+	mod   moderation // moderate.go
 }
 
 var (
@@ -86,6 +87,9 @@ func NewServer(t testing.TB) *Server {
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	for pattern, h := range s.routes() {
+		s.Handle(pattern, h)
+	}
+	for pattern, h := range s.moderationRoutes() {
 		s.Handle(pattern, h)
 	}
 	s.AddAccount(DefaultAccount())
