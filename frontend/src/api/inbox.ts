@@ -59,3 +59,13 @@ export const checkReply = (input: ReplyInput): Promise<ReplyCheck> => call(() =>
  * once per reply being written; sending again with it returns the first.
  */
 export const sendReply = (input: ReplyInput): Promise<ReplyView> => call(() => Inbox.Reply(input));
+
+/** ItemAction.id values other than reply. */
+export type ModerationAction = 'like' | 'hide' | 'mute' | 'block';
+
+/**
+ * Likes or hides the item, or mutes or blocks its author, on the network
+ * (`undo` takes it back); returns the conversation as it now stands.
+ */
+export const actOnItem = (id: number, action: ModerationAction, undo: boolean): Promise<InboxConversation> =>
+  call(() => Inbox.Act(id, action, undo));

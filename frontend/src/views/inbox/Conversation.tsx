@@ -13,6 +13,7 @@ import { formatDateTime } from '../../time/format';
 import { useAction } from '../posts/useAction';
 import { authorName, kindLabel, shownText } from './inboxText';
 import { ReplyBox } from './ReplyBox';
+import { ModerationBar } from './ModerationBar';
 import { ReplyList } from './ReplyList';
 import classes from './Inbox.module.css';
 
@@ -210,6 +211,7 @@ export function Conversation({ itemId, onChanged, onStatus, statusBusy, labelInp
             </Text>
           )}
         </Stack>
+        <ModerationBar item={item} actions={actions} onChanged={conv.reload} />
         <ReplyList replies={replies} onChanged={conv.reload} />
         <ReplyBox
           key={item.id}

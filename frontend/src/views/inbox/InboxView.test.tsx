@@ -29,6 +29,7 @@ vi.mock('../../wailsjs/go/service/Inbox', () => ({
   Counts: vi.fn(),
   CheckReply: vi.fn(),
   Reply: vi.fn(),
+  Act: vi.fn(),
 }));
 
 const list = mockedBinding<InboxPage>(Inbox.List);
@@ -39,7 +40,15 @@ const addLabel = mockedBinding<undefined>(Inbox.AddLabel);
 const syncStatus = mockedBinding<InboxSyncStatus[]>(Inbox.SyncStatus);
 const checkReply = mockedBinding<ReplyCheck>(Inbox.CheckReply);
 const reply = mockedBinding<ReplyView>(Inbox.Reply);
-const replyAction = { id: 'reply', enabled: true, reason: '' };
+const act = mockedBinding<InboxConversation>(Inbox.Act);
+const replyAction = { id: 'reply', enabled: true, reason: '', active: false };
+const mastodonActions = [
+  replyAction,
+  { id: 'like', enabled: true, reason: '', active: false },
+  { id: 'hide', enabled: false, reason: 'Mastodon has no way to hide a reply under your post.', active: false },
+  { id: 'mute', enabled: true, reason: '', active: false },
+  { id: 'block', enabled: true, reason: '', active: false },
+];
 
 const shop = channelFixture({ id: 12, displayName: 'Shop' });
 
@@ -283,6 +292,28 @@ describe('InboxView', () => {
     expect(r).toHaveTextContent('Not sent');
     expect(r).toHaveTextContent('Validation failed');
     expect(within(r).getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+  });
+
+  it('likes, blocks only after asking, and shows why hiding is not possible', async () => {
+    get.mockResolvedValue({ item: first, thread: [first], source: 'network', truncated: false, notice: '', replies: [], actions: mastodonActions });
+    act.mockResolvedValue({ item: first, thread: [first], source: 'network', truncated: false, notice: '', replies: [], actions: mastodonActions });
+    const { user } = renderInbox();
+    await user.click(await screen.findByTestId('inbox-row-1'));
+    const hide = await screen.findByTestId('moderation-hide');
+    expect(hide).toHaveAttribute('aria-disabled', 'true');
+    expect(hide).toHaveAccessibleDescription('Mastodon has no way to hide a reply under your post.');
+    await user.click(hide);
+    expect(act).not.toHaveBeenCalled();
+    await user.click(screen.getByTestId('moderation-like'));
+    await waitFor(() => {
+      expect(act).toHaveBeenCalledWith(1, 'like', false);
+    });
+    await user.click(screen.getByTestId('moderation-block'));
+    expect(act).toHaveBeenCalledTimes(1); // not yet: it asks first
+    await user.click(await screen.findByTestId('moderation-block-confirm'));
+    await waitFor(() => {
+      expect(act).toHaveBeenLastCalledWith(1, 'block', false);
+    });
   });
 
   it('shows done items under Done', async () => {
