@@ -45,6 +45,7 @@ func Migrations() []Migration {
 		{Version: 7, Name: "backoff index", Up: sqlFile("0007_backoff_index.sql")},
 		{Version: 8, Name: "inbox", Up: sqlFile("0008_inbox.sql")},
 		{Version: 9, Name: "rate budgets", Up: sqlFile("0009_rate_budgets.sql")},
+		{Version: 11, Name: "inbox rules", Up: sqlFile("0011_inbox_rules.sql")},
 	}
 }
 
