@@ -94,6 +94,7 @@ function status(over: Partial<InboxSyncStatus> = {}): InboxSyncStatus {
     backlogDone: true,
     itemsSeen: 2,
     itemsNew: 2,
+    notify: true,
     ...over,
   };
 }
