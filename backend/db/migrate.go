@@ -47,6 +47,7 @@ func Migrations() []Migration {
 		{Version: 9, Name: "rate budgets", Up: sqlFile("0009_rate_budgets.sql")},
 		{Version: 10, Name: "replies", Up: sqlFile("0010_replies.sql")},
 		{Version: 11, Name: "inbox moderation", Up: sqlFile("0011_inbox_moderation.sql")},
+		{Version: 12, Name: "inbox rules", Up: sqlFile("0012_inbox_rules.sql")},
 	}
 }
 

@@ -1,8 +1,10 @@
 // Package inbox keeps each channel's inbox in step with the network: it
 // reads what is new since the stored cursors, stores each page with its
-// cursors in one transaction (store.Inbox), notifies the user of new items
-// (never of the backlog a first sync finds), and polls each channel at its
-// own pace: fast while people are talking to it, slower while it is quiet.
+// cursors in one transaction (store.Inbox, which also runs the user's rules
+// on each new item), notifies the user of new items (never of the backlog
+// a first sync finds; not for a channel whose notifications are off unless
+// a rule asks), and polls each channel at its own pace: fast while people
+// are talking to it, slower while it is quiet.
 package inbox
 
 import (
@@ -348,7 +350,7 @@ func (s *Syncer) read(ctx context.Context, ch model.Channel, r Reader, st model.
 			o.err = "Herald could not store what it read from this channel; it reads it again on the next run."
 			break
 		}
-		s.notifyNew(ctx, ch, res.New)
+		s.notifyNew(ctx, ch, res)
 		for k, v := range page.Cursors {
 			cursors[k] = v
 		}
@@ -494,12 +496,21 @@ func safeMessage(err error) string {
 	return logging.Redact(err.Error())
 }
 
-// notifyNew raises a desktop notification for new items (never for the
-// backlog): one each for a few, one summary for more.
-func (s *Syncer) notifyNew(ctx context.Context, ch model.Channel, items []model.InboxItem) {
+// notifyNew raises a desktop notification for new items: one each for a
+// few, one summary for more. Never for the backlog, whatever a rule says
+// (it was there before Herald looked). A rule's "notify" is the user
+// asking for exactly these items, so it notifies even when the channel's
+// notifications are off; otherwise a muted channel stays quiet, and so
+// does an item a rule marked done (it is dealt with and read).
+func (s *Syncer) notifyNew(ctx context.Context, ch model.Channel, res store.Ingested) {
 	var fresh []model.InboxItem
-	for _, it := range items {
-		if !it.Backlog {
+	for _, it := range res.New {
+		switch {
+		case it.Backlog:
+		case res.Rules[it.ID].Notify:
+			fresh = append(fresh, it)
+		case ch.InboxMuted, it.Status != model.InboxOpen:
+		default:
 			fresh = append(fresh, it)
 		}
 	}

@@ -469,3 +469,56 @@ func TestANotificationOpensItsItem(t *testing.T) {
 		t.Errorf("Open led to %v, want the reply (%d), then the inbox (0)", opened, reply.ID)
 	}
 }
+
+// TestChannelNotificationSwitchAndRules: a channel with its notifications
+// off stays quiet, except for the items a rule with "notify" matches; an
+// item a rule marks done is not notified; the backlog never is, whatever
+// the rules say, though their labels, status and team apply to it.
+func TestChannelNotificationSwitchAndRules(t *testing.T) {
+	ctx := context.Background()
+	f := &fakeNet{pageSize: 10}
+	f.add(2, network.InboxMention)
+	f.items[0].Text = "urgent: the backlog"
+	r := newRig(t, f, f)
+	if _, err := r.inbox.CreateRule(ctx, store.RuleInput{Name: "Urgent", Enabled: true, TextContains: "urgent", Notify: true, AddLabel: "urgent"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.inbox.CreateRule(ctx, store.RuleInput{Name: "Quiet", Enabled: true, Kind: model.InboxKind(network.InboxQuote), MarkDone: true}); err != nil {
+		t.Fatal(err)
+	}
+	r.syncNow() // the backlog
+	var labelled int64
+	r.g.Model(&model.InboxLabel{}).Where("label = 'urgent'").Count(&labelled)
+	if r.notes.count() != 0 || labelled != 1 {
+		t.Fatalf("backlog: %d notifications, %d labelled; want 0 and 1", r.notes.count(), labelled)
+	}
+
+	// Notifications on: a plain item notifies; one a rule marks done does not.
+	f.add(1, network.InboxMention)
+	f.add(1, network.InboxQuote)
+	r.syncNow()
+	if r.notes.count() != 1 || !strings.Contains(r.notes.ns[0].Body, "item 3") {
+		t.Fatalf("with notifications on: %+v", r.notes.ns)
+	}
+
+	// Off: only the rule's item notifies.
+	if _, err := r.chans.SetInboxMuted(ctx, r.ch.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	f.add(2, network.InboxReply)
+	f.items[len(f.items)-1].Text = "URGENT please"
+	r.syncNow()
+	if r.notes.count() != 2 || !strings.Contains(r.notes.ns[1].Body, "URGENT please") {
+		t.Fatalf("with notifications off: %+v", r.notes.ns)
+	}
+
+	// On again: every new item notifies again.
+	if _, err := r.chans.SetInboxMuted(ctx, r.ch.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	f.add(1, network.InboxReply)
+	r.syncNow()
+	if r.notes.count() != 3 {
+		t.Fatalf("with notifications on again: %d notifications", r.notes.count())
+	}
+}

@@ -72,9 +72,13 @@ type Channel struct {
 	RateLimitedUntil *time.Time
 	// CredentialGeneration grows with every reconnect and token rotation.
 	CredentialGeneration int64
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
-	Teams                []Team `gorm:"many2many:channel_teams"`
+	// InboxMuted: new inbox items of this channel raise no desktop
+	// notification (a rule with Notify still does). The zero value
+	// notifies, as a new channel should.
+	InboxMuted bool
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Teams      []Team `gorm:"many2many:channel_teams"`
 }
 
 // LastAuthorizedAt is when the user last signed in for this channel.
@@ -451,6 +455,30 @@ type InboxSync struct {
 }
 
 func (InboxSync) TableName() string { return "inbox_sync" }
+
+// InboxRule is one of the user's inbox rules: the conditions that are set
+// (non-empty, non-nil) must all hold for a new item, and then the actions
+// that are set apply to it. Rules run in Position order.
+type InboxRule struct {
+	ID       int64 `gorm:"primaryKey"`
+	Name     string
+	Position int
+	Enabled  bool
+	// Conditions.
+	TextContains string // a phrase, compared without case
+	AuthorIs     string // a handle without its leading @, compared without case
+	Kind         InboxKind
+	ChannelID    *int64
+	// Actions.
+	AddLabel  string
+	MarkDone  bool
+	TeamID    *int64
+	Notify    bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (InboxRule) TableName() string { return "inbox_rules" }
 
 // RateBudget is what Herald last knew about one request budget (one rule
 // of one network, for one channel or one server), kept so that a restart

@@ -513,6 +513,9 @@ type InboxSyncStatus struct {
 	BacklogDone     bool                 `json:"backlogDone"`
 	ItemsSeen       int64                `json:"itemsSeen"`
 	ItemsNew        int64                `json:"itemsNew"`
+	// Notify: new items of this channel raise a desktop notification
+	// (Settings → Inbox switches it per channel).
+	Notify bool `json:"notify"`
 }
 
 // SyncStatus returns every channel's sync status, for Settings.
@@ -537,7 +540,7 @@ func (s *Inbox) SyncStatus() ([]InboxSyncStatus, error) {
 		v := InboxSyncStatus{ChannelID: ch.ID, ChannelName: channelName(ch), Network: ch.Network, Readable: s.sync.Readable(ch),
 			LastRunAt: stampPtr(st.LastRunAt), NextRunAt: stampPtr(st.NextRunAt), IntervalSeconds: st.IntervalSeconds,
 			SkippedReason: st.SkippedReason, LastError: st.LastError, Unavailable: []network.Limitation{},
-			BacklogDone: st.BacklogDone, ItemsSeen: st.ItemsSeen, ItemsNew: st.ItemsNew}
+			BacklogDone: st.BacklogDone, ItemsSeen: st.ItemsSeen, ItemsNew: st.ItemsNew, Notify: !ch.InboxMuted}
 		if st.Unavailable != "" {
 			_ = json.Unmarshal([]byte(st.Unavailable), &v.Unavailable)
 		}

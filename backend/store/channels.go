@@ -237,6 +237,23 @@ func (c *Channels) Reminded(ctx context.Context, id int64) error {
 	return c.update(ctx, id, map[string]any{"reminded_at": c.now().UTC()})
 }
 
+// SetInboxMuted turns a channel's new-item notifications off (muted) or
+// on; changed is false when they already were.
+func (c *Channels) SetInboxMuted(ctx context.Context, id int64, muted bool) (changed bool, err error) {
+	res := c.db.WithContext(ctx).Model(&model.Channel{}).Where("id = ? AND inbox_muted <> ?", id, muted).
+		Updates(map[string]any{"inbox_muted": muted, "updated_at": c.now().UTC()})
+	if res.Error != nil {
+		return false, fmt.Errorf("switch inbox notifications of channel %d: %w", id, res.Error)
+	}
+	if res.RowsAffected > 0 {
+		return true, nil
+	}
+	if _, err := c.Get(ctx, id); err != nil {
+		return false, err
+	}
+	return false, nil
+}
+
 // Remove hides a channel but keeps it and its history.
 func (c *Channels) Remove(ctx context.Context, id int64) error {
 	return c.update(ctx, id, map[string]any{"removed_at": c.now().UTC()})

@@ -25,7 +25,8 @@ import (
 //     status, read_at, labels, note, team_id and first_reply_at.
 //
 // So an item read again, edited or deleted on the network keeps everything
-// the user did with it.
+// the user did with it. The user's rules (inbox_rules.go) act for the user
+// once, on a new row, in the transaction that creates it.
 type Inbox struct {
 	db  *gorm.DB
 	now func() time.Time
@@ -74,9 +75,12 @@ type IngestPage struct {
 
 // Ingested is what storing a page did.
 type Ingested struct {
-	// New are the rows created, in page order. Backlog rows are stored read
-	// and must not be notified.
+	// New are the rows created, in page order, as the rules left them.
+	// Backlog rows are stored read and must not be notified.
 	New []model.InboxItem
+	// Rules is what the rules did to each new row some rule matched, by
+	// item id.
+	Rules map[int64]RuleEffect
 	// Changed counts existing rows that took an edit or a deletion.
 	Changed int
 	Seen    int
@@ -105,7 +109,8 @@ func CheckIncoming(in Incoming) error {
 // a stop at any point either keeps both or neither: a cursor is never
 // ahead of the items it stands for. An item already stored (same channel
 // and remote id) is never inserted twice; it only takes a newer edit or a
-// deletion.
+// deletion. Each new row gets what the enabled rules do to it in the
+// same transaction: a crash cannot keep an item without its rules.
 func (s *Inbox) StorePage(ctx context.Context, channelID int64, p IngestPage) (Ingested, error) {
 	var out Ingested
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -114,10 +119,14 @@ func (s *Inbox) StorePage(ctx context.Context, channelID int64, p IngestPage) (I
 		if err != nil {
 			return err
 		}
+		rules, err := enabledRules(ctx, tx)
+		if err != nil {
+			return err
+		}
 		backlog := !st.BacklogDone
 		var newest time.Time
 		for _, in := range p.Items {
-			created, changed, err := s.upsert(ctx, tx, channelID, in, backlog, false)
+			created, changed, err := s.upsert(ctx, tx, channelID, in, backlog, false, rules)
 			if err != nil {
 				return err
 			}
@@ -126,9 +135,15 @@ func (s *Inbox) StorePage(ctx context.Context, channelID int64, p IngestPage) (I
 				out.Changed++
 			}
 			if created != nil {
-				out.New = append(out.New, *created)
-				if !backlog && created.CreatedAt.After(newest) {
-					newest = created.CreatedAt
+				out.New = append(out.New, created.item)
+				if created.effect.Matched() {
+					if out.Rules == nil {
+						out.Rules = map[int64]RuleEffect{}
+					}
+					out.Rules[created.item.ID] = created.effect
+				}
+				if !backlog && created.item.CreatedAt.After(newest) {
+					newest = created.item.CreatedAt
 				}
 			}
 		}
@@ -178,7 +193,7 @@ func (s *Inbox) StoreRefresh(ctx context.Context, channelID int64, items []Incom
 			return err
 		}
 		for _, in := range items {
-			_, ch, err := s.upsert(ctx, tx, channelID, in, false, true)
+			_, ch, err := s.upsert(ctx, tx, channelID, in, false, true, nil)
 			if err != nil {
 				return err
 			}
@@ -196,9 +211,16 @@ func (s *Inbox) StoreRefresh(ctx context.Context, channelID int64, items []Incom
 	return changed, nil
 }
 
-// upsert stores one item: a new row, or the network's changes to an
-// existing one. existingOnly skips items the inbox does not hold.
-func (s *Inbox) upsert(ctx context.Context, tx *gorm.DB, channelID int64, in Incoming, backlog, existingOnly bool) (created *model.InboxItem, changed bool, err error) {
+// newRow is a row upsert created and what the rules did to it.
+type newRow struct {
+	item   model.InboxItem
+	effect RuleEffect
+}
+
+// upsert stores one item: a new row (with what rules do to it), or the
+// network's changes to an existing one. existingOnly skips items the
+// inbox does not hold.
+func (s *Inbox) upsert(ctx context.Context, tx *gorm.DB, channelID int64, in Incoming, backlog, existingOnly bool, rules ruleSet) (created *newRow, changed bool, err error) {
 	// A refresh names items already held; only its id must be usable.
 	if err := CheckIncoming(in); err != nil && (!existingOnly || in.RemoteID == "") {
 		return nil, false, err
@@ -212,11 +234,17 @@ func (s *Inbox) upsert(ctx context.Context, tx *gorm.DB, channelID int64, in Inc
 		if existingOnly || in.Deleted {
 			return nil, false, nil
 		}
-		row := newItem(channelID, in, backlog, s.now().UTC())
+		now := s.now().UTC()
+		row := newItem(channelID, in, backlog, now)
+		effect := rules.evaluate(row)
+		effect.applyToNew(&row, now)
 		if err := tx.WithContext(ctx).Create(&row).Error; err != nil {
 			return nil, false, fmt.Errorf("insert inbox item %s: %w", in.RemoteID, err)
 		}
-		return &row, false, nil
+		if err := applyLabels(ctx, tx, &row, effect.Labels); err != nil {
+			return nil, false, err
+		}
+		return &newRow{item: row, effect: effect}, false, nil
 	case err != nil:
 		return nil, false, fmt.Errorf("read inbox item %s: %w", in.RemoteID, err)
 	}

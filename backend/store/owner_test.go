@@ -25,11 +25,11 @@ func TestOnlyStoreWritesTargetState(t *testing.T) {
 }
 
 // TestOnlyStoreWritesTheInbox keeps store.Inbox the one writer of inbox
-// items, labels and sync state: the sync, the services and any rule engine
-// ask for a named transition.
+// items, labels, sync state and rules: the sync, the services and the
+// rules ask for a named transition.
 func TestOnlyStoreWritesTheInbox(t *testing.T) {
-	writes := regexp.MustCompile(`(?i)(UPDATE|INSERT\s+(OR\s+\w+\s+)?INTO|DELETE\s+FROM)\s+(inbox_items|inbox_labels|inbox_sync|inbox_fts)\b|` +
-		`Inbox(Item|Label|Sync)\{\}[^;{}]{0,400}?\.\s*(Create|Save|Update|Updates|UpdateColumn|UpdateColumns|Delete)\(`)
+	writes := regexp.MustCompile(`(?i)(UPDATE|INSERT\s+(OR\s+\w+\s+)?INTO|DELETE\s+FROM)\s+(inbox_items|inbox_labels|inbox_sync|inbox_fts|inbox_rules)\b|` +
+		`Inbox(Item|Label|Sync|Rule)\{\}[^;{}]{0,400}?\.\s*(Create|Save|Update|Updates|UpdateColumn|UpdateColumns|Delete)\(`)
 	if offenders := writesOutsideStore(t, writes); len(offenders) > 0 {
 		t.Fatalf("the inbox is written outside backend/store; add a transition to store.Inbox instead:\n%s", strings.Join(offenders, "\n"))
 	}

@@ -38,7 +38,7 @@ func TestModelsMatchTheMigratedSchema(t *testing.T) {
 	models := []any{
 		&model.Setting{}, &model.Team{}, &model.Channel{}, &model.ChannelTeam{},
 		&model.Post{}, &model.PostTarget{}, &model.Attempt{}, &model.AuditEntry{}, &model.HealthEvent{}, &model.TargetMedia{}, &model.QueueSlot{},
-		&model.InboxItem{}, &model.InboxLabel{}, &model.InboxSync{}, &model.RateBudget{},
+		&model.InboxItem{}, &model.InboxLabel{}, &model.InboxSync{}, &model.RateBudget{}, &model.InboxRule{},
 	}
 	for _, m := range models {
 		s, err := schema.Parse(m, &sync.Map{}, g.NamingStrategy)

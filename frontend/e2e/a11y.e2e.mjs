@@ -215,6 +215,30 @@ function mainStates(page, base, filled) {
     ['settings: queue times', () => open(page, base, '/settings/queue')],
     ['settings: inbox', () => open(page, base, '/settings/inbox', () => page.waitForFunction(() => !document.querySelector('[data-testid="inbox-sync-loading"]')))],
     [
+      'settings: inbox, add a rule',
+      async () => {
+        await open(page, base, '/settings/inbox', () => testId('rule-add').waitFor());
+        await testId('rule-add').click();
+        await dialog();
+      },
+    ],
+    [
+      'settings: inbox, a rule refused (errors on its fields)',
+      async () => {
+        await page.getByRole('dialog').getByRole('button', { name: 'Add the rule' }).click();
+        await page.getByRole('dialog').locator('[aria-invalid="true"], [role="alert"]').first().waitFor();
+      },
+    ],
+    [
+      'settings: inbox, a rule tested on the newest items',
+      async () => {
+        await page.getByRole('dialog').getByRole('textbox', { name: /The text contains/ }).fill('open');
+        await testId('rule-test').click();
+        await page.getByRole('dialog').locator('[data-testid="rule-preview"], [data-testid="rule-preview-error"]').first().waitFor();
+      },
+    ],
+    ['inbox: response times', () => open(page, base, '/inbox/response-times', () => page.locator('[data-testid="response-times-summary"], [data-testid="response-times-empty"], [role="alert"]').first().waitFor())],
+    [
       'settings: diagnostics',
       () =>
         open(page, base, '/settings/diagnostics', () =>
@@ -352,6 +376,24 @@ function mainStates(page, base, filled) {
       },
     ],
     [
+      'settings: inbox, edit a rule',
+      async () => {
+        await open(page, base, '/settings/inbox', () => testId('rule-row').first().waitFor());
+        await page.getByRole('button', { name: /^Edit / }).first().click();
+        await dialog();
+        await testId('rule-test').click();
+        await testId('rule-preview').waitFor();
+      },
+    ],
+    [
+      'settings: inbox, delete a rule',
+      async () => {
+        await open(page, base, '/settings/inbox', () => testId('rule-row').first().waitFor());
+        await page.getByRole('button', { name: /^Delete / }).first().click();
+        await dialog();
+      },
+    ],
+    [
       'audit log: details',
       async () => {
         await open(page, base, '/audit', () => testId('audit-row').first().waitFor());
@@ -363,16 +405,31 @@ function mainStates(page, base, filled) {
 
 /**
  * Through Herald's own bindings, what test/load does not make: a team with
- * a channel in it, and so lines in the audit log. Safe to repeat.
+ * a channel in it, a rule that assigns it, and so lines in the audit log.
+ * Safe to repeat.
  */
 async function addTeam(page, base) {
   await page.goto(at('/channels', base));
   await waitForBackend(page);
   await page.evaluate(async () => {
-    const { Teams, Channels } = window.go.service;
+    const { Teams, Channels, Inbox } = window.go.service;
     const team = (await Teams.List()).find((t) => t.name === 'Shop') ?? (await Teams.Create('Shop'));
     const [channel] = await Channels.List();
     await Channels.SetTeams(channel.id, [team.id]);
+    if (!(await Inbox.Rules()).some((r) => r.name === 'Shop questions')) {
+      await Inbox.CreateRule({
+        name: 'Shop questions',
+        enabled: true,
+        textContains: 'shop',
+        authorIs: '',
+        kind: 'reply',
+        channelId: 0,
+        addLabel: 'question',
+        markDone: false,
+        teamId: team.id,
+        notify: false,
+      });
+    }
   });
 }
 

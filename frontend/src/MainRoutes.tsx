@@ -6,6 +6,7 @@ import { CHANNELS_PATH } from './navigation';
 import { AuditView } from './views/audit/AuditView';
 import { CalendarView } from './views/calendar/CalendarView';
 import { InboxView } from './views/inbox/InboxView';
+import { ResponseTimesView } from './views/inbox/ResponseTimesView';
 import { ChannelsView } from './views/channels/ChannelsView';
 import { ComposeView } from './views/compose/ComposeView';
 import { NotFoundView } from './views/NotFoundView';
@@ -15,7 +16,7 @@ import { QueueView } from './views/queue/QueueView';
 import { PublishingStatusProvider } from './views/queue/usePublishingStatus';
 import { DiagnosticsPanel } from './views/settings/DiagnosticsPanel';
 import { GeneralPanel } from './views/settings/GeneralPanel';
-import { InboxSyncPanel } from './views/settings/InboxSyncPanel';
+import { InboxSettingsPanel } from './views/settings/InboxSettingsPanel';
 import { SettingsView } from './views/settings/SettingsView';
 import { TeamsPanel } from './views/settings/TeamsPanel';
 import { isClockSetting, setClockSetting } from './time/format';
@@ -48,6 +49,7 @@ export function MainRoutes() {
         <Route path="/queue" element={<QueueView />} />
         <Route path="/calendar" element={<CalendarView />} />
         <Route path="/inbox" element={<InboxView />} />
+        <Route path="/inbox/response-times" element={<ResponseTimesView />} />
         <Route path="/posts/:postId" element={<PostPage />} />
         <Route path="/audit" element={<AuditView />} />
         <Route path="/settings" element={<SettingsView />}>
@@ -55,7 +57,7 @@ export function MainRoutes() {
           <Route path="general" element={<GeneralPanel />} />
           <Route path="teams" element={<TeamsPanel />} />
           <Route path="queue" element={<QueueTimesPanel />} />
-          <Route path="inbox" element={<InboxSyncPanel />} />
+          <Route path="inbox" element={<InboxSettingsPanel />} />
           <Route path="diagnostics" element={<DiagnosticsPanel />} />
         </Route>
         <Route path="*" element={<NotFoundView />} />

@@ -122,13 +122,25 @@ func mix(ctx context.Context, g *gorm.DB, now time.Time) error {
 
 // fillInbox gives the first three channels an inbox: a backlog found on
 // the first check (read) and new items after it (unread), of every kind,
-// with a label and a note on one, right-to-left text and a long message.
+// with a label and a note on one, right-to-left text and a long message;
+// two rules (one off), and first replies to most new items, so the
+// response-times report has numbers.
 func fillInbox(ctx context.Context, g *gorm.DB, now time.Time) error {
 	var channels []model.Channel
 	if err := g.WithContext(ctx).Order("id").Limit(3).Find(&channels).Error; err != nil {
 		return err
 	}
 	inbox := store.NewInbox(g, func() time.Time { return now })
+	if len(channels) > 0 {
+		if _, err := inbox.CreateRule(ctx, store.RuleInput{Name: "Opening hours", Enabled: true, TextContains: "open on Sunday",
+			AddLabel: "hours", ChannelID: channels[0].ID}); err != nil {
+			return err
+		}
+		if _, err := inbox.CreateRule(ctx, store.RuleInput{Name: "Direct messages", Enabled: false, Kind: model.InboxKind(network.InboxMessage),
+			Notify: true}); err != nil {
+			return err
+		}
+	}
 	kinds := []model.InboxKind{model.InboxKind(network.InboxReply), model.InboxKind(network.InboxMention), model.InboxKind(network.InboxQuote), model.InboxKind(network.InboxMessage)}
 	texts := []string{
 		"Is the shop open on Sunday?",
@@ -163,6 +175,16 @@ func fillInbox(ctx context.Context, g *gorm.DB, now time.Time) error {
 		fresh, err := inbox.StorePage(ctx, ch.ID, page(20+ci*10, 6))
 		if err != nil {
 			return err
+		}
+		for i, it := range fresh.New {
+			if i == len(fresh.New)-1 {
+				break // the last item waits for its reply
+			}
+			// Replies after 5, 20, 65, 140 … minutes.
+			wait := time.Duration(5+15*i*i) * time.Minute
+			if _, err := inbox.RecordFirstReply(ctx, it.ID, it.CreatedAt.Add(wait)); err != nil {
+				return err
+			}
 		}
 		if len(fresh.New) > 0 {
 			first := fresh.New[0].ID

@@ -69,3 +69,29 @@ export type ModerationAction = 'like' | 'hide' | 'mute' | 'block';
  */
 export const actOnItem = (id: number, action: ModerationAction, undo: boolean): Promise<InboxConversation> =>
   call(() => Inbox.Act(id, action, undo));
+
+export type InboxRuleForm = service.InboxRuleForm;
+export type InboxRule = Omit<service.InboxRuleView, 'convertValues'>;
+export type InboxRulePreview = Omit<service.InboxRulePreview, 'convertValues' | 'items'> & { items: InboxItem[] };
+export type ResponseTimes = service.ResponseTimes;
+export type ResponseTimesReport = Omit<service.ResponseTimesReport, 'convertValues'>;
+
+/** The inbox rules in the order they run. */
+export const listRules = (): Promise<InboxRule[]> => call(() => Inbox.Rules());
+/** Adds a rule at the end of the list; it acts on items that arrive from now on. */
+export const createRule = (form: InboxRuleForm): Promise<InboxRule> => call(() => Inbox.CreateRule(form));
+export const updateRule = (id: number, form: InboxRuleForm): Promise<InboxRule> => call(() => Inbox.UpdateRule(id, form));
+export const setRuleEnabled = (id: number, enabled: boolean): Promise<InboxRule> => call(() => Inbox.SetRuleEnabled(id, enabled));
+/** Moves a rule one place up or down; resolves to the list after. */
+export const moveRule = (id: number, up: boolean): Promise<InboxRule[]> => call(() => Inbox.MoveRule(id, up));
+export const deleteRule = (id: number): Promise<void> => call(() => Inbox.DeleteRule(id));
+/** What a rule (saved or not) would match among the 500 newest items, and a page of the matches; changes nothing. */
+export const previewRule = (form: InboxRuleForm, offset: number, limit: number): Promise<InboxRulePreview> =>
+  call(() => Inbox.PreviewRule(form, offset, limit));
+
+/** First-reply times of the items created in [from, to) (RFC 3339). */
+export const responseTimes = (from: string, to: string): Promise<ResponseTimesReport> => call(() => Inbox.ResponseTimes(from, to));
+
+/** Turns the desktop notifications for a channel's new items on or off. */
+export const setChannelNotifications = (channelId: number, on: boolean): Promise<void> =>
+  call(() => Inbox.SetChannelNotifications(channelId, on));

@@ -4,6 +4,8 @@ import {
   formatClock,
   formatDateTime,
   formatDay,
+  formatDuration,
+  formatDurationLong,
   formatOffset,
   formatRelative,
   formatTime,
@@ -140,5 +142,27 @@ describe('formatRelative', () => {
     [3 * 24 * 3600_000, 'in 3 days'],
   ])('%d ms away is "%s"', (ms, text) => {
     expect(formatRelative(new Date(base.getTime() + ms), base)).toBe(text);
+  });
+});
+
+describe('formatDuration', () => {
+  it('writes two units at most, rounded down', () => {
+    expect(formatDuration(0)).toBe('under a minute');
+    expect(formatDuration(59)).toBe('under a minute');
+    expect(formatDuration(60)).toBe('1 min');
+    expect(formatDuration(12 * 60 + 59)).toBe('12 min');
+    expect(formatDuration(3600)).toBe('1 h');
+    expect(formatDuration(3600 + 5 * 60)).toBe('1 h 5 min');
+    expect(formatDuration(2 * 86400)).toBe('2 d');
+    expect(formatDuration(2 * 86400 + 4 * 3600 + 59 * 60)).toBe('2 d 4 h');
+    expect(formatDuration(-1)).toBe('—');
+    expect(formatDuration(Number.NaN)).toBe('—');
+  });
+
+  it('spells the units out for reading aloud', () => {
+    expect(formatDurationLong(3600 + 5 * 60)).toBe('1 hour 5 minutes');
+    expect(formatDurationLong(86400 + 3600)).toBe('1 day 1 hour');
+    expect(formatDurationLong(60)).toBe('1 minute');
+    expect(formatDurationLong(30)).toBe('under a minute');
   });
 });

@@ -316,3 +316,41 @@ export function formatLongCalendarDay(year: number, month: number, day: number, 
 export function formatMonthYear(year: number, month: number): string {
   return `${LONG_MONTHS[month - 1]} ${year}`;
 }
+
+/**
+ * How long something took, for reports: "under a minute", "12 min",
+ * "1 h 5 min", "3 h", "2 d 4 h". Two units at most (the larger is what
+ * people compare), rounded down; "—" for no value.
+ */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    return '—';
+  }
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 1) {
+    return 'under a minute';
+  }
+  if (minutes < 60) {
+    return `${minutes} min`;
+  }
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) {
+    const rest = minutes % 60;
+    return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+  }
+  const days = Math.floor(hours / 24);
+  const rest = hours % 24;
+  return rest === 0 ? `${days} d` : `${days} d ${rest} h`;
+}
+
+/**
+ * The same duration in words for a screen reader or a tooltip, where
+ * "h" and "d" would be read letter by letter: "1 hour 5 minutes".
+ */
+export function formatDurationLong(seconds: number): string {
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return formatDuration(seconds)
+    .replace(/(\d+) d\b/, (_, n: string) => plural(Number(n), 'day'))
+    .replace(/(\d+) h\b/, (_, n: string) => plural(Number(n), 'hour'))
+    .replace(/(\d+) min\b/, (_, n: string) => plural(Number(n), 'minute'));
+}

@@ -19,6 +19,7 @@ export const EVENT_CATEGORIES: readonly { value: string; label: string }[] = [
   { value: 'post.', label: 'Posts' },
   { value: 'publishing.', label: 'Publishing' },
   { value: 'team.', label: 'Teams' },
+  { value: 'inbox.', label: 'Inbox' },
   { value: 'settings.', label: 'Settings' },
 ];
 
@@ -34,6 +35,7 @@ const EVENTS: Record<string, string> = {
   'post.handoff_failed': 'Post hand-off failed',
   'post.handoff_unknown': 'Post hand-off unclear',
   'settings.queue_changed': 'Queue times changed',
+  'inbox.notifications': 'Inbox notifications switched',
 };
 
 function capitalise(text: string): string {

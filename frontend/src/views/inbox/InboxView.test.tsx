@@ -108,6 +108,7 @@ function status(over: Partial<InboxSyncStatus> = {}): InboxSyncStatus {
     backlogDone: true,
     itemsSeen: 2,
     itemsNew: 2,
+    notify: true,
     ...over,
   };
 }

@@ -163,8 +163,11 @@ export function InboxView() {
       description="Mentions, replies, quotes and messages from every channel, newest first."
       actions={
         <Group gap="xs">
+          <Button component={Link} to="/inbox/response-times" variant="default" data-testid="inbox-response-times">
+            Response times
+          </Button>
           <Button component={Link} to="/settings/inbox" variant="default">
-            Sync settings
+            Inbox settings
           </Button>
           <Button leftSection={<IconRefresh size={16} />} loading={busy === 'sync'} onClick={checkNow} disabled={readable.length === 0} data-testid="inbox-check-now">
             Check now

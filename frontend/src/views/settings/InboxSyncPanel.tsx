@@ -1,8 +1,8 @@
-import { Alert, Badge, Button, Card, Group, Skeleton, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Skeleton, Stack, Switch, Table, Text, VisuallyHidden } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { onInboxChanged } from '../../api/events';
-import { type InboxSyncStatus, inboxSyncStatus, syncInboxNow } from '../../api/inbox';
+import { type InboxSyncStatus, inboxSyncStatus, setChannelNotifications, syncInboxNow } from '../../api/inbox';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useLoad } from '../../hooks/useLoad';
 import { useNow } from '../../hooks/useNow';
@@ -83,6 +83,12 @@ export function InboxSyncPanel() {
   if (!status.data) {
     return <Skeleton h={160} aria-hidden data-testid="inbox-sync-loading" />;
   }
+  const notifications = (s: InboxSyncStatus, on: boolean) =>
+    void run(`notify-${s.channelId}`, () => setChannelNotifications(s.channelId, on), {
+      failed: `Could not turn ${on ? 'on' : 'off'} the notifications of ${s.channelName}`,
+    }).then(() => {
+      status.reload();
+    });
   const check = (channelId: number) =>
     void run(`sync-${channelId}`, () => syncInboxNow(channelId), { failed: 'Could not check the channel' }).then(() => {
       status.reload();
@@ -93,7 +99,8 @@ export function InboxSyncPanel() {
         Herald checks each channel for new mentions, replies, quotes and messages: every two minutes while a channel is
         busy, less often (up to every 30 minutes) while it is quiet. What a channel already had when it was first checked
         is kept as read and raises no notification. Disconnected, paused or rate-limited channels are skipped until they
-        can be read again.
+        can be read again. Each new item raises a desktop notification unless you turn a channel's notifications off
+        below; a rule that notifies still does.
       </Text>
       {status.data.length === 0 ? (
         <Alert color="gray" variant="light" title="No channels">
@@ -109,6 +116,7 @@ export function InboxSyncPanel() {
                 <Table.Th>Next check</Table.Th>
                 <Table.Th>How often</Table.Th>
                 <Table.Th>State</Table.Th>
+                <Table.Th>Notifications</Table.Th>
                 <Table.Th>
                   <VisuallyHidden>Actions</VisuallyHidden>
                 </Table.Th>
@@ -131,6 +139,19 @@ export function InboxSyncPanel() {
                   </Table.Td>
                   <Table.Td>
                     <StateCell s={s} />
+                  </Table.Td>
+                  <Table.Td>
+                    {s.readable && (
+                      <Switch
+                        aria-label={`Notifications for ${s.channelName}`}
+                        checked={s.notify}
+                        disabled={busy === `notify-${s.channelId}`}
+                        onChange={(e) => {
+                          notifications(s, e.currentTarget.checked);
+                        }}
+                        data-testid={`inbox-notify-${s.channelId}`}
+                      />
+                    )}
                   </Table.Td>
                   <Table.Td>
                     {s.readable && (

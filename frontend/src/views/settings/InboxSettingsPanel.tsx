@@ -1,0 +1,23 @@
+import { Stack, Title } from '@mantine/core';
+import { InboxRulesPanel } from './InboxRulesPanel';
+import { InboxSyncPanel } from './InboxSyncPanel';
+
+/** Settings → Inbox: how each channel is checked and notifies, and the rules new items go through. */
+export function InboxSettingsPanel() {
+  return (
+    <Stack gap="xl">
+      <Stack gap="sm" component="section" aria-labelledby="inbox-sync-heading">
+        <Title order={2} size="h4" id="inbox-sync-heading">
+          Checking and notifications
+        </Title>
+        <InboxSyncPanel />
+      </Stack>
+      <Stack gap="sm" component="section" aria-labelledby="inbox-rules-heading">
+        <Title order={2} size="h4" id="inbox-rules-heading">
+          Rules
+        </Title>
+        <InboxRulesPanel />
+      </Stack>
+    </Stack>
+  );
+}
