@@ -424,6 +424,18 @@ type InboxAuthor struct {
 
 func (InboxAuthor) TableName() string { return "inbox_authors" }
 
+// SavedReply is an answer the user reuses; Body may hold {name},
+// {handle} and {post_url}.
+type SavedReply struct {
+	ID        int64 `gorm:"primaryKey"`
+	Name      string
+	Body      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (SavedReply) TableName() string { return "saved_replies" }
+
 // InboxLabel is one label on an inbox item.
 type InboxLabel struct {
 	ItemID int64  `gorm:"primaryKey"`

@@ -261,6 +261,23 @@ func (t *Targets) ByIdempotencyKey(ctx context.Context, key string) (model.PostT
 	return out, err
 }
 
+// PublishedURL is the public address of the channel's published post with
+// remote id remoteID, "" when Herald did not publish it.
+func (t *Targets) PublishedURL(ctx context.Context, channelID int64, remoteID string) (string, error) {
+	if remoteID == "" {
+		return "", nil
+	}
+	var urls []string
+	if err := t.db.WithContext(ctx).Model(&model.PostTarget{}).Where("channel_id = ? AND remote_id = ? AND remote_url <> ''", channelID, remoteID).
+		Limit(1).Pluck("remote_url", &urls).Error; err != nil {
+		return "", fmt.Errorf("read the address of %s: %w", remoteID, err)
+	}
+	if len(urls) == 0 {
+		return "", nil
+	}
+	return urls[0], nil
+}
+
 // RepliesTo reads the replies written from an inbox item, oldest first.
 func (t *Targets) RepliesTo(ctx context.Context, itemID int64) ([]model.PostTarget, error) {
 	var out []model.PostTarget

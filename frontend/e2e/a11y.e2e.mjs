@@ -237,6 +237,18 @@ function mainStates(page, base, filled) {
         await page.getByRole('dialog').locator('[data-testid="rule-preview"], [data-testid="rule-preview-error"]').first().waitFor();
       },
     ],
+    [
+      'settings: inbox, a saved reply refused (error on its field)',
+      async () => {
+        await open(page, base, '/settings/inbox', () => testId('saved-reply-add').waitFor());
+        await testId('saved-reply-add').click();
+        await dialog();
+        await testId('saved-reply-name').fill('Typo');
+        await testId('saved-reply-body').fill('Hi {nmae}');
+        await testId('saved-reply-save').click();
+        await page.getByRole('dialog').locator('[aria-invalid="true"]').first().waitFor();
+      },
+    ],
     ['inbox: response times', () => open(page, base, '/inbox/response-times', () => page.locator('[data-testid="response-times-summary"], [data-testid="response-times-empty"], [role="alert"]').first().waitFor())],
     [
       'settings: diagnostics',

@@ -95,3 +95,14 @@ export const responseTimes = (from: string, to: string): Promise<ResponseTimesRe
 /** Turns the desktop notifications for a channel's new items on or off. */
 export const setChannelNotifications = (channelId: number, on: boolean): Promise<void> =>
   call(() => Inbox.SetChannelNotifications(channelId, on));
+
+export type SavedReply = Omit<service.SavedReplyView, 'convertValues'>;
+export type FilledReply = Omit<service.FilledReply, 'convertValues'>;
+
+/** The saved replies, by name. */
+export const listSavedReplies = (): Promise<SavedReply[]> => call(() => Inbox.SavedReplies());
+/** Creates (id 0) or changes a saved reply; an unknown {variable} is refused. */
+export const saveSavedReply = (input: { id: number; name: string; body: string }): Promise<SavedReply> => call(() => Inbox.SaveSavedReply(input));
+export const deleteSavedReply = (id: number): Promise<void> => call(() => Inbox.DeleteSavedReply(id));
+/** A saved reply with the item's {name}, {handle} and {post_url} put in. */
+export const fillSavedReply = (savedId: number, itemId: number): Promise<FilledReply> => call(() => Inbox.FillSavedReply(savedId, itemId));

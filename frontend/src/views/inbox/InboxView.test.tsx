@@ -30,6 +30,8 @@ vi.mock('../../wailsjs/go/service/Inbox', () => ({
   CheckReply: vi.fn(),
   Reply: vi.fn(),
   Act: vi.fn(),
+  SavedReplies: vi.fn(),
+  FillSavedReply: vi.fn(),
 }));
 
 const list = mockedBinding<InboxPage>(Inbox.List);
@@ -41,6 +43,8 @@ const syncStatus = mockedBinding<InboxSyncStatus[]>(Inbox.SyncStatus);
 const checkReply = mockedBinding<ReplyCheck>(Inbox.CheckReply);
 const reply = mockedBinding<ReplyView>(Inbox.Reply);
 const act = mockedBinding<InboxConversation>(Inbox.Act);
+const savedReplies = mockedBinding<{ id: number; name: string; body: string; updatedAt: string }[]>(Inbox.SavedReplies);
+const fillSaved = mockedBinding<{ text: string; missing: string[] }>(Inbox.FillSavedReply);
 const replyAction = { id: 'reply', enabled: true, reason: '', active: false };
 const mastodonActions = [
   replyAction,
@@ -137,6 +141,7 @@ beforeEach(() => {
       ok: true,
     } as unknown as ReplyCheck),
   );
+  savedReplies.mockResolvedValue([]);
   markRead.mockResolvedValue(undefined);
   setStatus.mockResolvedValue(undefined);
   addLabel.mockResolvedValue(undefined);
@@ -271,6 +276,20 @@ describe('InboxView', () => {
     const sent = reply.mock.calls[0]?.[0] as unknown as { itemId: number; text: string; key: string; options: Record<string, string> };
     expect(sent).toMatchObject({ itemId: 1, text: '@ana@example.social Yes, 10 to 4.', options: { visibility: 'public' } });
     expect(sent.key).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('puts a saved reply in after the handle and says what the item had no value for', async () => {
+    savedReplies.mockResolvedValue([{ id: 3, name: 'Shipping', body: 'Hi {name}, see {post_url}', updatedAt: '' }]);
+    fillSaved.mockResolvedValue({ text: 'Hi Ana, see ', missing: ['post_url'] });
+    const { user } = renderInbox();
+    await user.click(await screen.findByTestId('inbox-row-1'));
+    await user.click(await screen.findByTestId('reply-saved'));
+    await user.click(await screen.findByRole('menuitem', { name: 'Shipping' }));
+    await waitFor(() => {
+      expect(screen.getByTestId('reply-text')).toHaveValue('@ana@example.social Hi Ana, see ');
+    });
+    expect(fillSaved).toHaveBeenCalledWith(3, 1);
+    expect(screen.getByTestId('reply-missing')).toHaveTextContent('{post_url}');
   });
 
   it('shows why an item cannot be answered', async () => {

@@ -1,8 +1,9 @@
-import { Alert, Button, Group, Kbd, Select, Stack, Text, Textarea } from '@mantine/core';
-import { IconSend } from '@tabler/icons-react';
+import { Alert, Button, Group, Kbd, Menu, Select, Stack, Text, Textarea } from '@mantine/core';
+import { IconMessages, IconSend } from '@tabler/icons-react';
 import { type RefObject, useEffect, useState } from 'react';
 import { toAppError, type AppError } from '../../api/errors';
-import { checkReply, type InboxItem, type ItemAction, type ReplyCheck, sendReply } from '../../api/inbox';
+import { checkReply, fillSavedReply, type InboxItem, type ItemAction, listSavedReplies, type ReplyCheck, sendReply } from '../../api/inbox';
+import { useLoad } from '../../hooks/useLoad';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { IssueList } from '../compose/IssueList';
 import { TextCounter } from '../compose/TextCounter';
@@ -45,6 +46,8 @@ export function ReplyBox({ item, action, input, onSent }: ReplyBoxProps) {
   const [key, setKey] = useState(newReplyKey);
   const [check, setCheck] = useState<{ text: string; result?: ReplyCheck; error?: AppError }>({ text: '' });
   const [sending, setSending] = useState(false);
+  const [missing, setMissing] = useState<string[]>([]);
+  const saved = useLoad(listSavedReplies);
   const message = item.kind === 'message';
   const options: Record<string, string> = item.network === 'mastodon' && !message ? { visibility } : {};
   const optionsKey = JSON.stringify(options);
@@ -76,6 +79,19 @@ export function ReplyBox({ item, action, input, onSent }: ReplyBoxProps) {
   const canSend = fresh && result.ok && !empty && !sending;
   const issuesId = `reply-issues-${item.id}`;
 
+  /** Puts a saved reply in: after the prefilled handle, or on a new line after what is written. */
+  const insertSaved = async (id: number) => {
+    try {
+      const filled = await fillSavedReply(id, item.id);
+      const prefill = replyPrefill(item);
+      setText((current) => (current.trim() === prefill.trim() ? prefill + filled.text : `${current.trimEnd()}\n${filled.text}`));
+      setMissing(filled.missing);
+      input.current?.focus();
+    } catch (err) {
+      notifyError('The saved reply could not be used', err);
+    }
+  };
+
   const send = async () => {
     if (!canSend) {
       return;
@@ -88,6 +104,7 @@ export function ReplyBox({ item, action, input, onSent }: ReplyBoxProps) {
         sent.held ? 'Publishing is paused: it goes out when you resume publishing.' : `Publishing it to ${item.channelName}.`,
       );
       setText(replyPrefill(item));
+      setMissing([]);
       setKey(newReplyKey());
       onSent();
     } catch (err) {
@@ -126,6 +143,11 @@ export function ReplyBox({ item, action, input, onSent }: ReplyBoxProps) {
         data-testid="reply-text"
       />
       {result && <TextCounter counts={[{ label: result.networkName, count: result.result.text }]} />}
+      {missing.length > 0 && (
+        <Text size="xs" c="orange" data-testid="reply-missing">
+          This item has no value for {missing.map((m) => `{${m}}`).join(', ')}; it was left out. Check the text before you send it.
+        </Text>
+      )}
       <div id={issuesId} aria-live="polite">
         {result && !empty && (
           <IssueList
@@ -156,6 +178,25 @@ export function ReplyBox({ item, action, input, onSent }: ReplyBoxProps) {
         ) : (
           <span />
         )}
+        <Group gap="xs">
+        <Menu position="bottom-end" withinPortal={false}>
+          <Menu.Target>
+            <Button size="xs" variant="default" leftSection={<IconMessages size={15} />} data-testid="reply-saved">
+              Saved replies
+            </Button>
+          </Menu.Target>
+          <Menu.Dropdown>
+            {(saved.data ?? []).length === 0 ? (
+              <Menu.Label>None yet: add them in Settings → Inbox</Menu.Label>
+            ) : (
+              (saved.data ?? []).map((r) => (
+                <Menu.Item key={r.id} onClick={() => void insertSaved(r.id)}>
+                  {r.name}
+                </Menu.Item>
+              ))
+            )}
+          </Menu.Dropdown>
+        </Menu>
         <Button
           size="xs"
           leftSection={<IconSend size={15} />}
@@ -167,6 +208,7 @@ export function ReplyBox({ item, action, input, onSent }: ReplyBoxProps) {
         >
           Send reply
         </Button>
+        </Group>
       </Group>
     </Stack>
   );

@@ -1,8 +1,9 @@
 import { Stack, Title } from '@mantine/core';
 import { InboxRulesPanel } from './InboxRulesPanel';
 import { InboxSyncPanel } from './InboxSyncPanel';
+import { SavedRepliesPanel } from './SavedRepliesPanel';
 
-/** Settings → Inbox: how each channel is checked and notifies, and the rules new items go through. */
+/** Settings → Inbox: how each channel is checked and notifies, the rules new items go through, and the replies you reuse. */
 export function InboxSettingsPanel() {
   return (
     <Stack gap="xl">
@@ -17,6 +18,12 @@ export function InboxSettingsPanel() {
           Rules
         </Title>
         <InboxRulesPanel />
+      </Stack>
+      <Stack gap="sm" component="section" aria-labelledby="saved-replies-heading">
+        <Title order={2} size="h4" id="saved-replies-heading">
+          Saved replies
+        </Title>
+        <SavedRepliesPanel />
       </Stack>
     </Stack>
   );
