@@ -52,7 +52,7 @@ func TestSavedRepliesAreCheckedAndFilled(t *testing.T) {
 	audit := store.NewAudit(g, now)
 	s := NewInbox(InboxDeps{DB: g, Inbox: items, Channels: chans, Audit: audit, Sync: &fakeSyncer{}, Networks: reg, Emitter: events.Discard{}, Replies: posts})
 
-	if _, err := s.SaveSavedReply(SavedReplyInput{Name: "Typo", Body: "Hi {nmae}"}); !isCode(err, apperr.CodeInvalid) || !strings.Contains(err.Error(), "{nmae}") {
+	if _, err := s.SaveSavedReply(SavedReplyInput{Name: "Typo", Body: "Hi {nome}"}); !isCode(err, apperr.CodeInvalid) || !strings.Contains(err.Error(), "{nome}") {
 		t.Fatalf("an unknown variable: %v", err)
 	}
 	saved, err := s.SaveSavedReply(SavedReplyInput{Name: " Shipping ", Body: "Hi {name} ({handle}), we ship to the EU: {post_url}"})

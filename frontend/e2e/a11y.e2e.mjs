@@ -244,7 +244,7 @@ function mainStates(page, base, filled) {
         await testId('saved-reply-add').click();
         await dialog();
         await testId('saved-reply-name').fill('Typo');
-        await testId('saved-reply-body').fill('Hi {nmae}');
+        await testId('saved-reply-body').fill('Hi {nome}');
         await testId('saved-reply-save').click();
         await page.getByRole('dialog').locator('[aria-invalid="true"]').first().waitFor();
       },

@@ -21,16 +21,16 @@ describe('SavedRepliesPanel', () => {
   });
 
   it('shows a refused variable at the field and keeps what was typed', async () => {
-    save.mockRejectedValue({ code: 'invalid', field: 'body', message: '{nmae} is not a variable Herald knows; use {name}, {handle} or {post_url}.' });
+    save.mockRejectedValue({ code: 'invalid', field: 'body', message: '{nome} is not a variable Herald knows; use {name}, {handle} or {post_url}.' });
     const { user } = renderWithProviders(<SavedRepliesPanel />);
     await user.click(await screen.findByTestId('saved-reply-add'));
     await user.type(screen.getByTestId('saved-reply-name'), 'Hello');
-    await user.type(screen.getByTestId('saved-reply-body'), 'Hi {{nmae}');
+    await user.type(screen.getByTestId('saved-reply-body'), 'Hi {{nome}');
     await user.click(screen.getByTestId('saved-reply-save'));
     expect(await screen.findByText(/is not a variable Herald knows/)).toBeInTheDocument();
-    expect(screen.getByTestId('saved-reply-body')).toHaveValue('Hi {nmae}');
+    expect(screen.getByTestId('saved-reply-body')).toHaveValue('Hi {nome}');
     await waitFor(() => {
-      expect(save).toHaveBeenCalledWith({ id: 0, name: 'Hello', body: 'Hi {nmae}' });
+      expect(save).toHaveBeenCalledWith({ id: 0, name: 'Hello', body: 'Hi {nome}' });
     });
   });
 });
