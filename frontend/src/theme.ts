@@ -76,8 +76,8 @@ export const theme = createTheme({
 
 /**
  * Mantine's text colours that fall short of WCAG 2.2 AA contrast, replaced:
- * dimmed text (gray-6 on white is 3.3:1), coloured text (`c="red"`, links)
- * and the text of the light variant (orange-9 on orange-1 is 3.6:1). Each
+ * dimmed text (gray-6 on white is 3.3:1), coloured text (`c="red"`, links,
+ * the text and message of an input with an error) and the text of the light variant (orange-9 on orange-1 is 3.6:1). Each
  * colour keeps its hue and is only darkened or lightened as far as needed.
  */
 export const cssVariablesResolver: CSSVariablesResolver = (t) => {
@@ -92,6 +92,9 @@ export const cssVariablesResolver: CSSVariablesResolver = (t) => {
     light[`--mantine-color-${name}-light-color`] = readableOn(shades[9], shades[1]);
     dark[`--mantine-color-${name}-text`] = readableOn(shades[4], DARK_BACKGROUND);
   }
+  // An input with an error shows its text in the error colour: it must be as readable as any text.
+  light['--mantine-color-error'] = light['--mantine-color-red-text'] ?? '';
+  dark['--mantine-color-error'] = dark['--mantine-color-red-text'] ?? '';
   light['--mantine-color-anchor'] = light[`--mantine-color-${t.primaryColor}-text`] ?? '';
   dark['--mantine-color-anchor'] = dark[`--mantine-color-${t.primaryColor}-text`] ?? '';
   return { variables: {}, light, dark };
