@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,7 +129,7 @@ func (m *machine) Create(t *rapid.T) {
 		t.Fatalf("SaveDraft: %v", err)
 	}
 	// SQLite may hand a deleted post's id to a new one.
-	delete(w.deleted, v.ID)
+	w.reused(v.ID)
 	kept := w.postIDs[:0]
 	for _, id := range w.postIDs {
 		if id != v.ID {
@@ -152,6 +153,53 @@ func (m *machine) Create(t *rapid.T) {
 		v, err := w.posts.AddToQueue(v.ID)
 		m.outcome(t, fmt.Sprintf("AddToQueue post %d", v.ID), v, err)
 	}
+}
+
+// Reply answers an inbox item from its conversation: a post of kind reply
+// through the same engine. Sometimes the same reply is sent again (a
+// second press, a retry after a lost answer): its key must return the
+// post it made, never a second one.
+func (m *machine) Reply(t *rapid.T) {
+	w := m.w
+	item := rapid.SampledFrom(w.items).Draw(t, "item")
+	// The window sends a key again only while its reply exists (a second
+	// press, a retry); a discarded reply's key is never sent again.
+	var keys []string
+	for k, post := range w.replyKeys {
+		if !w.deleted[post] {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	w.replySeq++
+	key := fmt.Sprintf("reply-key-%04d", w.replySeq)
+	again := len(keys) > 0 && rapid.IntRange(0, 2).Draw(t, "again") == 0
+	if again {
+		key = rapid.SampledFrom(keys).Draw(t, "key")
+	}
+	r, err := w.inbox.Reply(service.ReplyInput{ItemID: item, Text: m.text(), Key: key})
+	if err != nil {
+		if !refused(err) {
+			t.Fatalf("Reply: unexpected error: %v", err)
+		}
+		m.logf(t, "Reply to item %d (key %s) → refused: %v", item, key, err)
+		w.reap("Reply")
+		return
+	}
+	if first, ok := w.replyKeys[key]; ok {
+		if r.PostID != first {
+			t.Fatalf("Reply with key %s again made post %d; the key made post %d", key, r.PostID, first)
+		}
+		m.logf(t, "Reply to item %d again (key %s) → the same post %d", item, key, r.PostID)
+		w.reap("Reply")
+		return
+	}
+	w.reused(r.PostID)
+	w.replyKeys[key] = r.PostID
+	w.postIDs = slices.DeleteFunc(w.postIDs, func(id int64) bool { return id == r.PostID })
+	w.postIDs = append(w.postIDs, r.PostID)
+	v, err := w.posts.Get(r.PostID)
+	m.outcome(t, fmt.Sprintf("Reply to item %d (key %s)", item, key), v, err)
 }
 
 func (m *machine) reschedule(t *rapid.T, id int64) {

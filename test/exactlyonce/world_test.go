@@ -122,6 +122,7 @@ type world struct {
 	cancel     context.CancelFunc
 	engine     *publish.Engine
 	posts      *service.Posts
+	inbox      *service.Inbox
 	publishing *service.Publishing
 	channels   *store.Channels
 	targets    *store.Targets
@@ -140,9 +141,26 @@ type world struct {
 	deleted    map[int64]bool
 	gone       []deletedTarget
 	shown      map[int64]string // per post, the rows it was last shown correctly from
+	items      []int64          // inbox items a reply can answer
+	// replyKeys: the post each reply key made; the same key again must
+	// return that post, never make another.
+	replyKeys map[string]int64
+	replySeq  int
 	// stepProblems are violations an action saw while it ran (a missed
 	// window published anyway); problems reports and clears them.
 	stepProblems []string
+}
+
+// reused: a new post got id (SQLite hands a deleted post's id on). The
+// deleted post's reply key is forgotten: the window never sends the key of
+// a discarded reply again.
+func (w *world) reused(id int64) {
+	delete(w.deleted, id)
+	for k, post := range w.replyKeys {
+		if post == id {
+			delete(w.replyKeys, k)
+		}
+	}
 }
 
 // policy is Herald's shipped policy, with an attempt timeout no slow CI
@@ -189,6 +207,10 @@ func newWorld(t tb, dir string, nChannels int) *world {
 	if err := w.g.Raw(`SELECT id FROM channels ORDER BY id`).Scan(&w.channelIDs).Error; err != nil || len(w.channelIDs) != nChannels {
 		t.Fatalf("template channels: %v %v", w.channelIDs, err)
 	}
+	if err := w.g.Raw(`SELECT id FROM inbox_items ORDER BY id`).Scan(&w.items).Error; err != nil || len(w.items) != 2*nChannels {
+		t.Fatalf("template inbox items: %v %v", w.items, err)
+	}
+	w.replyKeys = map[string]int64{}
 	return w
 }
 
@@ -209,6 +231,19 @@ func buildWorld(t tb, dir string, nChannels int) *world {
 		}
 		if _, err := w.publishing.SetQueueSlots(service.QueueTimes{ChannelID: ch.ID, TimeZone: "UTC", Slots: slots}); err != nil {
 			t.Fatalf("queue slots: %v", err)
+		}
+		// Two comments to answer: replies are posts like any other.
+		items := store.NewInbox(w.g, w.clock.Now)
+		if _, err := items.StorePage(context.Background(), ch.ID, store.IngestPage{Last: true}); err != nil {
+			t.Fatalf("inbox backlog: %v", err)
+		}
+		var in []store.Incoming
+		for j := 1; j <= 2; j++ {
+			in = append(in, store.Incoming{RemoteID: fmt.Sprintf("comment-%d-%d", i, j), Kind: model.InboxReply, AuthorRemoteID: "99",
+				AuthorHandle: "@ana@else.example", Text: "A question", ParentRemoteID: "root", RootRemoteID: "root", CreatedAt: t0})
+		}
+		if _, err := items.StorePage(context.Background(), ch.ID, store.IngestPage{Items: in}); err != nil {
+			t.Fatalf("inbox items: %v", err)
 		}
 	}
 	return w
@@ -258,6 +293,8 @@ func (w *world) open() {
 	w.posts = service.NewPosts(service.PostsDeps{DB: g, Networks: reg, Engine: w.engine, Media: media.NewLibrary(filepath.Join(w.dir, "media")),
 		Emitter: events.Discard{}, Now: now})
 	w.publishing = service.NewPublishing(g, w.engine, events.Discard{}, now)
+	w.inbox = service.NewInbox(service.InboxDeps{DB: g, Inbox: store.NewInbox(g, now), Channels: w.channels, Audit: store.NewAudit(g, now),
+		Networks: reg, Emitter: events.Discard{}, Replies: w.posts})
 }
 
 // close ends the process generation. Nothing of it runs any more: Tick is
