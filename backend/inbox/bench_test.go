@@ -96,6 +96,7 @@ func BenchmarkInboxSync50Channels(b *testing.B) {
 // syncMeasure adds up the requests and budget waits of the timed syncs.
 type syncMeasure struct {
 	mastodon, bluesky int // requests
+	items             int64
 	waited            time.Duration
 }
 
@@ -104,7 +105,7 @@ type syncMeasure struct {
 func (m *syncMeasure) timed(b *testing.B, w *syncWorld) {
 	b.Helper()
 	mastodon, bluesky := w.requests()
-	waited := w.waited()
+	waited, items := w.waited(), w.items(b)
 	b.StartTimer()
 	w.syncAll(b)
 	b.StopTimer()
@@ -112,6 +113,7 @@ func (m *syncMeasure) timed(b *testing.B, w *syncWorld) {
 	m.mastodon += mastodonAfter - mastodon
 	m.bluesky += blueskyAfter - bluesky
 	m.waited += w.waited() - waited
+	m.items += w.items(b) - items
 }
 
 func (m *syncMeasure) report(b *testing.B) {
@@ -120,6 +122,7 @@ func (m *syncMeasure) report(b *testing.B) {
 	b.ReportMetric(float64(m.mastodon)/n, "mastodon-requests/op")
 	b.ReportMetric(float64(m.bluesky)/n, "bluesky-requests/op")
 	b.ReportMetric(m.waited.Seconds()/n, "budget-wait-s/op")
+	b.ReportMetric(float64(m.items)/n, "items-stored/op")
 }
 
 // syncWorld is one database, its budgets and syncer, and the fakes of its
@@ -306,6 +309,16 @@ func (w *syncWorld) refreshedAt(b *testing.B, t time.Time) {
 	if err := w.g.Exec("UPDATE inbox_sync SET last_refresh_at = ?", t.UTC()).Error; err != nil {
 		b.Fatal(err)
 	}
+}
+
+// items is how many inbox items the database holds.
+func (w *syncWorld) items(b *testing.B) int64 {
+	b.Helper()
+	var n int64
+	if err := w.g.Model(&model.InboxItem{}).Count(&n).Error; err != nil {
+		b.Fatal(err)
+	}
+	return n
 }
 
 func (w *syncWorld) waited() time.Duration { return time.Duration(w.wait.Load()) }
