@@ -159,14 +159,18 @@ func boot(version, commit string, getenv config.Env, m mode) (*App, error) {
 // the tray: then closing the window hides it and publishing goes on.
 func (a *App) setupShell() {
 	var pub shell.Publishing
+	var inbox shell.Inbox // an interface holding a nil *service.Inbox would not be nil
 	inTray := false
 	if a.publishing != nil {
 		pub = a.publishing
 		inTray = a.mode == modeWindow && shell.ProbeTray(a.log, os.Getenv)
 	}
+	if a.inbox != nil {
+		inbox = a.inbox
+	}
 	a.life = shell.NewLifecycle(a.window, pub, inTray)
 	if inTray {
-		a.tray = shell.NewTray(a.log, icon, a.window, pub, a.life)
+		a.tray = shell.NewTray(a.log, icon, a.window, pub, inbox, a.routes, a.life)
 	}
 }
 

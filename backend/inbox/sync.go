@@ -432,6 +432,17 @@ func (s *Syncer) refresh(ctx context.Context, ch model.Channel, cred network.Cre
 	if !ok || (st.LastRefreshAt != nil && now.Sub(*st.LastRefreshAt) < RefreshEvery) {
 		return nil
 	}
+	if st.LastRefreshAt == nil {
+		// Never refreshed: what the channel holds was read just now, by
+		// this first sync, so it is as current as a check would make it.
+		// Checking it would cost a request per item on Mastodon (up to
+		// RefreshLimit, far past the Ingest share of a budget's burst);
+		// the first check comes RefreshEvery from now.
+		if _, err := s.d.Store.StoreRefresh(ctx, ch.ID, nil); err != nil {
+			s.d.Log.Error("inbox sync: store refresh", "channel_id", ch.ID, "err", err)
+		}
+		return nil
+	}
 	ids, err := s.d.Store.RecentRemoteIDs(ctx, ch.ID, now.Add(-RefreshWindow), RefreshLimit)
 	if err != nil {
 		s.d.Log.Error("inbox sync: list recent items", "channel_id", ch.ID, "err", err)

@@ -377,6 +377,11 @@ func TestRefreshMarksDeletionsFromTheNetwork(t *testing.T) {
 	r := newRig(t, refreshingNet{f}, f)
 	r.clock = t0.Add(time.Hour)
 	r.syncNow()
+	if f.refreshes != 0 || r.state().LastRefreshAt == nil {
+		t.Fatalf("the first sync checked the items it had just read (%d refreshes) or kept no refresh time", f.refreshes)
+	}
+	r.clock = r.clock.Add(RefreshEvery)
+	r.syncNow()
 	var deleted []string
 	r.g.Model(&model.InboxItem{}).Where("deleted_at IS NOT NULL").Pluck("remote_id", &deleted)
 	if strings.Join(deleted, ",") != "2" || f.refreshes != 1 {

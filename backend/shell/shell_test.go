@@ -326,3 +326,93 @@ func TestWailsLoggerKeepsErrorsButNotTheDevServersReadyMessage(t *testing.T) {
 		t.Fatalf("a real error was not logged as one: %q", out.String())
 	}
 }
+
+type fakeInbox struct {
+	mu     sync.Mutex
+	counts service.InboxCounts
+	err    error
+}
+
+func (f *fakeInbox) Counts() (service.InboxCounts, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.counts, f.err
+}
+
+func (f *fakeInbox) set(total int64, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.counts, f.err = service.InboxCounts{Total: total}, err
+}
+
+func TestTrayUnreadLine(t *testing.T) {
+	cases := []struct {
+		name  string
+		total int64
+		err   error
+		line  string
+	}{
+		{"nothing unread", 0, nil, ""},
+		{"count failed", 3, errors.New("db"), ""},
+		{"one", 1, nil, "Inbox: 1 unread"},
+		{"many", 12345, nil, "Inbox: 12345 unread"},
+	}
+	for _, c := range cases {
+		if got := unreadLine(service.InboxCounts{Total: c.total}, c.err); got != c.line {
+			t.Errorf("%s: unreadLine = %q, want %q", c.name, got, c.line)
+		}
+	}
+}
+
+// TestTrayInboxLineFollowsTheInboxAndOpensIt: the tray's inbox line reads
+// the inbox's live count, is refreshed on inbox:changed, and a click on it
+// shows the window on the inbox.
+func TestTrayInboxLineFollowsTheInboxAndOpensIt(t *testing.T) {
+	w, ui := attached("")
+	var caught events.Catcher
+	inbox := &fakeInbox{}
+	tr := &Tray{publishing: &fakePublishing{}, inbox: inbox, routes: NewRoutes(w, &caught, nil)}
+	a := tr.actions(w, NewLifecycle(w, nil, true))
+	if a.Inbox == nil || a.OpenInbox == nil {
+		t.Fatal("the tray has no inbox line although there is an inbox")
+	}
+
+	var emitted events.Wails
+	refreshed := make(chan struct{}, 8)
+	tr.subscribe(&emitted, func() { refreshed <- struct{}{} })
+	var got []string
+	for _, total := range []int64{0, 3, 2} {
+		inbox.set(total, nil)
+		emitted.Emit(events.InboxChanged, int64(1))
+		select {
+		case <-refreshed:
+			got = append(got, a.Inbox())
+		case <-time.After(5 * time.Second):
+			t.Fatal("inbox:changed did not refresh the tray")
+		}
+	}
+	if strings.Join(got, "|") != "|Inbox: 3 unread|Inbox: 2 unread" {
+		t.Errorf("inbox lines after each change = %q", got)
+	}
+
+	a.OpenInbox()
+	if ui.Calls() != "show" {
+		t.Errorf("window calls = %q, want the window shown", ui.Calls())
+	}
+	if nav := caught.Named(events.Navigate); len(nav) != 1 || nav[0].Payload.(Navigate).Path != "/inbox" {
+		t.Errorf("navigate events = %+v, want /inbox", nav)
+	}
+
+	// Removing a channel takes its items out of the count.
+	emitted.Emit(events.ChannelsChanged, nil)
+	select {
+	case <-refreshed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("channels:changed did not refresh the tray")
+	}
+
+	// Without an inbox to count, the menu has no inbox line.
+	if b := (&Tray{publishing: &fakePublishing{}}).actions(w, NewLifecycle(w, nil, true)); b.Inbox != nil || b.OpenInbox != nil {
+		t.Error("an inbox line without an inbox")
+	}
+}

@@ -25,38 +25,63 @@ type Subscriber interface {
 	Also(name string, fn func())
 }
 
+// Inbox counts the inbox's unread items (service.Inbox).
+type Inbox interface {
+	Counts() (service.InboxCounts, error)
+}
+
 // Tray holds the tray icon. A nil *Tray is no tray: its methods do nothing.
 type Tray struct {
 	icon       *tray.Tray
 	publishing Publishing
+	inbox      Inbox
+	routes     *Routes
 }
 
 // NewTray prepares the tray icon: Open shows the window, Quit ends Herald
-// through the lifecycle, and the menu follows publishing's pause state and
-// next post.
-func NewTray(log *slog.Logger, icon []byte, w *Window, publishing Publishing, life *Lifecycle) *Tray {
-	t := &Tray{publishing: publishing}
-	t.icon = tray.New(log, icon, tray.Actions{
+// through the lifecycle, the menu follows publishing's pause state and next
+// post, and its inbox line (shown while items are unread) opens the inbox.
+func NewTray(log *slog.Logger, icon []byte, w *Window, publishing Publishing, inbox Inbox, routes *Routes, life *Lifecycle) *Tray {
+	t := &Tray{publishing: publishing, inbox: inbox, routes: routes}
+	t.icon = tray.New(log, icon, t.actions(w, life))
+	return t
+}
+
+// actions are the menu's actions; the inbox line only with an inbox to
+// count.
+func (t *Tray) actions(w *Window, life *Lifecycle) tray.Actions {
+	a := tray.Actions{
 		Open: w.Show,
 		SetPaused: func(p bool) error {
-			_, err := publishing.SetPaused(p)
+			_, err := t.publishing.SetPaused(p)
 			return err
 		},
 		Quit:   life.Quit,
 		Status: t.status,
-	})
-	return t
+	}
+	if t.inbox != nil {
+		a.Inbox = t.inboxLine
+		a.OpenInbox = func() { t.routes.OpenInbox(0) }
+	}
+	return a
 }
 
 // Start shows the icon once the window loop runs, and refreshes its menu
-// whenever pause state or posts change.
+// whenever pause state, posts or the inbox change (a removed channel's
+// items leave the unread count).
 func (t *Tray) Start(emitted Subscriber) {
 	if t == nil {
 		return
 	}
 	t.icon.Start()
-	emitted.Also(events.PauseChanged, t.icon.Refresh)
-	emitted.Also(events.PostsChanged, t.icon.Refresh)
+	t.subscribe(emitted, t.icon.Refresh)
+}
+
+// subscribe runs refresh on every event that changes what the menu shows.
+func (t *Tray) subscribe(emitted Subscriber, refresh func()) {
+	for _, name := range []string{events.PauseChanged, events.PostsChanged, events.InboxChanged, events.ChannelsChanged} {
+		emitted.Also(name, refresh)
+	}
 }
 
 // Stop removes the icon.
@@ -69,6 +94,20 @@ func (t *Tray) Stop() {
 
 func (t *Tray) status() (bool, string) {
 	return statusLine(t.publishing.Status())
+}
+
+func (t *Tray) inboxLine() string {
+	return unreadLine(t.inbox.Counts())
+}
+
+// unreadLine is the tray's line about unread inbox items: none when
+// nothing is unread, or when the count cannot be read (a stale number
+// would mislead more than no line).
+func unreadLine(c service.InboxCounts, err error) string {
+	if err != nil || c.Total <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("Inbox: %d unread", c.Total)
 }
 
 // statusLine is the tray's pause state and its line about the next post.

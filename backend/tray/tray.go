@@ -1,5 +1,6 @@
 // Package tray puts Herald in the system tray so it keeps publishing with
-// its window closed: open, pause/resume, the next post due, quit.
+// its window closed: open, pause/resume, the next post due, unread inbox
+// items, quit.
 //
 // On Linux the tray speaks StatusNotifierItem over D-Bus. It is only
 // started when a session bus exists: the tray library crashes at shutdown
@@ -26,6 +27,12 @@ type Actions struct {
 	// Status reports whether publishing is paused and a line about the
 	// next post due ("Next: “Sale” at 09:00").
 	Status func() (paused bool, next string)
+	// Inbox is a line about the inbox's unread items ("Inbox: 3 unread"),
+	// or "" when nothing is unread: the line is then hidden rather than
+	// saying "0". Nil: the menu has no inbox line.
+	Inbox func() string
+	// OpenInbox answers a click on the inbox line.
+	OpenInbox func()
 }
 
 // Tray is the running tray icon.
@@ -40,6 +47,7 @@ type Tray struct {
 	mu    sync.Mutex
 	pause *systray.MenuItem
 	next  *systray.MenuItem
+	inbox *systray.MenuItem // nil without Actions.Inbox
 	quit  chan struct{}
 }
 
@@ -101,6 +109,13 @@ func (t *Tray) onReady() {
 	t.pause = systray.AddMenuItem("Pause all publishing", "Stop publishing until you resume")
 	t.next = systray.AddMenuItem("No post scheduled", "")
 	t.next.Disable()
+	// A nil channel is never ready: without an inbox line, no case fires.
+	var inboxClicked chan struct{}
+	if t.actions.Inbox != nil {
+		t.inbox = systray.AddMenuItem("Inbox", "Open the inbox")
+		t.inbox.Hide()
+		inboxClicked = t.inbox.ClickedCh
+	}
 	t.mu.Unlock()
 	systray.AddSeparator()
 	quit := systray.AddMenuItem("Quit Herald", "Stop Herald; scheduled posts wait until it runs again")
@@ -112,6 +127,8 @@ func (t *Tray) onReady() {
 				return
 			case <-open.ClickedCh:
 				t.actions.Open()
+			case <-inboxClicked:
+				t.actions.OpenInbox()
 			case <-t.pause.ClickedCh:
 				paused, _ := t.actions.Status()
 				if err := t.actions.SetPaused(!paused); err != nil {
@@ -125,7 +142,8 @@ func (t *Tray) onReady() {
 	}()
 }
 
-// Refresh updates the pause item and the next-post line.
+// Refresh updates the pause item, the next-post line, the inbox line and
+// the tooltip.
 func (t *Tray) Refresh() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -133,15 +151,25 @@ func (t *Tray) Refresh() {
 		return
 	}
 	paused, next := t.actions.Status()
+	tooltip := "Herald — publishing from this computer"
 	if paused {
 		t.pause.SetTitle("Resume publishing")
-		systray.SetTooltip("Herald — publishing is paused")
+		tooltip = "Herald — publishing is paused"
 	} else {
 		t.pause.SetTitle("Pause all publishing")
-		systray.SetTooltip("Herald — publishing from this computer")
 	}
 	if next == "" {
 		next = "No post scheduled"
 	}
 	t.next.SetTitle(fmt.Sprint(next))
+	if t.inbox != nil {
+		if line := t.actions.Inbox(); line != "" {
+			t.inbox.SetTitle(line)
+			t.inbox.Show()
+			tooltip += "; " + line
+		} else {
+			t.inbox.Hide()
+		}
+	}
+	systray.SetTooltip(tooltip)
 }

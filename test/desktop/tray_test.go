@@ -4,6 +4,7 @@ package desktop
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"herald/backend/db"
 	"herald/backend/store"
+	"herald/test/seed"
 )
 
 // watcher is a minimal StatusNotifierWatcher: the part of a desktop panel
@@ -28,8 +30,9 @@ func (w *watcher) RegisterStatusNotifierItem(service string, sender dbus.Sender)
 func (w *watcher) RegisterStatusNotifierHost(string) *dbus.Error { return nil }
 
 type menuItem struct {
-	ID    int32
-	Label string
+	ID      int32
+	Label   string
+	Visible bool
 }
 
 // menu reads the tray menu's items over D-Bus (com.canonical.dbusmenu).
@@ -41,7 +44,7 @@ func menu(t *testing.T, conn *dbus.Conn, dest string) []menuItem {
 		Props    map[string]dbus.Variant
 		Children []dbus.Variant
 	}
-	err := conn.Object(dest, "/StatusNotifierItem/menu").Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{"label"}).
+	err := conn.Object(dest, "/StatusNotifierItem/menu").Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{"label", "visible"}).
 		Store(&revision, &layout)
 	if err != nil {
 		t.Fatalf("read the tray menu: %v", err)
@@ -55,7 +58,12 @@ func menu(t *testing.T, conn *dbus.Conn, dest string) []menuItem {
 		id, _ := fields[0].(int32)
 		props, _ := fields[1].(map[string]dbus.Variant)
 		label, _ := props["label"].Value().(string)
-		out = append(out, menuItem{ID: id, Label: label})
+		// An item without the property is visible (dbusmenu's default).
+		visible := true
+		if v, ok := props["visible"]; ok {
+			visible, _ = v.Value().(bool)
+		}
+		out = append(out, menuItem{ID: id, Label: label, Visible: visible})
 	}
 	return out
 }
@@ -76,7 +84,8 @@ func click(t *testing.T, conn *dbus.Conn, dest, label string) {
 
 // TestTrayKeepsHeraldRunningAndPausesPublishing: with a tray host on the
 // bus, closing the window hides it and Herald keeps running; the tray's
-// Pause item pauses publishing (saved and audited); Quit ends Herald.
+// Pause item pauses publishing (saved and audited); its inbox line counts
+// the unread items and opens the window; Quit ends Herald.
 func TestTrayKeepsHeraldRunningAndPausesPublishing(t *testing.T) {
 	conn, err := dbus.ConnectSessionBus()
 	if err != nil {
@@ -92,7 +101,11 @@ func TestTrayKeepsHeraldRunningAndPausesPublishing(t *testing.T) {
 	}
 	defer func() { _, _ = conn.ReleaseName("org.kde.StatusNotifierWatcher") }()
 
-	p := start(t, binary(t))
+	// A channel with an inbox: six items read, two unread.
+	data := filepath.Join(t.TempDir(), "data")
+	seedInbox(t, data, 8, 0.25)
+	p := start(t, binary(t), "HERALD_DATA_DIR="+data)
+	p.data = data
 	win := waitWindow(t, p)
 	var item string
 	select {
@@ -111,6 +124,10 @@ func TestTrayKeepsHeraldRunningAndPausesPublishing(t *testing.T) {
 	}
 	if got := strings.Join(labels(), ","); !strings.Contains(got, "Open Herald") || !strings.Contains(got, "Pause all publishing") || !strings.Contains(got, "Quit Herald") {
 		t.Fatalf("tray menu = %s", got)
+	}
+	const unread = "Inbox: 2 unread"
+	if !visible(t, conn, dest, unread) {
+		t.Fatalf("the tray menu shows no %q: %+v", unread, menu(t, conn, dest))
 	}
 
 	// Closing the window only hides it.
@@ -138,6 +155,13 @@ func TestTrayKeepsHeraldRunningAndPausesPublishing(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 
+	// The inbox line shows the window (on the inbox); closed again, Open
+	// Herald shows it.
+	click(t, conn, dest, unread)
+	win = waitWindow(t, p)
+	if out, err := exec.Command(closer, win).CombinedOutput(); err != nil {
+		t.Fatalf("close the window: %v\n%s", err, out)
+	}
 	click(t, conn, dest, "Open Herald")
 	waitWindow(t, p)
 
@@ -157,5 +181,39 @@ func TestTrayKeepsHeraldRunningAndPausesPublishing(t *testing.T) {
 	}
 	if _, n, _ := store.NewAudit(g, time.Now).List(context.Background(), store.AuditFilter{EventLike: "publishing.paused"}); n != 1 {
 		t.Errorf("%d publishing.paused audit entries, want 1", n)
+	}
+}
+
+// visible says whether the tray menu shows an item labelled label.
+func visible(t *testing.T, conn *dbus.Conn, dest, label string) bool {
+	t.Helper()
+	for _, it := range menu(t, conn, dest) {
+		if it.Label == label {
+			return it.Visible
+		}
+	}
+	return false
+}
+
+// seedInbox makes a data folder with one channel and items inbox items, a
+// share of them unread.
+func seedInbox(t *testing.T, data string, items int, unread float64) {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC()
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	g, _, err := db.Open(ctx, db.Options{Path: filepath.Join(data, "herald.db"), BackupDir: filepath.Join(data, "backups")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(g)
+	ids, err := seed.Fill(ctx, g, seed.Options{Network: "mastodon", Instance: "https://m.example", Channels: 1, From: now, Span: time.Hour, Now: now, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Inbox(ctx, g, seed.InboxOptions{Channels: ids, Items: items, Unread: unread, Span: time.Hour, Now: now, Seed: 1}); err != nil {
+		t.Fatal(err)
 	}
 }

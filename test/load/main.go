@@ -1,7 +1,7 @@
 // Command load fills a Herald data folder with many channels and posts, to
 // try Herald (window, headless, calendar) at scale:
 //
-//	go run ./test/load -data /tmp/herald-big -posts 100000 -channels 50
+//	go run ./test/load -data /tmp/herald-big -posts 100000 -channels 50 [-inbox 200000]
 //	HERALD_DATA_DIR=/tmp/herald-big herald --headless
 //
 // The channels are not connected to any network (they have no
@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -32,7 +31,8 @@ func main() {
 	posts := flag.Int("posts", 100_000, "how many posts")
 	channels := flag.Int("channels", 50, "how many channels")
 	years := flag.Int("years", 2, "posts spread over this many years, half before now")
-	mixed := flag.Bool("mixed", false, "also make a few drafts, failed, skipped and blocked posts, and channels that need attention or are disconnected")
+	mixed := flag.Bool("mixed", false, "also make a few drafts, failed, skipped and blocked posts, and channels that need attention or are disconnected, and give three channels a small inbox")
+	inbox := flag.Int("inbox", 0, "inbox items spread over every channel, a quarter unread")
 	flag.Parse()
 	if *data == "" {
 		fmt.Fprintln(os.Stderr, "load: give -data /path/to/folder")
@@ -60,16 +60,23 @@ func main() {
 	now := time.Now().UTC()
 	start := time.Now()
 	span := time.Duration(*years) * 365 * 24 * time.Hour
-	if _, err := seed.Fill(ctx, g, seed.Options{Network: "mastodon", Instance: "https://load.invalid", Channels: *channels, Posts: *posts,
-		From: now.Add(-span / 2), Span: span, Now: now, Seed: uint64(now.UnixNano())}); err != nil {
-		fmt.Fprintln(os.Stderr, "load:", err)
-		os.Exit(1)
-	}
-	if *mixed {
+	ids, err := seed.Fill(ctx, g, seed.Options{Network: "mastodon", Instance: "https://load.invalid", Channels: *channels, Posts: *posts,
+		From: now.Add(-span / 2), Span: span, Now: now, Seed: uint64(now.UnixNano())})
+	if err == nil && *mixed {
 		err = mix(ctx, g, now)
 		if err == nil {
-			err = fillInbox(ctx, g, now)
+			// Every kind of item, read and unread, a label and a note,
+			// right-to-left text and a long message, on three channels.
+			err = seed.Inbox(ctx, g, seed.InboxOptions{Channels: ids[:min(3, len(ids))], Items: 108, Unread: 1.0 / 6,
+				Span: 36 * time.Hour, Now: now, Seed: uint64(now.UnixNano())})
 		}
+		if err == nil {
+			err = inboxWork(ctx, g, now, ids[:min(3, len(ids))])
+		}
+	}
+	if err == nil && *inbox > 0 {
+		err = seed.Inbox(ctx, g, seed.InboxOptions{Channels: ids, Items: *inbox, Unread: 0.25,
+			Span: span / 2, Now: now, Seed: uint64(now.UnixNano())})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
@@ -120,78 +127,33 @@ func mix(ctx context.Context, g *gorm.DB, now time.Time) error {
 	})
 }
 
-// fillInbox gives the first three channels an inbox: a backlog found on
-// the first check (read) and new items after it (unread), of every kind,
-// with a label and a note on one, right-to-left text and a long message;
-// two rules (one off), and first replies to most new items, so the
-// response-times report has numbers.
-func fillInbox(ctx context.Context, g *gorm.DB, now time.Time) error {
-	var channels []model.Channel
-	if err := g.WithContext(ctx).Order("id").Limit(3).Find(&channels).Error; err != nil {
-		return err
+// inboxWork adds what a user does with an inbox: two rules (one off) and
+// first replies to most of the new items of the first channels, after 5,
+// 20, 65, 140 … minutes, so the response-times report has numbers.
+func inboxWork(ctx context.Context, g *gorm.DB, now time.Time, channels []int64) error {
+	if len(channels) == 0 {
+		return nil
 	}
 	inbox := store.NewInbox(g, func() time.Time { return now })
-	if len(channels) > 0 {
-		if _, err := inbox.CreateRule(ctx, store.RuleInput{Name: "Opening hours", Enabled: true, TextContains: "open on Sunday",
-			AddLabel: "hours", ChannelID: channels[0].ID}); err != nil {
-			return err
-		}
-		if _, err := inbox.CreateRule(ctx, store.RuleInput{Name: "Direct messages", Enabled: false, Kind: model.InboxKind(network.InboxMessage),
-			Notify: true}); err != nil {
-			return err
-		}
+	if _, err := inbox.CreateRule(ctx, store.RuleInput{Name: "Opening hours", Enabled: true, TextContains: "open on Sunday",
+		AddLabel: "hours", ChannelID: channels[0]}); err != nil {
+		return err
 	}
-	kinds := []model.InboxKind{model.InboxKind(network.InboxReply), model.InboxKind(network.InboxMention), model.InboxKind(network.InboxQuote), model.InboxKind(network.InboxMessage)}
-	texts := []string{
-		"Is the shop open on Sunday?",
-		"Loved the spring window, well done!",
-		"هل يوجد توصيل إلى الرياض؟",
-		strings.Repeat("A long message that goes on. ", 80),
+	if _, err := inbox.CreateRule(ctx, store.RuleInput{Name: "Direct messages", Enabled: false, Kind: model.InboxKind(network.InboxMessage),
+		Notify: true}); err != nil {
+		return err
 	}
-	for ci, ch := range channels {
-		post := fmt.Sprintf("load-post-%d", ch.ID)
-		page := func(from, n int) store.IngestPage {
-			items := make([]store.Incoming, 0, n)
-			for i := from; i < from+n; i++ {
-				kind := kinds[i%len(kinds)]
-				in := store.Incoming{
-					RemoteID: fmt.Sprintf("load-%d-%d", ch.ID, i), Kind: kind,
-					AuthorRemoteID: fmt.Sprintf("author-%d", i%7), AuthorHandle: fmt.Sprintf("@fan%d@load.invalid", i%7), AuthorName: fmt.Sprintf("Fan %d", i%7),
-					Text: texts[i%len(texts)], URL: fmt.Sprintf("https://load.invalid/@fan%d/%d", i%7, i),
-					CreatedAt: now.Add(-time.Duration(60*(from+n-i)) * time.Minute),
-				}
-				if kind != model.InboxKind(network.InboxMessage) {
-					in.ParentRemoteID, in.RootRemoteID = post, post
-				} else {
-					in.ConversationID = fmt.Sprintf("conv-%d-%d", ch.ID, i%7)
-				}
-				items = append(items, in)
-			}
-			return store.IngestPage{Items: items, Cursors: map[string]string{"notifications": fmt.Sprint(from + n)}, Last: true}
-		}
-		if _, err := inbox.StorePage(ctx, ch.ID, page(0, 20+ci*10)); err != nil {
+	for _, ch := range channels {
+		var fresh []model.InboxItem
+		if err := g.WithContext(ctx).Where("channel_id = ? AND backlog = 0", ch).Order("created_at, id").Find(&fresh).Error; err != nil {
 			return err
 		}
-		fresh, err := inbox.StorePage(ctx, ch.ID, page(20+ci*10, 6))
-		if err != nil {
-			return err
-		}
-		for i, it := range fresh.New {
-			if i == len(fresh.New)-1 {
+		for i, it := range fresh {
+			if i == len(fresh)-1 {
 				break // the last item waits for its reply
 			}
-			// Replies after 5, 20, 65, 140 … minutes.
 			wait := time.Duration(5+15*i*i) * time.Minute
 			if _, err := inbox.RecordFirstReply(ctx, it.ID, it.CreatedAt.Add(wait)); err != nil {
-				return err
-			}
-		}
-		if len(fresh.New) > 0 {
-			first := fresh.New[0].ID
-			if _, err := inbox.AddLabel(ctx, first, "question"); err != nil {
-				return err
-			}
-			if _, err := inbox.SetNote(ctx, first, "Ask the shop about Sunday hours."); err != nil {
 				return err
 			}
 		}

@@ -37,25 +37,25 @@ const (
 type InboxFake interface {
 	Fake
 	// OwnPost publishes a post as the channel and returns its RemoteID.
-	OwnPost(t *testing.T, text string) string
+	OwnPost(t testing.TB, text string) string
 	// Mention, Reply, Quote and Message act as another account and return
 	// the RemoteID the channel's inbox must report. Reply answers
 	// parentID, Quote quotes quotedID.
-	Mention(t *testing.T, text string) string
-	Reply(t *testing.T, parentID, text string) string
-	Quote(t *testing.T, quotedID, text string) string
-	Message(t *testing.T, text string) string
+	Mention(t testing.TB, text string) string
+	Reply(t testing.TB, parentID, text string) string
+	Quote(t testing.TB, quotedID, text string) string
+	Message(t testing.TB, text string) string
 	// Noise adds activity the inbox must not show: a like or favourite of
 	// the channel's posts and a follow.
-	Noise(t *testing.T)
+	Noise(t testing.TB)
 	// Unknown adds an entry of a kind the reader cannot know, and makes
 	// sure it reaches the reader.
-	Unknown(t *testing.T)
+	Unknown(t testing.TB)
 	// Edit changes an item's text on the network (marking it edited) and
 	// returns true, or returns false where posts cannot be edited
 	// (Bluesky). Delete removes it.
-	Edit(t *testing.T, remoteID, text string) bool
-	Delete(t *testing.T, remoteID string)
+	Edit(t testing.TB, remoteID, text string) bool
+	Delete(t testing.TB, remoteID string)
 	// SetPageLimit caps how many entries the fake returns per page, as a
 	// server with a lower maximum would; 0 restores the documented one.
 	SetPageLimit(n int)

@@ -103,7 +103,7 @@ func (s *Server) ensureOther() {
 }
 
 // OwnPost writes a post to the account's repo (networktest.InboxFake).
-func (s *Server) OwnPost(t *testing.T, text string) string {
+func (s *Server) OwnPost(t testing.TB, text string) string {
 	t.Helper()
 	rec := s.PutPost("", text, s.clock())
 	s.mu.Lock()
@@ -203,12 +203,12 @@ func (s *Server) postRecord(p *Post) map[string]any {
 }
 
 // Mention, Reply and Quote (networktest.InboxFake).
-func (s *Server) Mention(t *testing.T, text string) string {
+func (s *Server) Mention(t testing.TB, text string) string {
 	t.Helper()
 	return s.PostAsOther("@"+Handle+" "+text, "", "").URI
 }
 
-func (s *Server) Reply(t *testing.T, parentURI, text string) string {
+func (s *Server) Reply(t testing.TB, parentURI, text string) string {
 	t.Helper()
 	s.mu.Lock()
 	_, ok := s.inbox.posts[parentURI]
@@ -219,14 +219,14 @@ func (s *Server) Reply(t *testing.T, parentURI, text string) string {
 	return s.PostAsOther(text, parentURI, "").URI
 }
 
-func (s *Server) Quote(t *testing.T, quotedURI, text string) string {
+func (s *Server) Quote(t testing.TB, quotedURI, text string) string {
 	t.Helper()
 	return s.PostAsOther(text, "", quotedURI).URI
 }
 
 // Message sends a direct message from the other account and returns its
 // RemoteID, "chat:<convo>/<message>".
-func (s *Server) Message(t *testing.T, text string) string {
+func (s *Server) Message(t testing.TB, text string) string {
 	t.Helper()
 	s.ensureOther()
 	s.mu.Lock()
@@ -243,7 +243,7 @@ func (s *Server) Message(t *testing.T, text string) string {
 
 // Noise: the other account likes one of the account's posts and follows
 // it.
-func (s *Server) Noise(t *testing.T) {
+func (s *Server) Noise(t testing.TB) {
 	t.Helper()
 	own := s.OwnPost(t, "Something to like")
 	s.ensureOther()
@@ -260,7 +260,7 @@ func (s *Server) Noise(t *testing.T) {
 
 // Unknown adds a notification with a reason from a later lexicon and
 // makes the fake ignore reasons[], so it reaches the reader.
-func (s *Server) Unknown(t *testing.T) {
+func (s *Server) Unknown(t testing.TB) {
 	t.Helper()
 	s.ensureOther()
 	s.mu.Lock()
@@ -273,10 +273,10 @@ func (s *Server) Unknown(t *testing.T) {
 }
 
 // Edit: Bluesky posts cannot be edited.
-func (s *Server) Edit(t *testing.T, _, _ string) bool { t.Helper(); return false }
+func (s *Server) Edit(t testing.TB, _, _ string) bool { t.Helper(); return false }
 
 // Delete removes a post, and (as the AppView does) its notifications.
-func (s *Server) Delete(t *testing.T, uri string) {
+func (s *Server) Delete(t testing.TB, uri string) {
 	t.Helper()
 	s.mu.Lock()
 	p, ok := s.inbox.posts[uri]

@@ -208,33 +208,33 @@ func (s *Server) DeleteStatus(id string) bool {
 // networktest.InboxFake, played with the first account as the channel
 // and Other as everyone else.
 
-func (s *Server) OwnPost(t *testing.T, text string) string {
+func (s *Server) OwnPost(t testing.TB, text string) string {
 	t.Helper()
 	return s.PostAs(s.Account().ID, text, "public", "", "").ID
 }
 
-func (s *Server) Mention(t *testing.T, text string) string {
+func (s *Server) Mention(t testing.TB, text string) string {
 	t.Helper()
 	return s.PostAs(s.Other().ID, "@"+s.Account().Username+" "+text, "public", "", "").ID
 }
 
-func (s *Server) Reply(t *testing.T, parentID, text string) string {
+func (s *Server) Reply(t testing.TB, parentID, text string) string {
 	t.Helper()
 	return s.PostAs(s.Other().ID, "@"+s.Account().Username+" "+text, "public", parentID, "").ID
 }
 
-func (s *Server) Quote(t *testing.T, quotedID, text string) string {
+func (s *Server) Quote(t testing.TB, quotedID, text string) string {
 	t.Helper()
 	return s.PostAs(s.Other().ID, text, "public", "", quotedID).ID
 }
 
-func (s *Server) Message(t *testing.T, text string) string {
+func (s *Server) Message(t testing.TB, text string) string {
 	t.Helper()
 	return s.PostAs(s.Other().ID, "@"+s.Account().Username+" "+text, "direct", "", "").ID
 }
 
 // Noise favourites one of the channel's posts and follows the channel.
-func (s *Server) Noise(t *testing.T) {
+func (s *Server) Noise(t testing.TB) {
 	t.Helper()
 	me, other := s.Account().ID, s.Other().ID
 	own := s.PostAs(me, "Something to favourite", "public", "", "")
@@ -244,13 +244,13 @@ func (s *Server) Noise(t *testing.T) {
 
 // Unknown adds a notification of a type from a later Mastodon and makes
 // the server ignore types[], so it reaches the reader.
-func (s *Server) Unknown(t *testing.T) {
+func (s *Server) Unknown(t testing.TB) {
 	t.Helper()
 	s.IgnoreTypesFilter(true)
 	s.Notify(s.Account().ID, "collection_invite", s.Other().ID, "")
 }
 
-func (s *Server) Edit(t *testing.T, id, text string) bool {
+func (s *Server) Edit(t testing.TB, id, text string) bool {
 	t.Helper()
 	if !s.EditStatus(id, text) {
 		t.Fatalf("no status %s to edit", id)
@@ -258,7 +258,7 @@ func (s *Server) Edit(t *testing.T, id, text string) bool {
 	return true
 }
 
-func (s *Server) Delete(t *testing.T, id string) {
+func (s *Server) Delete(t testing.TB, id string) {
 	t.Helper()
 	if !s.DeleteStatus(id) {
 		t.Fatalf("no status %s to delete", id)

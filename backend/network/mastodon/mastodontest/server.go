@@ -17,6 +17,7 @@
 package mastodontest
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -195,6 +196,13 @@ func (s *Server) Calls(path string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[path]
+}
+
+// CallCounts returns a copy of the request counts by URL path.
+func (s *Server) CallCounts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.calls)
 }
 
 // Login is for password networks; Mastodon signs in through the browser.
