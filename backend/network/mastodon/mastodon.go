@@ -9,6 +9,7 @@ package mastodon
 
 import (
 	"net/http"
+	"sync"
 	"time"
 
 	"herald/backend/network"
@@ -48,6 +49,9 @@ type Client struct {
 	now        func() time.Time
 	mediaPoll  time.Duration
 	mediaWait  time.Duration
+	// noBatch holds the servers (base URLs) that answered the multiple
+	// statuses endpoint with "not here": RefreshInbox reads them one by one.
+	noBatch sync.Map
 }
 
 var (

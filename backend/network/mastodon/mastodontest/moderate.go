@@ -13,6 +13,7 @@ type moderation struct {
 	favourites map[string]bool // status ids the account favourited
 	muted      map[string]bool // account ids
 	blocked    map[string]bool
+	noMultiple bool // GET /api/v1/statuses is not offered
 }
 
 // Favourited reports whether the account favourited status id.
@@ -38,6 +39,7 @@ func (s *Server) Blocked(id string) bool {
 
 func (s *Server) moderationRoutes() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
+		"GET /api/v1/statuses":                   s.multipleStatuses,
 		"POST /api/v1/statuses/{id}/favourite":   s.favourite(true),
 		"POST /api/v1/statuses/{id}/unfavourite": s.favourite(false),
 		"POST /api/v1/accounts/{id}/mute":        s.relate(func(m *moderation) map[string]bool { return m.muted }, true),
@@ -103,4 +105,48 @@ func (s *Server) relate(set func(*moderation) map[string]bool, on bool) http.Han
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"id": id, "muting": s.mod.muted[id], "blocking": s.mod.blocked[id]})
 	}
+}
+
+// WithoutMultipleStatuses makes the fake answer GET /api/v1/statuses with
+// 404, as GoToSocial and Mastodon before 4.3 do.
+func (s *Server) WithoutMultipleStatuses() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mod.noMultiple = true
+}
+
+// multipleStatuses: the statuses of id[] (at most 20) the viewer may see;
+// others are left out.
+//
+// https://docs.joinmastodon.org/methods/statuses/#index
+func (s *Server) multipleStatuses(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	off := s.mod.noMultiple
+	s.mu.Unlock()
+	if off {
+		writeError(w, http.StatusNotFound, "Record not found")
+		return
+	}
+	g, ok := s.authenticate(w, r, "read", "read:statuses")
+	if !ok {
+		return
+	}
+	ids := r.URL.Query()["id[]"]
+	if len(ids) > 20 {
+		writeError(w, http.StatusUnprocessableEntity, "Too many ids requested")
+		return
+	}
+	var found []*Status
+	s.mu.Lock()
+	for _, id := range ids {
+		if st := s.findStatusLocked(id); st != nil && visibleTo(st, g.accountID) {
+			found = append(found, st)
+		}
+	}
+	s.mu.Unlock()
+	out := make([]map[string]any, 0, len(found))
+	for _, st := range found {
+		out = append(out, s.statusJSON(st))
+	}
+	writeJSON(w, http.StatusOK, out)
 }
