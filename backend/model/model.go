@@ -254,9 +254,12 @@ type PostTarget struct {
 	// post); InboxItemID the inbox item it was written from.
 	ReplyTo     string
 	InboxItemID *int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Media       []TargetMedia `gorm:"foreignKey:TargetID"`
+	// DirectTo: a direct message starting a conversation with this account
+	// (network account id) rather than a reply.
+	DirectTo  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Media     []TargetMedia `gorm:"foreignKey:TargetID"`
 }
 
 func (PostTarget) TableName() string { return "post_targets" }

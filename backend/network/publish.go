@@ -25,6 +25,12 @@ type Post struct {
 	// replies to, as the inbox reader reported it (InboxItem.RemoteID). A
 	// direct message id answers in that conversation.
 	ReplyTo string
+	// DirectTo makes the post a direct message to that account (its
+	// network id: a Mastodon account id, a Bluesky DID) that starts or
+	// continues the private conversation with it, when ReplyTo is empty.
+	// On Mastodon the caller also sets visibility "direct" and mentions
+	// the account in the text.
+	DirectTo string
 	// Options are network-specific: "visibility", "content_warning",
 	// "sensitive", "language".
 	Options map[string]string

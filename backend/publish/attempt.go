@@ -336,7 +336,7 @@ func (e *Engine) failNow(class, msg string) store.Outcome {
 // buildPost turns a stored variant into what the network publishes.
 func (e *Engine) buildPost(c store.Claimed) (network.Post, error) {
 	t := c.Target
-	p := network.Post{Text: t.Body, FirstComment: t.FirstComment, IdempotencyKey: t.IdempotencyKey, ReplyTo: t.ReplyTo, Options: map[string]string{}}
+	p := network.Post{Text: t.Body, FirstComment: t.FirstComment, IdempotencyKey: t.IdempotencyKey, ReplyTo: t.ReplyTo, DirectTo: t.DirectTo, Options: map[string]string{}}
 	if t.FirstAttemptAt != nil {
 		p.CreatedAt = *t.FirstAttemptAt
 	}

@@ -23,7 +23,7 @@ import (
 // that it is done (liked, hidden, muted, blocked), so doing it again takes
 // it back.
 type ItemAction struct {
-	ID      string `json:"id"` // "reply", "like", "hide", "mute", "block"
+	ID      string `json:"id"` // "reply", "message" (privately to the author), "like", "hide", "mute", "block"
 	Enabled bool   `json:"enabled"`
 	Reason  string `json:"reason"`
 	Active  bool   `json:"active"`
@@ -55,7 +55,17 @@ func (s *Inbox) actionsFor(ctx context.Context, ch model.Channel, it model.Inbox
 	case it.Kind == model.InboxMessage && ch.Network == "bluesky" && it.ConversationID == "":
 		reply.Enabled, reply.Reason = false, "Herald does not know this message's conversation."
 	}
-	out := []ItemAction{reply}
+	message := ItemAction{ID: "message", Enabled: reply.Enabled, Reason: reply.Reason}
+	switch {
+	case !message.Enabled:
+	case it.Kind == model.InboxMessage:
+		message.Enabled, message.Reason = false, "This is already a direct message: the reply stays private."
+	case it.AuthorRemoteID == "":
+		message.Enabled, message.Reason = false, "Herald does not know this author's account."
+	case ch.RemoteID != "" && it.AuthorRemoteID == ch.RemoteID:
+		message.Enabled, message.Reason = false, "This is the channel's own account."
+	}
+	out := []ItemAction{reply, message}
 	mod, canModerate := n.(network.Moderator)
 	author, err := s.inbox.Author(ctx, ch.ID, it.AuthorRemoteID)
 	if err != nil {
@@ -205,8 +215,12 @@ func (s *Inbox) Reply(in ReplyInput) (ReplyView, error) {
 	if err != nil {
 		return ReplyView{}, err
 	}
+	want := "reply"
+	if in.Private && it.Kind != model.InboxMessage {
+		want = "message"
+	}
 	for _, a := range actions {
-		if a.ID == "reply" && !a.Enabled {
+		if a.ID == want && !a.Enabled {
 			return ReplyView{}, &apperr.Error{Code: apperr.CodeConflict, Message: a.Reason}
 		}
 	}
@@ -231,7 +245,8 @@ func (s *Inbox) CheckReply(in ReplyInput) (ReplyCheck, error) {
 	if err != nil {
 		return ReplyCheck{}, err
 	}
-	return s.replies.checkReply(ctx, ch, it, in.Text, replyOptions(ch, it, in.Options)), nil
+	view := asPrivate(it, in.Private)
+	return s.replies.checkReply(ctx, ch, view, in.Text, replyOptions(ch, view, in.Options)), nil
 }
 
 func (s *Inbox) itemAndChannel(ctx context.Context, id int64) (model.InboxItem, model.Channel, error) {

@@ -51,6 +51,9 @@ func TestAReplyGoesOutOnceThroughTheEngine(t *testing.T) {
 		// sent returns the texts the account published in answer to
 		// parent.
 		sent func(f networktest.InboxFake, parent string) []string
+		// private returns the texts the account sent privately, outside
+		// any thread.
+		private func(f networktest.InboxFake) []string
 	}{
 		{"mastodon", func(t *testing.T) (networktest.InboxFake, network.Network) {
 			s := mastodontest.NewServer(t)
@@ -59,6 +62,14 @@ func TestAReplyGoesOutOnceThroughTheEngine(t *testing.T) {
 			var out []string
 			for _, st := range f.(*mastodontest.Server).Statuses() {
 				if st.InReplyToID == parent && st.AccountID == f.(*mastodontest.Server).Account().ID {
+					out = append(out, st.Text)
+				}
+			}
+			return out
+		}, func(f networktest.InboxFake) []string {
+			var out []string
+			for _, st := range f.(*mastodontest.Server).Statuses() {
+				if st.InReplyToID == "" && st.Visibility == "direct" && st.AccountID == f.(*mastodontest.Server).Account().ID {
 					out = append(out, st.Text)
 				}
 			}
@@ -78,6 +89,13 @@ func TestAReplyGoesOutOnceThroughTheEngine(t *testing.T) {
 				if r.Reply != nil && r.Reply.Parent.URI == parent {
 					out = append(out, r.Text)
 				}
+			}
+			return out
+		}, func(f networktest.InboxFake) []string {
+			s := f.(*blueskytest.Server)
+			var out []string
+			for _, c := range s.Convos() {
+				out = append(out, s.SentMessages(c)...)
 			}
 			return out
 		}},
@@ -105,8 +123,12 @@ func TestAReplyGoesOutOnceThroughTheEngine(t *testing.T) {
 			if _, err := items.StorePage(ctx, ch.ID, store.IngestPage{Last: true}); err != nil {
 				t.Fatal(err)
 			}
+			other := blueskytest.OtherDID
+			if m, ok := fake.(*mastodontest.Server); ok {
+				other = m.Other().ID
+			}
 			if _, err := items.StorePage(ctx, ch.ID, store.IngestPage{Items: []store.Incoming{
-				{RemoteID: comment, Kind: model.InboxReply, AuthorHandle: "@other@remote.example", Text: "Is it open on Sunday?", ParentRemoteID: own, CreatedAt: now().Add(-time.Hour)},
+				{RemoteID: comment, Kind: model.InboxReply, AuthorRemoteID: other, AuthorHandle: "@other@remote.example", Text: "Is it open on Sunday?", ParentRemoteID: own, CreatedAt: now().Add(-time.Hour)},
 				{RemoteID: message, Kind: model.InboxMessage, AuthorHandle: "@other@remote.example", Text: "Do you ship abroad?", ConversationID: "c", CreatedAt: now().Add(-time.Hour)},
 			}}); err != nil {
 				t.Fatal(err)
@@ -156,13 +178,27 @@ func TestAReplyGoesOutOnceThroughTheEngine(t *testing.T) {
 					t.Fatalf("item after the reply = %+v, %v; want a first-reply time and read", got, err)
 				}
 			}
+			// A private answer to the public comment: a direct message to its
+			// author, not a reply in the thread.
+			before := len(tc.private(fake))
+			text := "@other@remote.example A discount code for you: SPRING"
+			if _, err := s.Reply(ReplyInput{ItemID: rows[0].ID, Text: text, Key: "key-private-0123456789", Private: true}); err != nil {
+				t.Fatal(err)
+			}
+			engine.Tick(ctx)
+			if got := tc.private(fake); len(got) != before+1 || !strings.Contains(got[len(got)-1], "SPRING") {
+				t.Fatalf("private messages %q (before %d), want the new one", got, before)
+			}
+			if got := tc.sent(fake, rows[0].RemoteID); len(got) != 1 {
+				t.Fatalf("the thread holds %q, want only the public reply", got)
+			}
 			page, err := s.List(InboxFilter{HasReply: "yes"}, "")
 			if err != nil || len(page.Items) != 2 {
 				t.Fatalf("has-reply filter = %+v, %v", page, err)
 			}
 			entries, _, err := store.NewAudit(g, now).List(ctx, store.AuditFilter{EventLike: "reply."})
-			if err != nil || len(entries) != 2 || entries[0].Actor != model.ActorUser {
-				t.Fatalf("audit = %+v, %v; want two reply lines by the user", entries, err)
+			if err != nil || len(entries) != 3 || entries[0].Actor != model.ActorUser {
+				t.Fatalf("audit = %+v, %v; want three reply lines by the user", entries, err)
 			}
 		})
 	}

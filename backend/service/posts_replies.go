@@ -36,6 +36,10 @@ type ReplyInput struct {
 	// the same reply again (a second click, a retry after a lost answer)
 	// returns the first instead of making another.
 	Key string `json:"key"`
+	// Private sends the answer as a direct message to the item's author
+	// (a new private conversation, or theirs with the channel) instead of
+	// a public reply. A message's answer is always private.
+	Private bool `json:"private"`
 }
 
 // ReplyView is a reply and where it stands.
@@ -74,6 +78,14 @@ var replyKey = regexp.MustCompile(`^[A-Za-z0-9-]{8,64}$`)
 // bskyChatRules: a Bluesky direct message is up to 1,000 graphemes
 // (chat.bsky.convo.defs#messageInput), text only.
 var bskyChatRules = network.Rules{MaxChars: 1000, MaxBytes: 10000}
+
+// asPrivate is the item as a private answer sees it: a direct message.
+func asPrivate(it model.InboxItem, private bool) model.InboxItem {
+	if private {
+		it.Kind = model.InboxMessage
+	}
+	return it
+}
 
 // replyRules are the limits a reply to it is checked against: the
 // channel's post rules, a chat's for a Bluesky direct message.
@@ -158,8 +170,12 @@ func (s *Posts) reply(ctx context.Context, ch model.Channel, it model.InboxItem,
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return model.PostTarget{}, false, err
 	}
-	opts := replyOptions(ch, it, in.Options)
-	check := s.checkReply(ctx, ch, it, in.Text, opts)
+	private := in.Private || it.Kind == model.InboxMessage
+	if in.Private && it.Kind != model.InboxMessage && it.AuthorRemoteID == "" {
+		return model.PostTarget{}, false, apperr.Invalid("private", "Herald does not know this author's account, so it cannot message them.")
+	}
+	opts := replyOptions(ch, asPrivate(it, in.Private), in.Options)
+	check := s.checkReply(ctx, ch, asPrivate(it, in.Private), in.Text, opts)
 	if !check.OK {
 		msg := "This reply cannot be sent yet."
 		if len(check.Problems) > 0 {
@@ -180,11 +196,20 @@ func (s *Posts) reply(ctx context.Context, ch model.Channel, it model.InboxItem,
 	if who == "" {
 		who = it.AuthorName
 	}
-	post := &model.Post{Kind: model.PostKindReply, Title: "Reply to " + who, Status: model.PostDraft, TimeZone: "UTC",
+	title := "Reply to " + who
+	if private {
+		title = "Message to " + who
+	}
+	post := &model.Post{Kind: model.PostKindReply, Title: title, Status: model.PostDraft, TimeZone: "UTC",
 		MissedPolicy: model.MissedPublishLate, GraceMinutes: 60, Origin: "app"}
 	itemID := it.ID
 	target := model.PostTarget{ChannelID: ch.ID, Body: in.Text, Thread: "[]", Options: string(optsJSON), IdempotencyKey: idem,
 		ItemIDs: "[]", ReplyTo: it.RemoteID, InboxItemID: &itemID}
+	if in.Private && it.Kind != model.InboxMessage {
+		// A new private conversation with the author, not an answer in the
+		// public thread.
+		target.ReplyTo, target.DirectTo = "", it.AuthorRemoteID
+	}
 	held := false
 	err := store.Transaction(ctx, s.db, func(tx *gorm.DB) error {
 		targets := []model.PostTarget{target}
@@ -207,6 +232,9 @@ func (s *Posts) reply(ctx context.Context, ch model.Channel, it model.InboxItem,
 			kind = "comment"
 		}
 		summary := fmt.Sprintf("Replied to %s's %s on %s", who, kind, channelName(ch))
+		if in.Private && it.Kind != model.InboxMessage {
+			summary = fmt.Sprintf("Sent %s a direct message about their %s on %s", who, kind, channelName(ch))
+		}
 		if held {
 			summary += " (publishing is paused: it goes out when publishing resumes)"
 		}

@@ -38,7 +38,7 @@ func (cl *Client) Publish(ctx context.Context, instance string, cred network.Cre
 	if err != nil {
 		return network.Published{}, err
 	}
-	if _, _, chat := chatRef(p.ReplyTo); chat {
+	if isChat(p) {
 		return cl.sendChat(ctx, s, p)
 	}
 	items := itemTexts(p)

@@ -77,6 +77,39 @@ func (cl *Client) replyTarget(ctx context.Context, op string, s repoSession, uri
 		Message: "the post being answered (" + uri + ") no longer exists on Bluesky or is hidden from this account, so the reply was not sent"}
 }
 
+// isChat reports whether p is a direct message: an answer in a chat
+// conversation, or a message to an account.
+func isChat(p network.Post) bool {
+	_, _, chat := chatRef(p.ReplyTo)
+	return chat || p.ReplyTo == "" && p.DirectTo != ""
+}
+
+// convoOf is the conversation p goes to: the one of the message it
+// answers, or the account's conversation with p.DirectTo, which the chat
+// service opens on first use and returns the same every time.
+//
+// https://docs.bsky.app/docs/api/chat-bsky-convo-get-convo-for-members
+func (cl *Client) convoOf(ctx context.Context, op string, s repoSession, p network.Post) (string, error) {
+	if convo, _, ok := chatRef(p.ReplyTo); ok {
+		return convo, nil
+	}
+	if !strings.HasPrefix(p.DirectTo, "did:") {
+		return "", &network.Error{Network: ID, Op: op, Class: network.ClassInvalidInput,
+			Message: "“" + p.ReplyTo + p.DirectTo + "” is not a Bluesky conversation or account"}
+	}
+	var out struct {
+		Convo convoView `json:"convo"`
+	}
+	if err := cl.do(ctx, call{op: op, method: http.MethodGet, host: s.host, nsid: "chat.bsky.convo.getConvoForMembers",
+		query: url.Values{"members": {p.DirectTo}}, token: s.token, use: accessToken, proxy: chatProxy, subject: "the conversation"}, &out); err != nil {
+		return "", err
+	}
+	if out.Convo.ID == "" {
+		return "", &network.Error{Network: ID, Op: op, Class: network.ClassTransient, Message: "Bluesky's chat service named no conversation"}
+	}
+	return out.Convo.ID, nil
+}
+
 // chatMessageOut is chat.bsky.convo.defs#messageInput.
 type chatMessageOut struct {
 	Text   string  `json:"text"`
@@ -90,10 +123,9 @@ type chatMessageOut struct {
 // https://docs.bsky.app/docs/api/chat-bsky-convo-send-message
 func (cl *Client) sendChat(ctx context.Context, s repoSession, p network.Post) (network.Published, error) {
 	const op = "send a direct message"
-	convo, _, ok := chatRef(p.ReplyTo)
-	if !ok {
-		return network.Published{}, &network.Error{Network: ID, Op: op, Class: network.ClassInvalidInput,
-			Message: "“" + p.ReplyTo + "” is not a Bluesky conversation"}
+	convo, err := cl.convoOf(ctx, op, s, p)
+	if err != nil {
+		return network.Published{}, err
 	}
 	if len(p.Done) > 0 {
 		return network.Published{RemoteID: p.Done[0], ItemIDs: p.Done}, nil
@@ -172,10 +204,9 @@ func (cl *Client) chatMessages(ctx context.Context, op string, s repoSession, co
 // one, which errs on the side of never sending twice.
 func (cl *Client) findChat(ctx context.Context, s repoSession, p network.Post, since time.Time) (network.Published, bool, error) {
 	const op = "check for a sent message"
-	convo, _, ok := chatRef(p.ReplyTo)
-	if !ok {
-		return network.Published{}, false, &network.Error{Network: ID, Op: op, Class: network.ClassInvalidInput,
-			Message: "“" + p.ReplyTo + "” is not a Bluesky conversation"}
+	convo, err := cl.convoOf(ctx, op, s, p)
+	if err != nil {
+		return network.Published{}, false, err
 	}
 	text := strings.ToValidUTF8(p.Text, "\uFFFD")
 	cutoff := since.Add(-chatClockSkew)

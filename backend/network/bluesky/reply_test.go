@@ -125,3 +125,30 @@ func TestAnOverlongMessageIsRejected(t *testing.T) {
 		t.Fatalf("err = %v (class %s), want a refusal of the content", err, cl)
 	}
 }
+
+// A direct message to an account goes to the account's conversation with
+// it (opened by the chat service on first use), and is found again after a
+// lost answer, so it is not sent twice.
+func TestADirectMessageToAnAccountIsSentOnce(t *testing.T) {
+	s, c, cred := replyClient(t)
+	ctx := context.Background()
+	p := network.Post{Text: "A discount code for you: SPRING", DirectTo: blueskytest.OtherDID, IdempotencyKey: "dm-1", CreatedAt: time.Now()}
+	s.InjectPublish(networktest.PublishDropAfterCommit)
+	if _, err := c.Publish(ctx, "", cred, p); err == nil {
+		t.Fatal("a dropped answer reported success")
+	}
+	got, found, err := c.FindPublished(ctx, "", cred, p, time.Now().Add(-time.Minute))
+	if err != nil || !found {
+		t.Fatalf("FindPublished = %v, %v", found, err)
+	}
+	convos := s.Convos()
+	if len(convos) != 1 || !strings.HasPrefix(got.RemoteID, "chat:"+convos[0]+"/") {
+		t.Fatalf("conversations %v, message %s", convos, got.RemoteID)
+	}
+	if sent := s.SentMessages(convos[0]); len(sent) != 1 {
+		t.Errorf("sent %q, want one message", sent)
+	}
+	if _, err := c.Publish(ctx, "", cred, network.Post{Text: "hi", DirectTo: "did:plc:nobodyhere", IdempotencyKey: "dm-2", CreatedAt: time.Now()}); err == nil {
+		t.Error("a message to an account that cannot be messaged was sent")
+	}
+}

@@ -57,7 +57,7 @@ func (cl *Client) FindPublished(ctx context.Context, instance string, cred netwo
 	if err != nil {
 		return network.Published{}, false, err
 	}
-	if _, _, chat := chatRef(p.ReplyTo); chat {
+	if isChat(p) {
 		return cl.findChat(ctx, s, p, since)
 	}
 	done, err := parseDone(op, p.Done)

@@ -3,6 +3,7 @@ package blueskytest
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"herald/backend/network/networktest"
@@ -122,4 +123,34 @@ func (s *Server) getMessages(w http.ResponseWriter, r *http.Request, _ caller) {
 		out["cursor"] = next
 	}
 	WriteJSON(w, http.StatusOK, out)
+}
+
+// getConvoForMembers: the account's conversation with the other account,
+// opened on first use.
+//
+// https://docs.bsky.app/docs/api/chat-bsky-convo-get-convo-for-members
+func (s *Server) getConvoForMembers(w http.ResponseWriter, r *http.Request, _ caller) {
+	if !s.chatAllowed(w, r) {
+		return
+	}
+	members := r.URL.Query()["members"]
+	if len(members) != 1 || members[0] != OtherDID {
+		WriteError(w, http.StatusBadRequest, "InvalidRequest", "Recipient not found or cannot be messaged")
+		return
+	}
+	s.mu.Lock()
+	if len(s.inbox.convos) == 0 {
+		s.inbox.convos = append(s.inbox.convos, "3convo"+strings.ToLower(s.nextTID()))
+	}
+	id := s.inbox.convos[0]
+	s.mu.Unlock()
+	WriteJSON(w, http.StatusOK, map[string]any{"convo": map[string]any{"id": id, "rev": "0",
+		"members": []any{profileJSON(DID), profileJSON(OtherDID)}, "muted": false, "unreadCount": 0}})
+}
+
+// Convos returns the account's conversation ids.
+func (s *Server) Convos() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.inbox.convos...)
 }

@@ -44,6 +44,7 @@ func (s *Server) builtinRoutes() map[string]route {
 		"com.atproto.repo.deleteRecord":           {method: http.MethodPost, auth: authAccess, h: s.deleteRecord},
 		"app.bsky.graph.muteActor":                {method: http.MethodPost, auth: authAccess, h: s.muteActor(true)},
 		"app.bsky.graph.unmuteActor":              {method: http.MethodPost, auth: authAccess, h: s.muteActor(false)},
+		"chat.bsky.convo.getConvoForMembers":      {method: http.MethodGet, auth: authAccess, h: s.getConvoForMembers},
 		"chat.bsky.convo.sendMessage":             {method: http.MethodPost, auth: authAccess, h: s.sendMessage},
 		"chat.bsky.convo.getMessages":             {method: http.MethodGet, auth: authAccess, h: s.getMessages},
 	}

@@ -217,6 +217,7 @@ export function Conversation({ itemId, onChanged, onStatus, statusBusy, labelInp
           key={item.id}
           item={item}
           action={actions.find((a) => a.id === 'reply')}
+          messageAction={actions.find((a) => a.id === 'message')}
           input={replyInput}
           onSent={() => {
             onChanged(item.id, { read: true });

@@ -48,6 +48,7 @@ const fillSaved = mockedBinding<{ text: string; missing: string[] }>(Inbox.FillS
 const replyAction = { id: 'reply', enabled: true, reason: '', active: false };
 const mastodonActions = [
   replyAction,
+  { id: 'message', enabled: true, reason: '', active: false },
   { id: 'like', enabled: true, reason: '', active: false },
   { id: 'hide', enabled: false, reason: 'Mastodon has no way to hide a reply under your post.', active: false },
   { id: 'mute', enabled: true, reason: '', active: false },
@@ -290,6 +291,27 @@ describe('InboxView', () => {
     });
     expect(fillSaved).toHaveBeenCalledWith(3, 1);
     expect(screen.getByTestId('reply-missing')).toHaveTextContent('{post_url}');
+  });
+
+  it('answers privately when asked: a direct message to the author, checked as one', async () => {
+    get.mockResolvedValue({ item: first, thread: [first], source: 'network', truncated: false, notice: '', replies: [], actions: mastodonActions });
+    reply.mockResolvedValue({ postId: 5, targetId: 6, itemId: 1, channelId: 12, text: 'x', status: 'scheduled', class: '', message: '', remoteUrl: '', createdAt: '', publishedAt: '', nextAttemptAt: '', held: false });
+    const { user } = renderInbox();
+    await user.click(await screen.findByTestId('inbox-row-1'));
+    await user.click(await screen.findByRole('radio', { name: /Message @ana@example.social privately/ }));
+    expect(screen.getByTestId('reply-text')).toHaveAccessibleName('Direct message to @ana@example.social');
+    await user.click(screen.getByTestId('reply-text'));
+    await user.keyboard('A code for you');
+    await waitFor(() => {
+      expect(checkReply).toHaveBeenLastCalledWith(expect.objectContaining({ private: true }));
+    });
+    await waitFor(() => {
+      expect(screen.getByTestId('reply-send')).toBeEnabled();
+    });
+    await user.click(screen.getByTestId('reply-send'));
+    await waitFor(() => {
+      expect(reply).toHaveBeenCalledWith(expect.objectContaining({ itemId: 1, private: true, options: {} }));
+    });
   });
 
   it('shows why an item cannot be answered', async () => {

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Kbd, Menu, Select, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Kbd, Menu, SegmentedControl, Select, Stack, Text, Textarea } from '@mantine/core';
 import { IconMessages, IconSend } from '@tabler/icons-react';
 import { type RefObject, useEffect, useState } from 'react';
 import { toAppError, type AppError } from '../../api/errors';
@@ -34,37 +34,42 @@ const VISIBILITY = [
 interface ReplyBoxProps {
   item: InboxItem;
   action: ItemAction | undefined;
+  /** Answering privately, by a direct message to the author. */
+  messageAction: ItemAction | undefined;
   input: RefObject<HTMLTextAreaElement | null>;
   /** Called once a reply is saved (it is then being published). */
   onSent: () => void;
 }
 
 /** Writing a reply to an item: the composer's live check, then Send (Ctrl/⌘+Enter). */
-export function ReplyBox({ item, action, input, onSent }: ReplyBoxProps) {
+export function ReplyBox({ item, action, messageAction, input, onSent }: ReplyBoxProps) {
   const [text, setText] = useState(() => replyPrefill(item));
   const [visibility, setVisibility] = useState('public');
   const [key, setKey] = useState(newReplyKey);
-  const [check, setCheck] = useState<{ text: string; result?: ReplyCheck; error?: AppError }>({ text: '' });
+  const [check, setCheck] = useState<{ text: string; private?: boolean; result?: ReplyCheck; error?: AppError }>({ text: '' });
   const [sending, setSending] = useState(false);
   const [missing, setMissing] = useState<string[]>([]);
   const saved = useLoad(listSavedReplies);
-  const message = item.kind === 'message';
+  const [privately, setPrivately] = useState(false);
+  const canMessage = item.kind !== 'message' && messageAction?.enabled === true;
+  const isPrivate = privately && canMessage;
+  const message = item.kind === 'message' || isPrivate;
   const options: Record<string, string> = item.network === 'mastodon' && !message ? { visibility } : {};
   const optionsKey = JSON.stringify(options);
 
   useEffect(() => {
     let current = true;
     const timer = window.setTimeout(() => {
-      checkReply({ itemId: item.id, text, options: JSON.parse(optionsKey) as Record<string, string>, key: '' }).then(
-        (result) => current && setCheck({ text, result }),
-        (err: unknown) => current && setCheck({ text, error: toAppError(err) }),
+      checkReply({ itemId: item.id, text, options: JSON.parse(optionsKey) as Record<string, string>, key: '', private: isPrivate }).then(
+        (result) => current && setCheck({ text, private: isPrivate, result }),
+        (err: unknown) => current && setCheck({ text, private: isPrivate, error: toAppError(err) }),
       );
     }, VALIDATE_DELAY_MS);
     return () => {
       current = false;
       window.clearTimeout(timer);
     };
-  }, [item.id, text, optionsKey]);
+  }, [item.id, text, optionsKey, isPrivate]);
 
   if (action && !action.enabled) {
     return (
@@ -74,7 +79,7 @@ export function ReplyBox({ item, action, input, onSent }: ReplyBoxProps) {
     );
   }
   const result = check.result;
-  const fresh = check.text === text && result !== undefined;
+  const fresh = check.text === text && result !== undefined && check.private === isPrivate;
   const empty = text.trim() === '' || text.trim() === replyPrefill(item).trim();
   const canSend = fresh && result.ok && !empty && !sending;
   const issuesId = `reply-issues-${item.id}`;
@@ -98,9 +103,9 @@ export function ReplyBox({ item, action, input, onSent }: ReplyBoxProps) {
     }
     setSending(true);
     try {
-      const sent = await sendReply({ itemId: item.id, text, options, key });
+      const sent = await sendReply({ itemId: item.id, text, options, key, private: isPrivate });
       notifySuccess(
-        sent.held ? 'Reply saved' : 'Reply sent',
+        sent.held ? 'Reply saved' : isPrivate ? 'Message sent' : 'Reply sent',
         sent.held ? 'Publishing is paused: it goes out when you resume publishing.' : `Publishing it to ${item.channelName}.`,
       );
       setText(replyPrefill(item));
@@ -117,9 +122,28 @@ export function ReplyBox({ item, action, input, onSent }: ReplyBoxProps) {
 
   return (
     <Stack gap={6} data-testid="reply-box">
+      {canMessage && (
+        <SegmentedControl
+          size="xs"
+          value={isPrivate ? 'private' : 'public'}
+          onChange={(v) => setPrivately(v === 'private')}
+          data={[
+            { value: 'public', label: 'Reply in the thread' },
+            { value: 'private', label: `Message ${item.authorHandle || 'the author'} privately` },
+          ]}
+          aria-label="How to answer"
+          data-testid="reply-mode"
+        />
+      )}
       <Textarea
         ref={input}
-        label={message ? 'Reply in this conversation' : `Reply to ${item.authorHandle || item.authorName || 'this'}`}
+        label={
+          isPrivate
+            ? `Direct message to ${item.authorHandle || item.authorName || 'the author'}`
+            : message
+              ? 'Reply in this conversation'
+              : `Reply to ${item.authorHandle || item.authorName || 'this'}`
+        }
         description={
           message
             ? item.network === 'mastodon'
@@ -179,35 +203,35 @@ export function ReplyBox({ item, action, input, onSent }: ReplyBoxProps) {
           <span />
         )}
         <Group gap="xs">
-        <Menu position="bottom-end" withinPortal={false}>
-          <Menu.Target>
-            <Button size="xs" variant="default" leftSection={<IconMessages size={15} />} data-testid="reply-saved">
-              Saved replies
-            </Button>
-          </Menu.Target>
-          <Menu.Dropdown>
-            {(saved.data ?? []).length === 0 ? (
-              <Menu.Label>None yet: add them in Settings → Inbox</Menu.Label>
-            ) : (
-              (saved.data ?? []).map((r) => (
-                <Menu.Item key={r.id} onClick={() => void insertSaved(r.id)}>
-                  {r.name}
-                </Menu.Item>
-              ))
-            )}
-          </Menu.Dropdown>
-        </Menu>
-        <Button
-          size="xs"
-          leftSection={<IconSend size={15} />}
-          rightSection={<Kbd size="xs">Ctrl+Enter</Kbd>}
-          disabled={!canSend}
-          loading={sending}
-          onClick={() => void send()}
-          data-testid="reply-send"
-        >
-          Send reply
-        </Button>
+          <Menu position="bottom-end" withinPortal={false}>
+            <Menu.Target>
+              <Button size="xs" variant="default" leftSection={<IconMessages size={15} />} data-testid="reply-saved">
+                Saved replies
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              {(saved.data ?? []).length === 0 ? (
+                <Menu.Label>None yet: add them in Settings → Inbox</Menu.Label>
+              ) : (
+                (saved.data ?? []).map((r) => (
+                  <Menu.Item key={r.id} onClick={() => void insertSaved(r.id)}>
+                    {r.name}
+                  </Menu.Item>
+                ))
+              )}
+            </Menu.Dropdown>
+          </Menu>
+          <Button
+            size="xs"
+            leftSection={<IconSend size={15} />}
+            rightSection={<Kbd size="xs">Ctrl+Enter</Kbd>}
+            disabled={!canSend}
+            loading={sending}
+            onClick={() => void send()}
+            data-testid="reply-send"
+          >
+            Send reply
+          </Button>
         </Group>
       </Group>
     </Stack>
