@@ -196,7 +196,7 @@ func TestAReplyGoesOutOnceThroughTheEngine(t *testing.T) {
 			if err != nil || len(page.Items) != 2 {
 				t.Fatalf("has-reply filter = %+v, %v", page, err)
 			}
-			entries, _, err := store.NewAudit(g, now).List(ctx, store.AuditFilter{EventLike: "reply."})
+			entries, _, err := store.NewAudit(g, now).List(ctx, store.AuditFilter{EventLike: "inbox.reply"})
 			if err != nil || len(entries) != 3 || entries[0].Actor != model.ActorUser {
 				t.Fatalf("audit = %+v, %v; want three reply lines by the user", entries, err)
 			}

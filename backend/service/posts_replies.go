@@ -238,7 +238,7 @@ func (s *Posts) reply(ctx context.Context, ch model.Channel, it model.InboxItem,
 		if held {
 			summary += " (publishing is paused: it goes out when publishing resumes)"
 		}
-		return s.auditPost(ctx, tx, post.ID, "reply.sent", summary, map[string]any{"inboxItemId": it.ID, "replyTo": it.RemoteID})
+		return s.auditPost(ctx, tx, post.ID, "inbox.reply", summary, map[string]any{"inboxItemId": it.ID, "replyTo": it.RemoteID})
 	})
 	if err != nil {
 		return model.PostTarget{}, false, err

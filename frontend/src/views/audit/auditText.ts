@@ -36,6 +36,15 @@ const EVENTS: Record<string, string> = {
   'post.handoff_unknown': 'Post hand-off unclear',
   'settings.queue_changed': 'Queue times changed',
   'inbox.notifications': 'Inbox notifications switched',
+  'inbox.reply': 'Reply sent from the inbox',
+  'inbox.like': 'Liked',
+  'inbox.unlike': 'Like taken back',
+  'inbox.hide': 'Reply hidden',
+  'inbox.unhide': 'Reply shown again',
+  'inbox.mute': 'Author muted',
+  'inbox.unmute': 'Author unmuted',
+  'inbox.block': 'Author blocked',
+  'inbox.unblock': 'Author unblocked',
 };
 
 function capitalise(text: string): string {
