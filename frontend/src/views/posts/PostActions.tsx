@@ -18,6 +18,8 @@ import { useAction } from './useAction';
 /** The parts of a post (full or summary) the actions need. */
 export interface PostRef {
   id: number;
+  /** "reply" for an answer written in the inbox: edited there, not in the composer. */
+  kind?: string;
   title: string;
   status: string;
   timeZone: string;
@@ -33,7 +35,7 @@ export function postAbilities(post: PostRef) {
   const pending = statuses.some((s) => s !== 'claimed' && s !== 'published');
   return {
     /** Content can change only before anything went out. */
-    edit: !started,
+    edit: !started && post.kind !== 'reply',
     publish: pending && !statuses.includes('claimed'),
     reschedule: pending && !statuses.includes('claimed'),
     unschedule: statuses.some((s) => s === 'scheduled' || s === 'blocked' || s === 'failed' || s === 'skipped'),
@@ -103,7 +105,11 @@ export function PostActions({ post, snippet = '', layout, onChanged, onDeleted }
     }
   };
 
-  const editHint = can.edit ? 'Edit' : 'Published or publishing: it can no longer be edited';
+  const editHint = can.edit
+    ? 'Edit'
+    : post.kind === 'reply'
+      ? 'A reply written in the Inbox: try it again or discard it from its conversation'
+      : 'Published or publishing: it can no longer be edited';
 
   const modals = (
     <>
