@@ -111,6 +111,8 @@ test-go: frontend/dist/index.html
 	# The exactly-once model test again without the race detector, longer:
 	# random user actions, faults, kills and clock jumps (seed printed on failure).
 	go test -count=1 -run TestExactlyOnce ./test/exactlyonce/ -rapid.checks=300 -rapid.steps=100
+	# The inbox model tests at full length (under the race detector they take fewer steps).
+	go test -count=1 -run 'TestInboxModel|TestInboxRulesModel' ./backend/store/
 
 ## test-peers: network clients against real servers (GoToSocial)
 test-peers: $(GTS) frontend/dist/index.html

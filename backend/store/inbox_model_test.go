@@ -48,8 +48,12 @@ type inboxModel struct {
 // user's state never lost by ingest, unread counts equal to a recount, and
 // the stored cursor never ahead of the stored items.
 func TestInboxModel(t *testing.T) {
+	steps := 220
+	if raceEnabled {
+		steps = 80
+	}
 	for seed := int64(1); seed <= 6; seed++ {
-		t.Run(fmt.Sprintf("seed_%d", seed), func(t *testing.T) { runInboxModel(t, seed, 220) })
+		t.Run(fmt.Sprintf("seed_%d", seed), func(t *testing.T) { runInboxModel(t, seed, steps) })
 	}
 }
 

@@ -334,8 +334,12 @@ func refEffect(rules []*refRule, ch int64, kind, author, text string) (labels ma
 // model that applies the rules, in the order they had when each item
 // arrived, to new items only.
 func TestInboxRulesModel(t *testing.T) {
+	steps := 200
+	if raceEnabled {
+		steps = 60
+	}
 	for seed := int64(1); seed <= 5; seed++ {
-		t.Run(fmt.Sprintf("seed_%d", seed), func(t *testing.T) { runRulesModel(t, seed, 200) })
+		t.Run(fmt.Sprintf("seed_%d", seed), func(t *testing.T) { runRulesModel(t, seed, steps) })
 	}
 }
 
