@@ -109,7 +109,6 @@ func (t *Tray) onReady() {
 	t.pause = systray.AddMenuItem("Pause all publishing", "Stop publishing until you resume")
 	t.next = systray.AddMenuItem("No post scheduled", "")
 	t.next.Disable()
-	// A nil channel is never ready: without an inbox line, no case fires.
 	var inboxClicked chan struct{}
 	if t.actions.Inbox != nil {
 		t.inbox = systray.AddMenuItem("Inbox", "Open the inbox")
@@ -120,23 +119,47 @@ func (t *Tray) onReady() {
 	systray.AddSeparator()
 	quit := systray.AddMenuItem("Quit Herald", "Stop Herald; scheduled posts wait until it runs again")
 	t.Refresh()
+	// systray hands a click over only if someone is receiving at that very
+	// moment (it drops it otherwise), so each item has a goroutine that
+	// does nothing but receive, and the clicks queue here while one is
+	// being handled (a pause writes to the database and refreshes the menu).
+	clicks := make(chan func(), 16)
+	forward := func(ch chan struct{}, do func()) {
+		if ch == nil {
+			return // no inbox line
+		}
+		go func() {
+			for {
+				select {
+				case <-t.quit:
+					return
+				case <-ch:
+					select {
+					case clicks <- do:
+					default:
+						t.log.Warn("tray: a click was dropped, too many are waiting")
+					}
+				}
+			}
+		}()
+	}
+	forward(open.ClickedCh, t.actions.Open)
+	forward(inboxClicked, t.actions.OpenInbox)
+	forward(t.pause.ClickedCh, func() {
+		paused, _ := t.actions.Status()
+		if err := t.actions.SetPaused(!paused); err != nil {
+			t.log.Error("tray: pause", "err", err)
+		}
+		t.Refresh()
+	})
+	forward(quit.ClickedCh, t.actions.Quit)
 	go func() {
 		for {
 			select {
 			case <-t.quit:
 				return
-			case <-open.ClickedCh:
-				t.actions.Open()
-			case <-inboxClicked:
-				t.actions.OpenInbox()
-			case <-t.pause.ClickedCh:
-				paused, _ := t.actions.Status()
-				if err := t.actions.SetPaused(!paused); err != nil {
-					t.log.Error("tray: pause", "err", err)
-				}
-				t.Refresh()
-			case <-quit.ClickedCh:
-				t.actions.Quit()
+			case do := <-clicks:
+				do()
 			}
 		}
 	}()
