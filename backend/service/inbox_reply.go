@@ -42,11 +42,11 @@ func (s *Inbox) actionsFor(ctx context.Context, ch model.Channel, it model.Inbox
 	case ch.Status == model.ChannelDisconnected:
 		gone = "This channel is disconnected; reconnect it in Channels."
 	case it.DeletedAt != nil:
-		gone = "This was deleted on " + networkTitle(ch.Network) + "."
+		gone = "This was deleted on " + networkTitle(s.networks, ch.Network) + "."
 	}
 	switch {
 	case !known || !publishes:
-		reply = ItemAction{ID: "reply", Reason: "Herald cannot publish to " + networkTitle(ch.Network) + " yet."}
+		reply = ItemAction{ID: "reply", Reason: "Herald cannot publish to " + networkTitle(s.networks, ch.Network) + " yet."}
 	case ch.RemovedAt != nil || it.DeletedAt != nil:
 		// A disconnected channel's reply waits for the reconnection (the
 		// engine holds it); a removed channel or a deleted item cannot
@@ -79,7 +79,7 @@ func (s *Inbox) actionsFor(ctx context.Context, ch model.Channel, it model.Inbox
 		act := ItemAction{ID: string(a), Active: active[a]}
 		switch {
 		case !known || !canModerate:
-			act.Reason = "Herald cannot do this on " + networkTitle(ch.Network) + " yet."
+			act.Reason = "Herald cannot do this on " + networkTitle(s.networks, ch.Network) + " yet."
 		case gone != "" && (a == network.ActionLike || a == network.ActionHide || ch.RemovedAt != nil || ch.Status == model.ChannelDisconnected):
 			act.Reason = gone
 		default:
@@ -138,7 +138,7 @@ func (s *Inbox) Act(itemID int64, action string, undo bool) (InboxConversation, 
 			words = actionWords[a][1]
 		}
 		return InboxConversation{}, &apperr.Error{Code: apperr.CodeUnavailable, Err: err,
-			Message: fmt.Sprintf("%s could not do it (%s this item): %s", networkTitle(ch.Network), strings.ToLower(words), safeNetworkMessage(err)),
+			Message: fmt.Sprintf("%s could not do it (%s this item): %s", networkTitle(s.networks, ch.Network), strings.ToLower(words), safeNetworkMessage(err)),
 			Hint:    "Nothing was changed in Herald. Try again in a moment; if it keeps failing, check the channel in Channels."}
 	}
 	err = store.Transaction(ctx, s.db, func(tx *gorm.DB) error {

@@ -123,7 +123,7 @@ func (s *Posts) checkReply(ctx context.Context, ch model.Channel, it model.Inbox
 	res := compose.Validate(rules, name, compose.Variant{Text: text, Options: opts})
 	out := ReplyCheck{NetworkName: name, Result: res, Problems: []string{}}
 	if it.DeletedAt != nil {
-		out.Problems = append(out.Problems, "This item was deleted on "+networkTitle(ch.Network)+", so a reply cannot attach to it.")
+		out.Problems = append(out.Problems, "This item was deleted on "+networkTitle(s.networks, ch.Network)+", so a reply cannot attach to it.")
 	}
 	if ch.RemovedAt != nil {
 		out.Problems = append(out.Problems, "This channel was removed from Herald; reconnect it to reply.")
@@ -145,14 +145,13 @@ func mentions(text, handle string) bool {
 	return strings.Contains(lower, "@"+h) || user != "" && regexp.MustCompile(`(^|[^\w@])@`+regexp.QuoteMeta(user)+`\b`).MatchString(lower)
 }
 
-func networkTitle(n string) string {
-	switch n {
-	case "mastodon":
-		return "Mastodon"
-	case "bluesky":
-		return "Bluesky"
+// networkTitle is a network's name as its package gives it ("Mastodon"),
+// or its id when Herald does not know it.
+func networkTitle(reg *network.Registry, id string) string {
+	if n, ok := reg.Get(id); ok {
+		return n.Descriptor().Name
 	}
-	return n
+	return id
 }
 
 // reply saves a reply to it and schedules it for now, with its audit line,
@@ -227,10 +226,7 @@ func (s *Posts) reply(ctx context.Context, ch model.Channel, it model.InboxItem,
 		if _, err := store.NewInbox(tx, s.now).MarkRead(ctx, it.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		kind := map[model.InboxKind]string{model.InboxMessage: "message", model.InboxMention: "mention", model.InboxQuote: "quote"}[it.Kind]
-		if kind == "" {
-			kind = "comment"
-		}
+		kind := kindNoun(it.Kind)
 		summary := fmt.Sprintf("Replied to %s's %s on %s", who, kind, channelName(ch))
 		if in.Private && it.Kind != model.InboxMessage {
 			summary = fmt.Sprintf("Sent %s a direct message about their %s on %s", who, kind, channelName(ch))
