@@ -179,14 +179,22 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel
 				return o
 			}
 			*checked = true
-			if ok && len(found.ItemIDs) >= post.Items() {
+			// What is on the channel adds to what Herald recorded, never
+			// replaces it: the user may have deleted a recorded part on the
+			// network, and the parts found after it are still published.
+			known := mergeItems(post.Done, found.ItemIDs)
+			if ok && len(known) >= post.Items() {
 				e.d.Log.Info("an interrupted attempt had published; not publishing again", "target_id", c.Target.ID)
+				if known[0] != found.RemoteID {
+					found.RemoteID, found.URL = known[0], orDefault(c.Target.RemoteURL, found.URL)
+				}
+				found.ItemIDs = known
 				return e.published(ctx, n, ch, cred, c, found, "Found on the channel after an interrupted attempt; not published again.")
 			}
-			if ok && len(found.ItemIDs) > len(post.Done) {
+			if ok && len(known) > len(post.Done) {
 				// More of a thread made it than was recorded: continue after it.
-				post.Done = append([]string(nil), found.ItemIDs...)
-				items = append([]string(nil), found.ItemIDs...)
+				post.Done = append([]string(nil), known...)
+				items = append([]string(nil), known...)
 			}
 		}
 	}
@@ -219,6 +227,25 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel
 		return e.classify(ctx, c, ch, cred.Generation, err, done)
 	}
 	return e.published(ctx, n, ch, cred, c, res, "")
+}
+
+// mergeItems is the parts of a thread known to exist: those recorded, in
+// their order, then those found on the channel that were not recorded.
+// Parts go out in order and each is recorded as it goes, so a found part
+// that was not recorded comes after every recorded one.
+func mergeItems(done, found []string) []string {
+	out := append([]string(nil), done...)
+	seen := make(map[string]bool, len(done))
+	for _, id := range done {
+		seen[id] = true
+	}
+	for _, id := range found {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // published builds the outcome of a success, after reading the post back.

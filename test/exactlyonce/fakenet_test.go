@@ -82,6 +82,7 @@ type fakeChannel struct {
 	next    int          // remote id counter, per channel so ids never depend on goroutine order
 	nextSch int          // scheduled id counter
 	armed   fault
+	armedOp string // when set, the armed fault waits for a request of this op
 	limit   window
 	limited bool
 	revoked bool
@@ -133,10 +134,18 @@ func (f *fakeNet) ch(id int64) *fakeChannel {
 func (f *fakeNet) arm(ch int64, ft fault, rateWindow time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.ch(ch).armed = ft
+	f.ch(ch).armed, f.ch(ch).armedOp = ft, ""
 	if ft == faultRateLimit {
 		f.rateWindow = rateWindow
 	}
+}
+
+// armOp sets the fault of the channel's next request of that op (say,
+// "publish[1]": the second part of a thread), letting the others through.
+func (f *fakeNet) armOp(ch int64, ft fault, op string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ch(ch).armed, f.ch(ch).armedOp = ft, op
 }
 
 // calm clears every armed fault (the end of a run).
@@ -144,7 +153,7 @@ func (f *fakeNet) calm() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, c := range f.chans {
-		c.armed = faultNone
+		c.armed, c.armedOp = faultNone, ""
 	}
 }
 
@@ -234,7 +243,11 @@ func (f *fakeNet) request(chID int64, op string, store func(c *fakeChannel) stri
 		return "", &network.Error{Network: netID, Op: op, Class: network.ClassAuthDead, Status: 401, Message: "the access token was revoked"}
 	}
 	ft := c.armed
-	c.armed = faultNone
+	if c.armedOp != "" && c.armedOp != op {
+		ft = faultNone
+	} else {
+		c.armed, c.armedOp = faultNone, ""
+	}
 	if *noHandoffKills && scheduleOp(op) && (ft == faultKillCommitted || ft == faultKillBefore) {
 		ft, c.armed = faultNone, ft // the kill waits for the next publishing request
 	}

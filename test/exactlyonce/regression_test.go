@@ -374,3 +374,35 @@ func TestRegression_TakeBackWithAClockSetBackPublishesTwice(t *testing.T) {
 	w.settle()
 	w.holds(t, "after settling", true)
 }
+
+// The second part of a thread goes out with its answer lost, then the user
+// deletes the first part on the network before Herald checks the channel.
+// The check finds only the second part; taken as "the parts on the
+// channel", that is no more than the one part recorded, so Herald either
+// publishes the second part again or, past the window, ends the target
+// "1 of 2 parts" with the second part on the channel and not recorded.
+func TestRegression_DeletedFirstPartHidesFoundSecondPart(t *testing.T) {
+	for _, wait := range []time.Duration{time.Minute, 2 * time.Hour} {
+		t.Run(wait.String(), func(t *testing.T) {
+			w := newTestWorld(t)
+			ch := w.channelIDs[0]
+			id := w.draft(t, 1, ch)
+			w.publishNow(t, id)
+			w.net.armOp(ch, faultLostAnswer, "publish[1]")
+			w.clock.Advance(time.Second)
+			w.tick()
+			r := w.targetOf(t, id)
+			if !r.Reconcile || len(r.items()) != 1 {
+				t.Fatalf("after the lost answer of part 2 the target is %s reconcile=%v items=%v, want one part recorded and a check pending", r.Status, r.Reconcile, r.items())
+			}
+			if !w.net.userDelete(ch, r.items()[0]) {
+				t.Fatalf("part 1 (%s) is not on the channel", r.items()[0])
+			}
+			w.advance(wait)
+			w.tick()
+			w.holds(t, "after the channel check", false)
+			w.settle()
+			w.holds(t, "after settling", true)
+		})
+	}
+}
