@@ -91,7 +91,20 @@ func snapshot(t *testing.T, g *gorm.DB) map[string][]map[string]string {
 
 func tableRows(t *testing.T, g *gorm.DB, table string) []map[string]string {
 	t.Helper()
-	rows, err := g.Raw(fmt.Sprintf(`SELECT * FROM %q ORDER BY rowid`, table)).Rows()
+	// A WITHOUT ROWID table is in the order of its primary key.
+	order := "rowid"
+	var pk []string
+	if err := g.Raw(`SELECT '"' || name || '"' FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, table).Scan(&pk).Error; err != nil {
+		t.Fatal(err)
+	}
+	var withoutRowid bool
+	if err := g.Raw(`SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?`, table).Scan(&withoutRowid).Error; err != nil {
+		t.Fatal(err)
+	}
+	if withoutRowid {
+		order = strings.Join(pk, ", ")
+	}
+	rows, err := g.Raw(fmt.Sprintf(`SELECT * FROM %q ORDER BY %s`, table, order)).Rows()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,7 @@ func Migrations() []Migration {
 		{Version: 12, Name: "inbox rules", Up: sqlFile("0012_inbox_rules.sql")},
 		{Version: 13, Name: "saved replies", Up: sqlFile("0013_saved_replies.sql")},
 		{Version: 14, Name: "direct messages", Up: sqlFile("0014_direct_messages.sql")},
+		{Version: 15, Name: "metrics", Up: sqlFile("0015_metrics.sql")},
 	}
 }
 

@@ -1,0 +1,73 @@
+-- Measure: every reading of a channel's counts and of its posts' counts,
+-- kept for as long as the user keeps Herald. Rows are written only by
+-- backend/store/metrics.go. Values are stored when they change (and the
+-- first time): the value at any moment is the last row at or before it,
+-- and metric_sync says up to when each channel was read, so a gap in
+-- rows is "unchanged", never "unknown". A metric a network does not give
+-- has no row at all: absent, never 0. Additive only (see 0001).
+
+-- The channel's lifetime counts (followers, following, posts).
+CREATE TABLE channel_metrics (
+    channel_id INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    metric     TEXT NOT NULL,
+    taken_at   DATETIME NOT NULL,
+    value      INTEGER NOT NULL,
+    PRIMARY KEY (channel_id, metric, taken_at)
+) WITHOUT ROWID;
+
+-- The channel's own posts: those Herald published (post_target_id) and
+-- those found on the network (written elsewhere, or before Herald).
+CREATE TABLE content_items (
+    id             INTEGER PRIMARY KEY,
+    channel_id     INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    remote_id      TEXT NOT NULL,
+    url            TEXT NOT NULL DEFAULT '',
+    excerpt        TEXT NOT NULL DEFAULT '',      -- the start of the text, for lists
+    is_reply       INTEGER NOT NULL DEFAULT 0,
+    published_at   DATETIME NOT NULL,             -- the network's time
+    post_target_id INTEGER REFERENCES post_targets (id) ON DELETE SET NULL,
+    first_seen_at  DATETIME NOT NULL,
+    deleted_at     DATETIME,                      -- the network said it no longer exists
+    polled_at      DATETIME,                      -- its last reading
+    next_poll_at   DATETIME,                      -- NULL: no longer read (past 90 days, deleted)
+    quiet_polls    INTEGER NOT NULL DEFAULT 0,    -- readings in a row that changed nothing
+    UNIQUE (channel_id, remote_id)
+);
+CREATE INDEX content_items_due ON content_items (next_poll_at) WHERE next_poll_at IS NOT NULL;
+CREATE INDEX content_items_published ON content_items (channel_id, published_at);
+CREATE INDEX content_items_target ON content_items (post_target_id) WHERE post_target_id IS NOT NULL;
+
+-- Each change of a post's counts (its growth curve).
+CREATE TABLE content_metrics (
+    content_id INTEGER NOT NULL REFERENCES content_items (id) ON DELETE CASCADE,
+    metric     TEXT NOT NULL,
+    taken_at   DATETIME NOT NULL,
+    value      INTEGER NOT NULL,
+    PRIMARY KEY (content_id, metric, taken_at)
+) WITHOUT ROWID;
+
+-- A post's latest counts, for sorting and totals without reading curves.
+CREATE TABLE content_latest (
+    content_id INTEGER NOT NULL REFERENCES content_items (id) ON DELETE CASCADE,
+    metric     TEXT NOT NULL,
+    value      INTEGER NOT NULL,
+    taken_at   DATETIME NOT NULL,                 -- when the value last changed
+    PRIMARY KEY (content_id, metric)
+) WITHOUT ROWID;
+CREATE INDEX content_latest_metric ON content_latest (metric, value);
+
+-- Where each channel's metrics stand.
+CREATE TABLE metric_sync (
+    channel_id      INTEGER PRIMARY KEY REFERENCES channels (id) ON DELETE CASCADE,
+    channel_read_at DATETIME,                     -- last reading of the channel's counts
+    channel_next_at DATETIME,                     -- next one
+    posts_read_at   DATETIME,                     -- last reading of any of its posts' counts
+    listed_to       DATETIME,                     -- newest own post seen by a listing
+    list_next_at    DATETIME,                     -- next listing of its recent posts
+    backfill_since  DATETIME,                     -- the backfill reads back to here
+    backfill_cursor TEXT NOT NULL DEFAULT '',     -- where the backfill stopped ('' : not begun)
+    backfilled_at   DATETIME,                     -- the backfill finished
+    last_error      TEXT NOT NULL DEFAULT '',     -- the last failure, in the user's words
+    last_error_at   DATETIME,
+    updated_at      DATETIME NOT NULL
+);

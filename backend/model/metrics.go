@@ -1,0 +1,73 @@
+package model
+
+import "time"
+
+// ChannelMetric is one change of a channel's lifetime count (followers,
+// following, posts): the value from TakenAt until the next row.
+type ChannelMetric struct {
+	ChannelID int64     `gorm:"primaryKey;autoIncrement:false"`
+	Metric    string    `gorm:"primaryKey"`
+	TakenAt   time.Time `gorm:"primaryKey"`
+	Value     int64
+}
+
+func (ChannelMetric) TableName() string { return "channel_metrics" }
+
+// ContentItem is one of a channel's own posts on the network, published
+// by Herald (PostTargetID) or found there. Its counts are read at a pace
+// set by its age (NextPollAt) until it is 90 days old or deleted.
+type ContentItem struct {
+	ID           int64 `gorm:"primaryKey"`
+	ChannelID    int64
+	RemoteID     string
+	URL          string
+	Excerpt      string
+	IsReply      bool
+	PublishedAt  time.Time
+	PostTargetID *int64
+	FirstSeenAt  time.Time
+	DeletedAt    *time.Time // the network's deletion; not GORM's soft delete
+	PolledAt     *time.Time
+	NextPollAt   *time.Time
+	QuietPolls   int
+}
+
+func (ContentItem) TableName() string { return "content_items" }
+
+// ContentMetric is one change of a post's count: its growth curve.
+type ContentMetric struct {
+	ContentID int64     `gorm:"primaryKey;autoIncrement:false"`
+	Metric    string    `gorm:"primaryKey"`
+	TakenAt   time.Time `gorm:"primaryKey"`
+	Value     int64
+}
+
+func (ContentMetric) TableName() string { return "content_metrics" }
+
+// ContentLatest is a post's latest count of one metric.
+type ContentLatest struct {
+	ContentID int64  `gorm:"primaryKey;autoIncrement:false"`
+	Metric    string `gorm:"primaryKey"`
+	Value     int64
+	TakenAt   time.Time
+}
+
+func (ContentLatest) TableName() string { return "content_latest" }
+
+// MetricSync is where a channel's metrics stand.
+type MetricSync struct {
+	ChannelID      int64 `gorm:"primaryKey;autoIncrement:false"`
+	ChannelReadAt  *time.Time
+	ChannelNextAt  *time.Time
+	PostsReadAt    *time.Time
+	ListedTo       *time.Time
+	ListNextAt     *time.Time
+	BackfillSince  *time.Time
+	BackfillCursor string
+	BackfilledAt   *time.Time
+	LastError      string
+	LastErrorAt    *time.Time
+	UpdatedAt      time.Time
+}
+
+func (MetricSync) TableName() string { return "metric_sync" }
