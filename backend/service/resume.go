@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -14,7 +15,9 @@ import (
 
 // SettingPublishOnResume holds the variants the user asked to publish now
 // while publishing was paused, each with the version it had then (JSON
-// {"targetID": version}). On resume they become due at that moment, so
+// {"targetID:idempotencyKey": version}; the key tells a target from a
+// later one given the id of a deleted one; a bare "targetID" is a record
+// from before keys were kept). On resume they become due at that moment, so
 // they go out at once instead of following their post's missed-time
 // policy (skip, ask, or publish late only within a grace window).
 const SettingPublishOnResume = "publish_on_resume"
@@ -31,12 +34,12 @@ func holdForResume(ctx context.Context, tx *gorm.DB, now func() time.Time, targe
 		return true, err
 	}
 	var rows []model.PostTarget
-	if err := tx.WithContext(ctx).Select("id", "version").Where("id IN ? AND status = ?", targetIDs, model.TargetScheduled).
+	if err := tx.WithContext(ctx).Select("id", "version", "idempotency_key").Where("id IN ? AND status = ?", targetIDs, model.TargetScheduled).
 		Find(&rows).Error; err != nil {
 		return true, err
 	}
 	for _, t := range rows {
-		held[strconv.FormatInt(t.ID, 10)] = t.Version
+		held[strconv.FormatInt(t.ID, 10)+":"+t.IdempotencyKey] = t.Version
 	}
 	raw, err := json.Marshal(held)
 	if err != nil {
@@ -69,12 +72,13 @@ func releaseOnResume(ctx context.Context, tx *gorm.DB, now func() time.Time) (in
 	at := now().UTC()
 	posts := store.NewPosts(tx, now)
 	released := 0
-	for key, version := range held {
-		id, err := strconv.ParseInt(key, 10, 64)
+	for entry, version := range held {
+		idText, key, _ := strings.Cut(entry, ":")
+		id, err := strconv.ParseInt(idText, 10, 64)
 		if err != nil {
 			continue
 		}
-		moved, err := posts.DueAgain(ctx, id, version, at)
+		moved, err := posts.DueAgain(ctx, id, key, version, at)
 		if err != nil {
 			return released, err
 		}

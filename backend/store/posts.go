@@ -189,13 +189,21 @@ func (p *Posts) ScheduleTargets(ctx context.Context, postID int64, due map[int64
 }
 
 // DueAgain makes a scheduled target due at `at`, only while it is still at
-// version (untouched since it was read); it reports whether it moved. It
-// serves "publish when I resume": on resume the variants the user asked to
-// publish while paused become due at once.
-func (p *Posts) DueAgain(ctx context.Context, targetID int64, version int, at time.Time) (bool, error) {
+// version (untouched since it was read) and still the same target (key:
+// its idempotency key, as a deleted target's id is given to the next new
+// one; "" for a record from before keys were kept); it reports whether it
+// moved. It serves "publish when I resume": on resume the variants the
+// user asked to publish while paused become due at once. A target handed
+// to the network's scheduler, or waiting for a channel check, is never
+// moved: its time is the network's, or its outcome is not known yet.
+func (p *Posts) DueAgain(ctx context.Context, targetID int64, key string, version int, at time.Time) (bool, error) {
 	at = at.UTC()
-	res := p.db.WithContext(ctx).Model(&model.PostTarget{}).
-		Where("id = ? AND version = ? AND status = ?", targetID, version, model.TargetScheduled).
+	q := p.db.WithContext(ctx).Model(&model.PostTarget{}).
+		Where("id = ? AND version = ? AND status = ? AND handoff_id = '' AND reconcile = 0", targetID, version, model.TargetScheduled)
+	if key != "" {
+		q = q.Where("idempotency_key = ?", key)
+	}
+	res := q.
 		Updates(map[string]any{"due_at": at, "next_attempt_at": at, "version": gorm.Expr("version + 1"), "updated_at": p.now().UTC()})
 	if res.Error != nil {
 		return false, fmt.Errorf("make target %d due: %w", targetID, res.Error)

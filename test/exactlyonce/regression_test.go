@@ -406,3 +406,48 @@ func TestRegression_DeletedFirstPartHidesFoundSecondPart(t *testing.T) {
 		})
 	}
 }
+
+// "Publish now" while paused records the variant to release on resume by
+// its id and version. The post is deleted; SQLite gives its target's id
+// to the next new target, which can reach the same version. That one is a
+// hand-off whose answer was lost (pending "?"): on resume it was made due
+// now although the network's scheduler may hold it, and the next check
+// found nothing on the channel and cleared the mark, leaving the network's
+// copy to fire beside Herald's.
+func TestRegression_ResumeReleasesAReusedTargetID(t *testing.T) {
+	w := newTestWorld(t)
+	ch := w.channelIDs[0]
+	if _, err := w.publishing.SetPaused(true); err != nil {
+		t.Fatal(err)
+	}
+	gone := w.draft(t, 0, ch)
+	w.publishNow(t, gone)
+	w.publishNow(t, gone) // a second press: the version the hand-off below reaches
+	oldID := w.targetOf(t, gone).ID
+	if err := w.posts.Delete(gone); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	w.deleted[gone] = true
+	w.net.arm(ch, faultBadGateway, 0)
+	id := w.handoffPost(t, ch, 8*time.Hour)
+	r := w.targetOf(t, id)
+	if r.ID != oldID {
+		t.Skipf("the new target got id %d, not the deleted one's %d: nothing to test", r.ID, oldID)
+	}
+	w.handOff()
+	if r := w.targetOf(t, id); r.HandoffID != "?" {
+		t.Fatalf("after a 502 to the hand-off the mark is %q, want pending", r.HandoffID)
+	}
+	if _, err := w.publishing.SetPaused(false); err != nil {
+		t.Fatal(err)
+	}
+	if r := w.targetOf(t, id); r.DueAt == nil || r.DueAt.Before(w.clock.Now().Add(time.Hour)) {
+		t.Errorf("resume moved the handed-off post to %v", r.DueAt)
+	}
+	w.holds(t, "after resuming", false)
+	w.advance(20 * time.Minute)
+	w.handOff()
+	w.holds(t, "after the next hand-off round", false)
+	w.settle()
+	w.holds(t, "after settling", true)
+}
