@@ -71,3 +71,19 @@ type MetricSync struct {
 }
 
 func (MetricSync) TableName() string { return "metric_sync" }
+
+// Dashboard is one of the user's own dashboards; Spec is its JSON (see
+// store.DashboardSpec).
+type Dashboard struct {
+	ID           int64 `gorm:"primaryKey"`
+	Name         string
+	Position     int
+	Spec         string
+	ReportEvery  string // "", "week", "month"
+	ReportDir    string
+	ReportNextAt *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (Dashboard) TableName() string { return "dashboards" }

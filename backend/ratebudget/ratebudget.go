@@ -8,8 +8,8 @@
 // (Budgets.Doer). Callers say whose request it is and how urgent with
 // WithChannel; a request without a channel (sign-in, instance rules) is
 // not budgeted. Publishing comes first: Health may not use the last 10% of
-// a budget, Ingest not the last 25%, and neither ever takes a request a
-// waiting higher priority needs.
+// a budget, Ingest not the last 25%, Measure not the last 40%, and none
+// ever takes a request a waiting higher priority needs.
 //
 // A request waits for its budget at most MaxWait. One that would wait
 // longer is not sent: it fails at once with a network.Error of class
@@ -47,6 +47,9 @@ const (
 	Health
 	// Ingest: the inbox sync.
 	Ingest
+	// Measure: metrics (the channel's counts, its posts' counts, the
+	// backfill), which can always wait for the inbox.
+	Measure
 )
 
 func (p Priority) String() string {
@@ -57,6 +60,8 @@ func (p Priority) String() string {
 		return "health"
 	case Ingest:
 		return "ingest"
+	case Measure:
+		return "measure"
 	}
 	return fmt.Sprintf("priority(%d)", int(p))
 }
@@ -69,6 +74,8 @@ func (p Priority) reserve() float64 {
 		return 0.10
 	case Ingest:
 		return 0.25
+	case Measure:
+		return 0.40
 	}
 	return 0
 }

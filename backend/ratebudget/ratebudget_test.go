@@ -321,6 +321,21 @@ func TestIngestStopsAtItsReserveWhilePublishGoesOn(t *testing.T) {
 	}
 }
 
+// Measure stops at its reserve (40% of the budget) while the inbox goes on
+// to its own: metrics never take what a sync of the inbox needs.
+func TestMeasureStopsBeforeIngest(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(t0)
+	b := newBudgets(t, nil, clock)
+	burst := 60.0 // Mastodon's general rule
+	drain(t, b, burst*0.40+1)
+	if _, _, ok := take(t, b, Measure); ok {
+		t.Error("measure spent into the reserve kept for the inbox and publishing")
+	}
+	if _, _, ok := take(t, b, Ingest); !ok {
+		t.Error("ingest was refused above its own reserve")
+	}
+}
+
 // An ingest request waiting first does not get the token a publish
 // waiting behind it needs.
 func TestAWaitingIngestDoesNotStarveAPublish(t *testing.T) {

@@ -33,9 +33,13 @@ CREATE TABLE content_items (
     quiet_polls    INTEGER NOT NULL DEFAULT 0,    -- readings in a row that changed nothing
     UNIQUE (channel_id, remote_id)
 );
-CREATE INDEX content_items_due ON content_items (next_poll_at) WHERE next_poll_at IS NOT NULL;
+CREATE INDEX content_items_due ON content_items (channel_id, next_poll_at) WHERE next_poll_at IS NOT NULL;
 CREATE INDEX content_items_published ON content_items (channel_id, published_at);
 CREATE INDEX content_items_target ON content_items (post_target_id) WHERE post_target_id IS NOT NULL;
+
+-- Herald's own published posts are taken into content_items as they are
+-- published (the sync looks for the new ones every run).
+CREATE INDEX post_targets_published ON post_targets (published_at) WHERE status = 'published';
 
 -- Each change of a post's counts (its growth curve).
 CREATE TABLE content_metrics (
@@ -71,3 +75,20 @@ CREATE TABLE metric_sync (
     last_error_at   DATETIME,
     updated_at      DATETIME NOT NULL
 );
+
+-- The user's own dashboards: a grid of widgets over chosen channels or a
+-- team and a date range (spec, JSON, read and checked by
+-- backend/store/dashboards.go), in the user's order. A dashboard may be
+-- written as a PDF to a folder every week or month.
+CREATE TABLE dashboards (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    position       INTEGER NOT NULL,
+    spec           TEXT NOT NULL DEFAULT '{}',
+    report_every   TEXT NOT NULL DEFAULT '' CHECK (report_every IN ('', 'week', 'month')),
+    report_dir     TEXT NOT NULL DEFAULT '',
+    report_next_at DATETIME,
+    created_at     DATETIME NOT NULL,
+    updated_at     DATETIME NOT NULL
+);
+CREATE INDEX dashboards_order ON dashboards (position, id);

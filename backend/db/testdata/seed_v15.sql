@@ -53,3 +53,5 @@ INSERT INTO content_latest (content_id, metric, value, taken_at) VALUES
   (2, 'shares', 3, '2026-02-01 06:00:00+00:00');
 INSERT INTO metric_sync (channel_id, channel_read_at, channel_next_at, posts_read_at, listed_to, list_next_at, backfill_since, backfill_cursor, backfilled_at, last_error, last_error_at, updated_at) VALUES
   (1, '2026-02-02 06:00:00+00:00', '2026-02-02 12:00:00+00:00', '2026-02-02 06:00:00+00:00', '2026-02-01 09:10:02+00:00', '2026-02-02 12:00:00+00:00', '2025-11-03 06:00:00+00:00', '', '2026-02-01 06:05:00+00:00', '', NULL, '2026-02-02 06:00:00+00:00');
+INSERT INTO dashboards (id, name, position, spec, report_every, report_dir, report_next_at, created_at, updated_at) VALUES
+  (1, 'Weekly review', 1, '{"channelIds":[1],"range":"28d","widgets":[{"id":"w1","type":"kpi","metric":"followers","scope":"channel"}]}', 'week', '/home/user/Reports', '2026-02-09 08:00:00+00:00', '2026-02-02 09:00:00+00:00', '2026-02-02 09:00:00+00:00');
