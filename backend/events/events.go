@@ -11,6 +11,7 @@ const (
 	ChannelHealth   = "channels:health"
 	PostsChanged    = "posts:changed"
 	InboxChanged    = "inbox:changed"
+	MetricsChanged  = "metrics:changed"
 	PublishResult   = "publish:result"
 	PauseChanged    = "publish:pause"
 	OAuthProgress   = "oauth:progress"

@@ -14,6 +14,7 @@ export const EVENTS = {
   publishResult: 'publish:result',
   pauseChanged: 'publish:pause',
   inboxChanged: 'inbox:changed',
+  metricsChanged: 'metrics:changed',
 } as const;
 
 type Unsubscribe = () => void;
@@ -68,6 +69,12 @@ export const onPublishResult = (handler: (result: PublishResult) => void): Unsub
 export const onPauseChanged = (handler: (paused: boolean) => void): Unsubscribe =>
   on<boolean>(EVENTS.pauseChanged, (paused) => {
     handler(paused === true);
+  });
+
+/** A channel's metrics were read (the payload is its id). */
+export const onMetricsChanged = (handler: (channelId: number | null) => void): Unsubscribe =>
+  on<number | null>(EVENTS.metricsChanged, (channelId) => {
+    handler(typeof channelId === 'number' ? channelId : null);
   });
 
 /** Inbox items arrived or changed; the payload is the channel synced, or null for a user's change. */
