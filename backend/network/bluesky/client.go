@@ -72,6 +72,7 @@ var (
 	_ network.ThreadReader      = (*Client)(nil)
 	_ network.InboxRefresher    = (*Client)(nil)
 	_ network.MetricsReader     = (*Client)(nil)
+	_ network.AccountSearcher   = (*Client)(nil)
 )
 
 // New returns a Client.
@@ -121,7 +122,7 @@ func (cl *Client) Descriptor() network.Descriptor {
 		Capabilities: []network.Capability{
 			network.CapPublish, network.CapMedia, network.CapAltText, network.CapThreads,
 			network.CapFirstComment, network.CapComments, network.CapDirectMessages, network.CapPostMetrics, network.CapChannelMetrics,
-			network.CapRefresh, network.CapRevoke,
+			network.CapAccountSearch, network.CapRefresh, network.CapRevoke,
 		},
 		Limitations: []network.Limitation{
 			{Capability: network.CapPostMetrics, Text: "Bluesky reports likes, reposts, replies, quotes and bookmarks only: there are no views, impressions, reach figures or link clicks."},
