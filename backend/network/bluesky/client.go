@@ -71,6 +71,8 @@ var (
 	_ network.InboxReader       = (*Client)(nil)
 	_ network.ThreadReader      = (*Client)(nil)
 	_ network.InboxRefresher    = (*Client)(nil)
+	_ network.MetricsReader     = (*Client)(nil)
+	_ network.AccountSearcher   = (*Client)(nil)
 )
 
 // New returns a Client.
@@ -120,10 +122,10 @@ func (cl *Client) Descriptor() network.Descriptor {
 		Capabilities: []network.Capability{
 			network.CapPublish, network.CapMedia, network.CapAltText, network.CapThreads,
 			network.CapFirstComment, network.CapComments, network.CapDirectMessages, network.CapPostMetrics, network.CapChannelMetrics,
-			network.CapRefresh, network.CapRevoke,
+			network.CapAccountSearch, network.CapRefresh, network.CapRevoke,
 		},
 		Limitations: []network.Limitation{
-			{Capability: network.CapPostMetrics, Text: "Bluesky reports likes, reposts, replies and quotes only: there are no impressions or reach figures."},
+			{Capability: network.CapPostMetrics, Text: "Bluesky reports likes, reposts, replies, quotes and bookmarks only: there are no views, impressions, reach figures or link clicks."},
 			{Capability: network.CapNativeSchedule, Text: "Bluesky cannot schedule posts itself: Herald must be running when a post is due."},
 			{Capability: network.CapPublish, Text: "A post holds at most 300 characters (counted as graphemes, so an emoji counts as one)."},
 			{Capability: network.CapMedia, Text: "A post holds up to 4 images (JPEG, PNG, WebP or GIF), each at most 1 MB. " +

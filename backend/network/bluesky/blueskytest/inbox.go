@@ -458,19 +458,16 @@ func (s *Server) postLocked(uri string) *Post {
 
 // postViewLocked is app.bsky.feed.defs#postView; callers hold s.mu.
 func (s *Server) postViewLocked(p *Post) map[string]any {
-	replies := 0
-	for _, o := range s.inbox.posts {
-		if o.Parent == p.URI {
-			replies++
-		}
-	}
 	viewer := map[string]any{}
 	if like := s.viewerRecordLocked(collectionLike, func(v map[string]any) bool { return subjectURI(v) == p.URI }); like != "" {
 		viewer["like"] = like
 	}
-	return map[string]any{"uri": p.URI, "cid": p.CID, "author": profileJSON(p.AuthorDID), "record": s.postRecord(p),
-		"replyCount": replies, "repostCount": 0, "likeCount": len(viewer), "quoteCount": 0,
+	out := map[string]any{"uri": p.URI, "cid": p.CID, "author": profileJSON(p.AuthorDID), "record": s.postRecord(p),
 		"indexedAt": p.IndexedAt.Format("2006-01-02T15:04:05.000Z"), "labels": []any{}, "viewer": viewer}
+	for k, v := range s.countsLocked(p.URI) { // metrics.go
+		out[k] = v
+	}
+	return out
 }
 
 // getPosts: at most 25 uris; posts that do not exist are left out.

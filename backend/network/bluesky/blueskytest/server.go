@@ -58,11 +58,13 @@ type Server struct {
 	repo       repoState
 	inbox      inboxState // inbox.go
 	side       sideState  // moderate.go
+	metrics    metricsState
 }
 
 var (
 	_ networktest.Fake        = (*Server)(nil)
 	_ networktest.PublishFake = (*Server)(nil)
+	_ networktest.MetricsFake = (*Server)(nil)
 )
 
 // NewServer starts a fake that stops when the test ends.
@@ -79,6 +81,7 @@ func NewServer(t testing.TB) *Server {
 		calls:      map[string]int{},
 		repo:       newRepoState(),
 		inbox:      newInboxState(),
+		metrics:    newMetricsState(),
 	}
 	s.routes = s.builtinRoutes()
 	s.srv = httptest.NewServer(s)

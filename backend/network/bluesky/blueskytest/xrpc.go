@@ -34,6 +34,11 @@ func (s *Server) builtinRoutes() map[string]route {
 		"com.atproto.server.getSession":      {method: http.MethodGet, auth: authAccess, h: s.getSession},
 		"com.atproto.server.deleteSession":   {method: http.MethodPost, auth: authRefresh, h: s.deleteSession},
 		"app.bsky.actor.getProfile":          {method: http.MethodGet, auth: authAccess, h: s.getProfile},
+		"app.bsky.actor.getProfiles":         {method: http.MethodGet, auth: authAccess, h: s.getProfiles},
+		"app.bsky.actor.searchActors":        {method: http.MethodGet, auth: authAccess, h: s.searchActors},
+		"app.bsky.feed.getAuthorFeed":        {method: http.MethodGet, auth: authAccess, h: s.getAuthorFeed},
+
+		"app.bsky.actor.searchActorsTypeahead": {method: http.MethodGet, auth: authAccess, h: s.searchActorsTypeahead},
 
 		"app.bsky.notification.listNotifications": {method: http.MethodGet, auth: authAccess, h: s.listNotifications},
 		"app.bsky.feed.getPostThread":             {method: http.MethodGet, auth: authAccess, h: s.getPostThread},
@@ -243,18 +248,11 @@ func (s *Server) getProfile(w http.ResponseWriter, r *http.Request, _ caller) {
 		WriteError(w, http.StatusBadRequest, "InvalidRequest", "Profile not found")
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{
-		"did":            DID,
-		"handle":         Handle,
-		"displayName":    DisplayName,
-		"description":    "The account Herald's tests post as.",
-		"avatar":         "https://cdn.bsky.app/img/avatar/plain/" + DID + "/bafkreiherald@jpeg",
-		"followersCount": 12,
-		"followsCount":   3,
-		"postsCount":     7,
-		"indexedAt":      "2025-01-01T00:00:00.000Z",
-		"createdAt":      "2024-06-01T00:00:00.000Z",
-	})
+	// The counts follow Follow and the posts in the repo (metrics.go).
+	s.mu.Lock()
+	self, _ := s.actorLocked(DID)
+	s.mu.Unlock()
+	WriteJSON(w, http.StatusOK, self.profileView("detailed"))
 }
 
 // servePLC answers GET {plc}/{did} with the DID document.
