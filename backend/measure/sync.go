@@ -132,7 +132,7 @@ func (s *Syncer) Tick(ctx context.Context) {
 }
 
 // ErrNotMeasured: the channel's network gives no metrics Herald can read.
-var ErrNotMeasured = errors.New("Herald cannot read this network's metrics yet")
+var ErrNotMeasured = errors.New("this network's metrics cannot be read yet")
 
 // SyncNow measures one channel at once: its counts, the next part of its
 // backfill, a listing of its recent posts and every post that is due.

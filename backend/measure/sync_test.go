@@ -42,8 +42,10 @@ type fakePost struct {
 	deleted bool
 }
 
-func (f *fakeNet) Descriptor() network.Descriptor { return network.Descriptor{ID: "fake", Name: "Fake"} }
-func (f *fakeNet) MetricsBatch() int              { return 3 }
+func (f *fakeNet) Descriptor() network.Descriptor {
+	return network.Descriptor{ID: "fake", Name: "Fake"}
+}
+func (f *fakeNet) MetricsBatch() int { return 3 }
 
 func (f *fakeNet) failing(op string) error {
 	f.calls = append(f.calls, op)

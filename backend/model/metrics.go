@@ -40,6 +40,11 @@ type ContentMetric struct {
 	Metric    string    `gorm:"primaryKey"`
 	TakenAt   time.Time `gorm:"primaryKey"`
 	Value     int64
+	// Delta is the change from the previous value; CountedAt (Unix
+	// seconds) when it counts: the post's publication for a first reading.
+	Delta     int64
+	ChannelID int64
+	CountedAt int64
 }
 
 func (ContentMetric) TableName() string { return "content_metrics" }

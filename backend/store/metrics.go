@@ -331,11 +331,16 @@ func (s *Metrics) record(ctx context.Context, id int64, r Reading, at time.Time)
 	changed := false
 	for _, k := range sortedKeys(r.Values) {
 		v := r.Values[k]
-		if old, ok := known[k]; ok && old == v {
+		old, ok := known[k]
+		if ok && old == v {
 			continue
 		}
 		changed = true
-		if err := db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&model.ContentMetric{ContentID: id, Metric: k, TakenAt: at, Value: v}).Error; err != nil {
+		row := model.ContentMetric{ContentID: id, Metric: k, TakenAt: at, Value: v, Delta: v - old, ChannelID: item.ChannelID, CountedAt: at.Unix()}
+		if !ok {
+			row.CountedAt = item.PublishedAt.Unix()
+		}
+		if err := db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
 			return fmt.Errorf("store post %d's %s: %w", id, k, err)
 		}
 		if err := db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&model.ContentLatest{ContentID: id, Metric: k, Value: v, TakenAt: at}).Error; err != nil {

@@ -206,7 +206,8 @@ func TestAdoptPublishedLinksHeraldsPostsAndSkipsMessages(t *testing.T) {
 // order of readings: for every metric, the value at the time of each
 // reading (the last stored change at or before it) is what that reading
 // said, or — where the reading lacked the metric — what the last reading
-// that had it said; a metric never read has no value at all.
+// that had it said; a metric never read has no value at all; and the
+// changes counted as activity add up to the value.
 func TestMetricsReconstructEveryReading(t *testing.T) {
 	ctx := context.Background()
 	clock := t0
@@ -252,6 +253,12 @@ func TestMetricsReconstructEveryReading(t *testing.T) {
 					rt.Fatalf("%s has %v at %v before any reading gave it", k, got, r.at)
 				case have && (len(got) != 1 || got[0] != want):
 					rt.Fatalf("%s at %v = %v, want %d", k, r.at, got, want)
+				}
+				// Activity adds up: the deltas so far sum to the value.
+				var sum int64
+				m.db.Raw(`SELECT coalesce(sum(delta), 0) FROM content_metrics WHERE content_id = ? AND metric = ? AND taken_at <= ?`, id, k, r.at).Scan(&sum)
+				if have && sum != want {
+					rt.Fatalf("%s deltas up to %v sum to %d, want %d", k, r.at, sum, want)
 				}
 			}
 			var latest []int64

@@ -41,14 +41,24 @@ CREATE INDEX content_items_target ON content_items (post_target_id) WHERE post_t
 -- published (the sync looks for the new ones every run).
 CREATE INDEX post_targets_published ON post_targets (published_at) WHERE status = 'published';
 
--- Each change of a post's counts (its growth curve).
+-- Each change of a post's counts (its growth curve). delta is the change
+-- from the post's previous value (the whole value for its first reading)
+-- and counted_at (Unix seconds) the moment it is counted at: the post's
+-- publication for a first reading, so a backfilled post's lifetime counts
+-- land on the day it was published, not the day Herald first read it;
+-- the reading's time otherwise. Activity per day sums deltas by
+-- counted_at, with channel_id kept here so that needs no join.
 CREATE TABLE content_metrics (
     content_id INTEGER NOT NULL REFERENCES content_items (id) ON DELETE CASCADE,
     metric     TEXT NOT NULL,
     taken_at   DATETIME NOT NULL,
     value      INTEGER NOT NULL,
+    delta      INTEGER NOT NULL,
+    channel_id INTEGER NOT NULL,
+    counted_at INTEGER NOT NULL,
     PRIMARY KEY (content_id, metric, taken_at)
 ) WITHOUT ROWID;
+CREATE INDEX content_metrics_counted ON content_metrics (channel_id, counted_at, metric);
 
 -- A post's latest counts, for sorting and totals without reading curves.
 CREATE TABLE content_latest (
