@@ -24,6 +24,7 @@ import (
 	"herald/backend/inbox"
 	"herald/backend/instance"
 	"herald/backend/logging"
+	"herald/backend/measure"
 	"herald/backend/media"
 	"herald/backend/network"
 	"herald/backend/network/bluesky"
@@ -83,6 +84,7 @@ type App struct {
 	publishing *service.Publishing
 	audit      *service.Audit
 	inbox      *service.Inbox
+	measure    *service.Measure
 }
 
 // boot does all start-up I/O before any window exists, so a bad data
@@ -253,6 +255,14 @@ func (a *App) compose(keyring *secrets.Store) error {
 		DB: a.db, Inbox: inboxStore, Channels: channels, Audit: audit, Sync: syncer, Credentials: creds, Networks: reg, Emitter: emitter,
 		Replies: a.posts,
 	})
+	metrics := store.NewMetrics(a.db, now)
+	measurer := measure.New(measure.Deps{
+		Store: metrics, Channels: channels, Credentials: creds, Health: monitor, RateLimits: store.NewRateLimits(a.db, now),
+		Networks: reg, Emitter: emitter, Paused: a.engine.Paused, Now: now, Log: a.log,
+	})
+	a.measure = service.NewMeasure(service.MeasureDeps{
+		DB: a.db, Metrics: metrics, Channels: channels, Audit: audit, Sync: measurer, Networks: reg, Emitter: emitter, Now: now,
+	})
 
 	sched, err := scheduler.New(a.log, clockwork.NewRealClock())
 	if err != nil {
@@ -273,6 +283,10 @@ func (a *App) compose(keyring *secrets.Store) error {
 		// Each channel has its own pace (inbox_sync.next_run_at); the tick
 		// only reads the channels that are due.
 		{"inbox-sync", 30 * time.Second, 40 * time.Second, syncer.Tick},
+		// Metrics: each channel's stages have their own due times
+		// (metric_sync, content_items.next_poll_at); the tick reads only
+		// what is due, after the inbox.
+		{"metrics", time.Minute, 90 * time.Second, measurer.Tick},
 	}
 	if a.cfg.HealthInterval < time.Minute {
 		jobs[0].delay = a.cfg.HealthInterval
@@ -302,6 +316,7 @@ func newBindingsApp() *App {
 		publishing: &service.Publishing{},
 		audit:      &service.Audit{},
 		inbox:      &service.Inbox{},
+		measure:    &service.Measure{},
 	}
 }
 
@@ -311,7 +326,7 @@ func (a *App) bindings() []any {
 	if a.channels == nil {
 		return []any{a.settings, a.recovery}
 	}
-	return []any{a.settings, a.recovery, a.channels, a.teams, a.posts, a.publishing, a.audit, a.inbox}
+	return []any{a.settings, a.recovery, a.channels, a.teams, a.posts, a.publishing, a.audit, a.inbox, a.measure}
 }
 
 func (a *App) startup(ctx context.Context) {

@@ -1,0 +1,260 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"herald/backend/apperr"
+	"herald/backend/model"
+	"herald/backend/network"
+	"herald/backend/store"
+)
+
+// measuredNet is a network with a metric catalogue (the service reads
+// only the catalogue; the readings are stored directly).
+type measuredNet struct{ id, likes string }
+
+func (n measuredNet) Descriptor() network.Descriptor { return network.Descriptor{ID: n.id, Name: n.id} }
+func (n measuredNet) MetricCatalogue() network.MetricCatalogue {
+	return network.MetricCatalogue{
+		Metrics: []network.MetricDef{
+			{Key: network.MetricFollowers, Label: "Followers", Unit: "accounts", Scope: network.ScopeChannel, Lifetime: true},
+			{Key: network.MetricLikes, Label: n.likes, Unit: "interactions", Scope: network.ScopePost, Lifetime: true, Engagement: true},
+			{Key: network.MetricShares, Label: "Shares", Unit: "interactions", Scope: network.ScopePost, Lifetime: true, Engagement: true},
+		},
+		Holes: []network.Limitation{{Capability: network.CapPostMetrics, Text: n.id + " does not count views."}},
+	}
+}
+func (measuredNet) MetricsBatch() int { return 20 }
+func (measuredNet) ReadChannelMetrics(context.Context, string, network.Credential) (network.MetricValues, error) {
+	return nil, errors.New("not called")
+}
+func (measuredNet) ListOwnPosts(context.Context, string, network.Credential, time.Time, string) (network.OwnPostsPage, error) {
+	return network.OwnPostsPage{}, errors.New("not called")
+}
+func (measuredNet) ReadPostMetrics(context.Context, string, network.Credential, []string) ([]network.PostMetrics, error) {
+	return nil, errors.New("not called")
+}
+
+type syncStub struct{}
+
+func (syncStub) SyncNow(context.Context, int64) error { return nil }
+func (syncStub) Measurable(ch model.Channel) bool     { return ch.Network != "other" }
+
+type measureRig struct {
+	s       *Measure
+	m       *store.Metrics
+	clock   time.Time
+	a, b    int64
+	content map[string]int64
+}
+
+// newMeasureRig: channel a (net "alpha") and b (net "beta"), in Berlin
+// time, with readings stored by the store as the sync stores them.
+func newMeasureRig(t *testing.T) *measureRig {
+	t.Helper()
+	g := openDB(t, testConfig(t))
+	r := &measureRig{clock: t0, content: map[string]int64{}}
+	clock := func() time.Time { return r.clock }
+	chans := store.NewChannels(g, clock)
+	for i, n := range []string{"alpha", "beta"} {
+		ch := model.Channel{Network: n, RemoteID: fmt.Sprint(i), Handle: n, DisplayName: "Shop " + n}
+		if err := chans.Create(context.Background(), &ch); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			r.a = ch.ID
+		} else {
+			r.b = ch.ID
+		}
+	}
+	r.m = store.NewMetrics(g, clock)
+	r.s = NewMeasure(MeasureDeps{DB: g, Metrics: r.m, Channels: chans, Audit: store.NewAudit(g, clock), Sync: syncStub{},
+		Networks: network.NewRegistry(measuredNet{"alpha", "Favourites"}, measuredNet{"beta", "Likes"}), Now: clock})
+	return r
+}
+
+func (r *measureRig) channel(t *testing.T, ch int64, at time.Time, followers int64) {
+	t.Helper()
+	if _, err := r.m.Sync(context.Background(), ch); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.m.RecordChannel(context.Background(), ch, at, store.Values{network.MetricFollowers: followers}, at); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (r *measureRig) post(t *testing.T, ch int64, id string, published, read time.Time, v store.Values) {
+	t.Helper()
+	if _, err := r.m.Sync(context.Background(), ch); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.m.AddContent(context.Background(), ch, []store.Found{{RemoteID: id, Text: "post " + id, PublishedAt: published, Values: v}}, read); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var berlin = func() *time.Location { l, _ := time.LoadLocation("Europe/Berlin"); return l }()
+
+func day(d, h int) time.Time { return time.Date(2026, 3, d, h, 0, 0, 0, berlin) }
+
+func vals(ps []Point) []string {
+	var out []string
+	for _, p := range ps {
+		if p.Value == nil {
+			out = append(out, "-")
+		} else {
+			out = append(out, fmt.Sprint(*p.Value))
+		}
+	}
+	return out
+}
+
+func TestOverviewCountsTheUsersDaysAndComparesWithThePeriodBefore(t *testing.T) {
+	r := newMeasureRig(t)
+	// Followers: a 100 → 110 on March 3 → 120 on the 5th; b from the 4th.
+	r.channel(t, r.a, day(1, 9), 100)
+	r.channel(t, r.a, day(3, 9), 110)
+	r.channel(t, r.a, day(5, 9), 120)
+	r.channel(t, r.b, day(4, 9), 50)
+	// A post at 00:30 Berlin on the 4th is the 3rd in UTC: it counts on the
+	// user's 4th. Its first reading lands on its publication day.
+	r.post(t, r.a, "p1", day(4, 0).Add(30*time.Minute), day(4, 10), store.Values{network.MetricLikes: 4, network.MetricShares: 1})
+	r.post(t, r.b, "p2", day(5, 12), day(5, 13), store.Values{network.MetricLikes: 2})
+	// The period before: one post on March 1 with 3 likes.
+	r.post(t, r.a, "p0", day(1, 12), day(1, 13), store.Values{network.MetricLikes: 3})
+	o, err := r.s.Overview(MeasureRange{From: "2026-03-03", To: "2026-03-05", TimeZone: "Europe/Berlin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.PrevFrom != "2026-02-28" || o.PrevTo != "2026-03-02" {
+		t.Errorf("previous period %s..%s", o.PrevFrom, o.PrevTo)
+	}
+	if got := fmt.Sprint(vals(o.Followers.Points)); got != "[110 160 170]" {
+		t.Errorf("followers by day = %s", got)
+	}
+	if got := fmt.Sprint(vals(o.Posts.Points)); got != "[0 1 1]" {
+		t.Errorf("posts by day = %s", got)
+	}
+	if got := fmt.Sprint(vals(o.Engagement.Points)); got != "[0 5 2]" {
+		t.Errorf("engagement by day = %s", got)
+	}
+	kpi := map[string]KPI{}
+	for _, k := range o.KPIs {
+		kpi[k.Key] = k
+	}
+	check := func(key string, value, previous *float64) {
+		t.Helper()
+		k := kpi[key]
+		if fmt.Sprint(deref(k.Value)) != fmt.Sprint(deref(value)) || fmt.Sprint(deref(k.Previous)) != fmt.Sprint(deref(previous)) {
+			t.Errorf("%s = %v (previous %v), want %v (%v)", key, deref(k.Value), deref(k.Previous), deref(value), deref(previous))
+		}
+	}
+	check("followers", num(170), num(100))
+	check("growth", num(60), num(0))
+	check("posts", num(2), num(1))
+	check("engagement", num(7), num(3))
+	check("engagement_rate", num(7.0/2/170*100), num(3.0/1/100*100))
+	if len(o.Holes) != 2 || o.LastSync == "" {
+		t.Errorf("holes %v, last sync %q", o.Holes, o.LastSync)
+	}
+	// One channel only, by id.
+	o, err = r.s.Overview(MeasureRange{ChannelIDs: []int64{r.b}, From: "2026-03-03", To: "2026-03-05", TimeZone: "Europe/Berlin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(vals(o.Followers.Points)); got != "[- 50 50]" {
+		t.Errorf("b's followers = %s (nothing before its first reading)", got)
+	}
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return fmt.Sprintf("%.4f", *p)
+}
+
+func TestMeasureRefusesABadRangeWithTheField(t *testing.T) {
+	r := newMeasureRig(t)
+	for _, c := range []struct {
+		in    MeasureRange
+		field string
+	}{
+		{MeasureRange{From: "2026-3-1", To: "2026-03-02"}, "from"},
+		{MeasureRange{From: "2026-03-02", To: "2026-03-01"}, "to"},
+		{MeasureRange{From: "2020-01-01", To: "2026-03-01"}, "to"},
+		{MeasureRange{From: "2026-03-01", To: "2026-03-02", TimeZone: "Mars/Olympus"}, "timeZone"},
+	} {
+		_, err := r.s.Overview(c.in)
+		var ae *apperr.Error
+		if !errors.As(err, &ae) || ae.Code != apperr.CodeInvalid || ae.Field != c.field {
+			t.Errorf("%+v: %v, want invalid %s", c.in, err, c.field)
+		}
+	}
+	if _, err := r.s.Content(ContentQuery{MeasureRange: MeasureRange{From: "2026-03-01", To: "2026-03-02"}, Sort: "views"}); err == nil {
+		t.Error("sorting by a metric no network gives was accepted")
+	}
+}
+
+func TestContentSortsByEngagementAndCatalogueMergesLabels(t *testing.T) {
+	r := newMeasureRig(t)
+	r.post(t, r.a, "quiet", day(2, 9), day(2, 10), store.Values{network.MetricLikes: 1})
+	r.post(t, r.b, "loud", day(2, 11), day(2, 12), store.Values{network.MetricLikes: 9, network.MetricShares: 4})
+	r.post(t, r.a, "unread", day(2, 13), day(2, 14), nil)
+	page, err := r.s.Content(ContentQuery{MeasureRange: MeasureRange{From: "2026-03-02", To: "2026-03-02", TimeZone: "Europe/Berlin"}, Sort: "engagement", Desc: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, row := range page.Rows {
+		order = append(order, row.Excerpt)
+	}
+	if fmt.Sprint(order) != "[post loud post quiet post unread]" || page.Total != 3 {
+		t.Errorf("by engagement: %v (total %d)", order, page.Total)
+	}
+	if page.Rows[2].Engagement != nil || len(page.Rows[2].Metrics) != 0 {
+		t.Errorf("a post never read shows %v / %v, want nothing", page.Rows[2].Engagement, page.Rows[2].Metrics)
+	}
+	if page.Rows[0].ChannelName == "" || page.Rows[0].Network != "beta" {
+		t.Errorf("row %+v", page.Rows[0])
+	}
+	var labels []string
+	for _, c := range page.Columns {
+		labels = append(labels, c.Label)
+	}
+	if fmt.Sprint(labels) != "[Favourites / Likes Shares]" {
+		t.Errorf("columns %v", labels)
+	}
+	curve, err := r.s.Curve(page.Rows[0].ID)
+	if err != nil || len(curve.Series[network.MetricLikes]) != 1 || curve.Item.Metrics[network.MetricShares] != 4 {
+		t.Errorf("curve %+v, %v", curve, err)
+	}
+}
+
+func TestBestTimesRestOnTheUsersHoursWithAKnownAnswer(t *testing.T) {
+	var posts []store.PostEngagement
+	// Tuesdays 09:00 Berlin: 3 posts, 10 each; Fridays 18:00: 4 posts,
+	// 20 each; one Sunday 07:00 post with 100 (too few to suggest).
+	for w := range 4 {
+		base := time.Date(2026, 3, 3+7*w, 9, 0, 0, 0, berlin) // a Tuesday
+		if w < 3 {
+			posts = append(posts, store.PostEngagement{PublishedAt: base.UTC(), Engagement: 10})
+		}
+		posts = append(posts, store.PostEngagement{PublishedAt: base.AddDate(0, 0, 3).Add(9 * time.Hour).UTC(), Engagement: 20})
+	}
+	posts = append(posts, store.PostEngagement{PublishedAt: time.Date(2026, 3, 8, 7, 0, 0, 0, berlin).UTC(), Engagement: 100})
+	bt := bestTimes(posts, berlin)
+	if bt.Posts != 8 {
+		t.Errorf("rests on %d posts", bt.Posts)
+	}
+	if len(bt.Suggested) != 2 || bt.Suggested[0].Weekday != 5 || bt.Suggested[0].Hour != 18 || bt.Suggested[1].Weekday != 2 || bt.Suggested[1].Hour != 9 {
+		t.Errorf("suggested %+v, want Friday 18:00 then Tuesday 9:00", bt.Suggested)
+	}
+	if c := bt.Cells[0*24+7]; c.Posts != 1 || c.Average != 100 {
+		t.Errorf("Sunday 7:00 = %+v", c)
+	}
+}
