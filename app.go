@@ -261,7 +261,7 @@ func (a *App) compose(keyring *secrets.Store) error {
 		Networks: reg, Emitter: emitter, Paused: a.engine.Paused, Now: now, Log: a.log,
 	})
 	a.measure = service.NewMeasure(service.MeasureDeps{
-		DB: a.db, Metrics: metrics, Channels: channels, Audit: audit, Sync: measurer, Networks: reg, Emitter: emitter, Now: now,
+		DB: a.db, Metrics: metrics, Channels: channels, Audit: audit, Sync: measurer, Networks: reg, Emitter: emitter, Chooser: chooser, Now: now,
 	})
 
 	sched, err := scheduler.New(a.log, clockwork.NewRealClock())

@@ -37,6 +37,7 @@ type Measure struct {
 	sync     MetricsSyncer
 	networks *network.Registry
 	emitter  events.Emitter
+	chooser  FileChooser
 	now      func() time.Time
 }
 
@@ -49,7 +50,9 @@ type MeasureDeps struct {
 	Sync     MetricsSyncer
 	Networks *network.Registry
 	Emitter  events.Emitter
-	Now      func() time.Time
+	// Chooser is the window's save dialog; nil: exports go to Downloads.
+	Chooser FileChooser
+	Now     func() time.Time
 }
 
 // NewMeasure builds the service.
@@ -57,7 +60,7 @@ func NewMeasure(d MeasureDeps) *Measure {
 	if d.Emitter == nil {
 		d.Emitter = events.Discard{}
 	}
-	return &Measure{db: d.DB, metrics: d.Metrics, channels: d.Channels, audit: d.Audit, sync: d.Sync, networks: d.Networks, emitter: d.Emitter, now: d.Now}
+	return &Measure{db: d.DB, metrics: d.Metrics, channels: d.Channels, audit: d.Audit, sync: d.Sync, networks: d.Networks, emitter: d.Emitter, chooser: d.Chooser, now: d.Now}
 }
 
 // MetricInfo is one metric as the dashboards show it: the shared key, the
