@@ -176,7 +176,9 @@ func (c *Client) ListOwnPosts(ctx context.Context, instance string, cred network
 	}
 	var page network.OwnPostsPage
 	for _, s := range list {
-		if s.ID == "" {
+		if s.ID == "" || cursor != "" && compareIDs(s.ID, cursor) >= 0 {
+			// Not older than the cursor: a server that ignored max_id.
+			// Without progress the listing ends instead of going round.
 			continue
 		}
 		page.Cursor = s.ID

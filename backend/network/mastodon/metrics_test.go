@@ -177,6 +177,26 @@ func TestListOwnPostsStopsAtSinceAcrossPages(t *testing.T) {
 	}
 }
 
+// A server that ignores max_id answers the same page again: the listing
+// ends rather than going round.
+func TestListOwnPostsEndsWhereMaxIDIsIgnored(t *testing.T) {
+	fake, c, cred := newMetricsClient(t)
+	a := fake.OwnPostAt(t, "one", time.Now(), false)
+	fake.Handle("GET /api/v1/accounts/{id}/statuses", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`[{"id":"` + a + `","created_at":"2026-01-01T00:00:00.000Z","content":"<p>one</p>","reblog":null}]`))
+	})
+	since := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	first, err := c.ListOwnPosts(context.Background(), fake.Instance(), cred, since, "")
+	if err != nil || len(first.Posts) != 1 || !first.More || first.Cursor != a {
+		t.Fatalf("first page = %+v, %v", first, err)
+	}
+	again, err := c.ListOwnPosts(context.Background(), fake.Instance(), cred, since, first.Cursor)
+	if err != nil || len(again.Posts) != 0 || again.More {
+		t.Errorf("the same page again = %+v, %v; want nothing more", again, err)
+	}
+}
+
 // A search maps local and remote accounts to the full @user@domain
 // handle, with their counts and bio as text; typeahead does not resolve,
 // and the limit is kept to Mastodon's maximum.
