@@ -8,16 +8,22 @@ import (
 	"herald/backend/network"
 )
 
-// account is the part of Mastodon's CredentialAccount Herald keeps.
+// account is the part of Mastodon's Account (and CredentialAccount)
+// Herald keeps. The counts are pointers: a server that leaves one out
+// gives no value, not a 0.
 //
 // https://docs.joinmastodon.org/entities/Account/
 type account struct {
-	ID          string `json:"id"`
-	Username    string `json:"username"`
-	Acct        string `json:"acct"`
-	DisplayName string `json:"display_name"`
-	Avatar      string `json:"avatar"`
-	URL         string `json:"url"`
+	ID             string `json:"id"`
+	Username       string `json:"username"`
+	Acct           string `json:"acct"`
+	DisplayName    string `json:"display_name"`
+	Note           string `json:"note"` // HTML
+	Avatar         string `json:"avatar"`
+	URL            string `json:"url"`
+	FollowersCount *int64 `json:"followers_count"`
+	FollowingCount *int64 `json:"following_count"`
+	StatusesCount  *int64 `json:"statuses_count"`
 }
 
 // verifyCredentials returns the account the token acts as.

@@ -49,3 +49,12 @@ func TestInboxConformance(t *testing.T) {
 		Fake: mastodontest.NewServer(t),
 	})
 }
+
+// TestMetricsConformance runs the metrics suite against the fake, which
+// plays Mastodon 4.5 (multiple statuses, quotes_count).
+func TestMetricsConformance(t *testing.T) {
+	networktest.RunMetrics(t, networktest.MetricsOptions{
+		New:  func(c *http.Client) network.Network { return mastodon.New(mastodon.Options{HTTP: c}) },
+		Fake: mastodontest.NewServer(t),
+	})
+}

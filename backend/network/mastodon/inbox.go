@@ -579,53 +579,12 @@ func (c *Client) RefreshInbox(ctx context.Context, instance string, cred network
 		}
 	}
 	var out []network.InboxItem
-	for len(ids) > 0 {
-		if _, single := c.noBatch.Load(base); single {
-			break
-		}
-		batch := ids[:min(refreshBatch, len(ids))]
-		q := url.Values{}
-		for _, id := range batch {
-			q.Add("id[]", id)
-		}
-		var found []inboxStatus
-		err := c.call(ctx, op, http.MethodGet, base+"/api/v1/statuses?"+q.Encode(), cred.AccessToken, nil, &found)
-		var ne *network.Error
-		switch {
-		case err == nil:
-		case errors.As(err, &ne) && (ne.Status == http.StatusNotFound || ne.Status == http.StatusMethodNotAllowed ||
-			ne.Status == http.StatusBadRequest || ne.Status == http.StatusUnprocessableEntity || ne.Status == http.StatusNotImplemented):
-			// Not offered here: one by one from now on.
-			c.noBatch.Store(base, true)
-			continue
-		default:
-			return out, err
-		}
-		byID := make(map[string]inboxStatus, len(found))
-		for _, s := range found {
-			byID[s.ID] = s
-		}
-		for _, id := range batch {
-			if s, ok := byID[id]; ok {
-				out = append(out, statusItem(s))
-			} else {
-				out = append(out, network.InboxItem{RemoteID: id, Deleted: true})
-			}
-		}
-		ids = ids[len(batch):]
-	}
-	for _, id := range ids {
-		var s inboxStatus
-		err := c.call(ctx, op, http.MethodGet, base+"/api/v1/statuses/"+url.PathEscape(id), cred.AccessToken, nil, &s)
-		var ne *network.Error
-		switch {
-		case err == nil:
-			out = append(out, statusItem(s))
-		case errors.As(err, &ne) && ne.Status == http.StatusNotFound:
+	err = readStatuses(ctx, c, op, base, cred, ids, func(id string, s *inboxStatus) {
+		if s == nil {
 			out = append(out, network.InboxItem{RemoteID: id, Deleted: true})
-		default:
-			return out, err
+			return
 		}
-	}
-	return out, nil
+		out = append(out, statusItem(*s))
+	})
+	return out, err
 }

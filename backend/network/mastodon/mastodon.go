@@ -68,6 +68,8 @@ var (
 	_ network.InboxReader     = (*Client)(nil)
 	_ network.ThreadReader    = (*Client)(nil)
 	_ network.InboxRefresher  = (*Client)(nil)
+	_ network.MetricsReader   = (*Client)(nil)
+	_ network.AccountSearcher = (*Client)(nil)
 )
 
 // New returns a Client with o's dependencies, defaulting what is unset.
@@ -124,7 +126,7 @@ func (c *Client) Descriptor() network.Descriptor {
 			network.CapRevoke,
 		},
 		Limitations: []network.Limitation{
-			{Capability: network.CapPostMetrics, Text: "Mastodon reports no impressions or reach: only favourites, boosts and replies."},
+			{Capability: network.CapPostMetrics, Text: "Mastodon reports no views, link clicks or reach: only replies, boosts, favourites and (from Mastodon 4.5) quotes."},
 			{Capability: network.CapPublish, Text: "Character and media limits differ per server; Herald reads them from your server."},
 			{Capability: network.CapTagPeople, Text: "People are tagged by @mentioning them in the text (@name@server)."},
 			{Capability: network.CapFirstComment, Text: "The first comment is a reply to your own post, with the post's visibility."},

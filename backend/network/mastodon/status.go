@@ -114,6 +114,68 @@ func (c *Client) Lookup(ctx context.Context, instance string, cred network.Crede
 	return s.remote(), nil
 }
 
+// statusID is the id a multiple-statuses answer is matched by.
+func (s status) statusID() string { return s.ID }
+
+// readStatuses reads statuses by id: refreshBatch at a time with
+// GET /api/v1/statuses?id[]= (Mastodon 4.3 and later), one at a time on a
+// server without it (GoToSocial, older Mastodon), which is remembered per
+// server. each is called once per id, in the order given, with the status,
+// or nil when the server no longer has it (left out of a batch answer, or
+// a 404 on its own). The first failed request ends the read: what was read
+// before has been handed to each, and the error is returned.
+//
+// https://docs.joinmastodon.org/methods/statuses/#index
+// https://docs.joinmastodon.org/methods/statuses/#get
+func readStatuses[T interface{ statusID() string }](ctx context.Context, c *Client, op, base string, cred network.Credential,
+	ids []string, each func(id string, s *T)) error {
+	for len(ids) > 0 {
+		if _, single := c.noBatch.Load(base); single {
+			break
+		}
+		batch := ids[:min(refreshBatch, len(ids))]
+		q := url.Values{}
+		for _, id := range batch {
+			q.Add("id[]", id)
+		}
+		var found []T
+		err := c.call(ctx, op, http.MethodGet, base+"/api/v1/statuses?"+q.Encode(), cred.AccessToken, nil, &found)
+		var ne *network.Error
+		switch {
+		case err == nil:
+		case errors.As(err, &ne) && (ne.Status == http.StatusNotFound || ne.Status == http.StatusMethodNotAllowed ||
+			ne.Status == http.StatusBadRequest || ne.Status == http.StatusUnprocessableEntity || ne.Status == http.StatusNotImplemented):
+			// Not offered here: one by one from now on.
+			c.noBatch.Store(base, true)
+			continue
+		default:
+			return err
+		}
+		byID := make(map[string]*T, len(found))
+		for i := range found {
+			byID[found[i].statusID()] = &found[i]
+		}
+		for _, id := range batch {
+			each(id, byID[id])
+		}
+		ids = ids[len(batch):]
+	}
+	for _, id := range ids {
+		var s T
+		err := c.call(ctx, op, http.MethodGet, base+"/api/v1/statuses/"+url.PathEscape(id), cred.AccessToken, nil, &s)
+		var ne *network.Error
+		switch {
+		case err == nil:
+			each(id, &s)
+		case errors.As(err, &ne) && ne.Status == http.StatusNotFound:
+			each(id, nil)
+		default:
+			return err
+		}
+	}
+	return nil
+}
+
 // htmlToText turns a status's HTML content into the text a person sees:
 // paragraphs become blank lines, <br> a newline, entities are unescaped,
 // and every tag goes. Mastodon hides parts of long links in spans; their

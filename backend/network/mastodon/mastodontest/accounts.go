@@ -1,20 +1,36 @@
 package mastodontest
 
 import (
+	"html"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// Account is a local account on the fake.
+// Account is an account on the fake: a local one, or one of another
+// server the fake knows (Domain set).
 type Account struct {
 	ID          string
 	Username    string
 	DisplayName string
 	Avatar      string
-	// URL is the profile page; defaults to {server}/@username.
+	// URL is the profile page; defaults to {server}/@username, or
+	// https://{Domain}/@username for a remote account.
 	URL string
+	// Note is the bio as plain text; the API shows it as HTML.
+	Note string
+	// Domain is the server of a remote account; empty for a local one.
+	Domain string
+}
+
+// Acct is the account's acct: the username, with @domain for a remote
+// account.
+func (a Account) Acct() string {
+	if a.Domain != "" {
+		return a.Username + "@" + a.Domain
+	}
+	return a.Username
 }
 
 // DefaultAccount is the account every fake starts with, signed in at the
@@ -32,7 +48,9 @@ func (s *Server) AddAccount(a Account) Account {
 	if a.ID == "" {
 		a.ID = strconv.Itoa(109384924382956000 + s.serial)
 	}
-	if a.URL == "" {
+	if a.URL == "" && a.Domain != "" {
+		a.URL = "https://" + a.Domain + "/@" + a.Username
+	} else if a.URL == "" {
 		a.URL = s.srv.URL + "/@" + a.Username
 	}
 	if a.Avatar == "" {
@@ -85,7 +103,10 @@ func (s *Server) verifyCredentials(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "The access token is invalid")
 		return
 	}
-	writeJSON(w, http.StatusOK, accountJSON(a))
+	s.mu.Lock()
+	out := s.accountJSONLocked(a)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
 }
 
 // authenticate checks the bearer token and that it carries one of the
@@ -109,21 +130,34 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, scopes ...
 	return cp, true
 }
 
-// accountJSON is a CredentialAccount.
+// accountJSONLocked is accountJSON with the account's counts as they
+// are now; the caller holds s.mu.
+func (s *Server) accountJSONLocked(a Account) map[string]any {
+	out := accountJSON(a)
+	followers, following, statuses := s.accountCountsLocked(a.ID)
+	out["followers_count"], out["following_count"], out["statuses_count"] = followers, following, statuses
+	return out
+}
+
+// accountJSON is a CredentialAccount, its counts 0.
 //
 // https://docs.joinmastodon.org/entities/Account/#CredentialAccount
 func accountJSON(a Account) map[string]any {
+	note := ""
+	if a.Note != "" {
+		note = "<p>" + html.EscapeString(a.Note) + "</p>"
+	}
 	return map[string]any{
 		"id":              a.ID,
 		"username":        a.Username,
-		"acct":            a.Username,
+		"acct":            a.Acct(),
 		"display_name":    a.DisplayName,
 		"locked":          false,
 		"bot":             false,
 		"discoverable":    true,
 		"group":           false,
 		"created_at":      time.Date(2022, 11, 20, 0, 0, 0, 0, time.UTC).Format(time.RFC3339),
-		"note":            "",
+		"note":            note,
 		"url":             a.URL,
 		"avatar":          a.Avatar,
 		"avatar_static":   a.Avatar,

@@ -72,8 +72,8 @@ func (s *Server) IgnoreTypesFilter(ignore bool) {
 	s.inbox.ignoreTypes = ignore
 }
 
-// SetPageLimit caps every list page at n entries (0: the documented
-// maximum only).
+// SetPageLimit caps every list page (notifications, conversations, an
+// account's statuses) at n entries (0: the documented maximum only).
 func (s *Server) SetPageLimit(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -189,8 +189,8 @@ func (s *Server) EditStatus(id, text string) bool {
 	return true
 }
 
-// DeleteStatus removes a status and, as Mastodon does, the notifications
-// about it.
+// DeleteStatus removes a status and, as Mastodon does, its boosts, its
+// favourites and the notifications about it.
 //
 // https://docs.joinmastodon.org/methods/statuses/#delete
 func (s *Server) DeleteStatus(id string) bool {
@@ -201,6 +201,8 @@ func (s *Server) DeleteStatus(id string) bool {
 		return false
 	}
 	s.statuses = slices.Delete(s.statuses, i, i+1)
+	s.statuses = slices.DeleteFunc(s.statuses, func(st *Status) bool { return st.ReblogOf == id })
+	delete(s.metrics.favouritedBy, id)
 	s.inbox.notifications = slices.DeleteFunc(s.inbox.notifications, func(n *Notification) bool { return n.StatusID == id })
 	return true
 }
@@ -417,11 +419,11 @@ func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) notificationJSON(n *Notification) map[string]any {
 	from, _ := s.accountByID(n.FromID)
+	s.mu.Lock()
 	out := map[string]any{
 		"id": n.ID, "type": n.Type, "created_at": n.CreatedAt.Format("2006-01-02T15:04:05.000Z"),
-		"group_key": "ungrouped-" + n.ID, "account": accountJSON(from), "status": nil,
+		"group_key": "ungrouped-" + n.ID, "account": s.accountJSONLocked(from), "status": nil,
 	}
-	s.mu.Lock()
 	st := s.findStatusLocked(n.StatusID)
 	s.mu.Unlock()
 	if st != nil {
@@ -465,7 +467,9 @@ func (s *Server) conversations(w http.ResponseWriter, r *http.Request) {
 		accounts := []map[string]any{}
 		for _, id := range c.participants {
 			a, _ := s.accountByID(id)
-			accounts = append(accounts, accountJSON(a))
+			s.mu.Lock()
+			accounts = append(accounts, s.accountJSONLocked(a))
+			s.mu.Unlock()
 		}
 		s.mu.Lock()
 		st := s.findStatusLocked(c.lastStatusID)

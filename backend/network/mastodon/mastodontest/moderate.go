@@ -71,6 +71,7 @@ func (s *Server) favourite(on bool) http.HandlerFunc {
 		} else {
 			delete(s.mod.favourites, st.ID)
 		}
+		s.favouriteLocked(st.ID, g.accountID, on)
 		s.mu.Unlock()
 		out := s.statusJSON(st) // takes s.mu itself
 		out["favourited"] = on

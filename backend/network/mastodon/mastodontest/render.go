@@ -80,7 +80,7 @@ func linkHTML(u string) string {
 // hold s.mu.
 func (s *Server) localAccount(username string) (Account, bool) {
 	for _, a := range s.Accounts() {
-		if strings.EqualFold(a.Username, username) {
+		if a.Domain == "" && strings.EqualFold(a.Username, username) {
 			return a, true
 		}
 	}

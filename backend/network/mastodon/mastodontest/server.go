@@ -5,6 +5,12 @@
 // the conformance suites as well as any other test that needs a Mastodon
 // server.
 //
+// Metrics follow Mastodon's entities: statuses count their replies,
+// boosts, favourites and quotes, accounts their followers, follows and
+// statuses, all kept from what accounts did (Engage, Follow), and
+// GET /api/v2/search finds accounts; the fake implements
+// networktest.MetricsFake.
+//
 // Publishing follows Mastodon too: media upload with asynchronous
 // processing (SetMediaProcessing), statuses with replies, visibility and
 // content warnings, Idempotency-Key remembered for an hour
@@ -58,8 +64,9 @@ type Server struct {
 	mediaPolls   int
 	objectSerial int64
 
-	inbox inboxState // inbox.go
-	mod   moderation // moderate.go
+	inbox   inboxState   // inbox.go
+	mod     moderation   // moderate.go
+	metrics metricsState // metrics.go
 }
 
 var (
@@ -91,6 +98,9 @@ func NewServer(t testing.TB) *Server {
 		s.Handle(pattern, h)
 	}
 	for pattern, h := range s.moderationRoutes() {
+		s.Handle(pattern, h)
+	}
+	for pattern, h := range s.metricsRoutes() {
 		s.Handle(pattern, h)
 	}
 	s.AddAccount(DefaultAccount())

@@ -37,6 +37,9 @@ type Status struct {
 	Mentions []string
 	// QuoteOf is the status it quotes (Mastodon 4.5 quotes).
 	QuoteOf string
+	// ReblogOf is the status it boosts: a boost is a status of its own,
+	// without text, that shows the boosted one.
+	ReblogOf string
 	// EditedAt is set once the status was edited.
 	EditedAt time.Time
 	// Params are the request's parameters as received, so a test can tell
@@ -364,8 +367,10 @@ func visibleTo(st *Status, viewer string) bool {
 }
 
 // accountStatuses lists an account's statuses, newest first, with
-// Mastodon's limit (default 20, at most 40), max_id, since_id, min_id,
-// exclude_replies and exclude_reblogs.
+// Mastodon's limit (default 20, at most 40, lower under SetPageLimit),
+// max_id, since_id, min_id, exclude_replies and exclude_reblogs (unless
+// IgnoreExcludeReblogs), and the Link header of the next and previous
+// pages.
 //
 // https://docs.joinmastodon.org/methods/accounts/#statuses
 func (s *Server) accountStatuses(w http.ResponseWriter, r *http.Request) {
@@ -383,27 +388,32 @@ func (s *Server) accountStatuses(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	limit := 20
-	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
-		limit = min(n, 40)
-	}
 	excludeReplies, _ := strconv.ParseBool(q.Get("exclude_replies"))
-	maxID, sinceID, minID := q.Get("max_id"), q.Get("since_id"), q.Get("min_id")
+	excludeReblogs, _ := strconv.ParseBool(q.Get("exclude_reblogs"))
 	s.mu.Lock()
-	var page []*Status
-	for i := len(s.statuses) - 1; i >= 0 && len(page) < limit; i-- {
+	if s.metrics.ignoreExcludeReblogs {
+		excludeReblogs = false
+	}
+	var list []*Status
+	var ids []string
+	for i := len(s.statuses) - 1; i >= 0; i-- {
 		st := s.statuses[i]
 		switch {
 		case st.AccountID != id, !visibleTo(st, viewer), excludeReplies && st.InReplyToID != "",
-			maxID != "" && st.ID >= maxID, sinceID != "" && st.ID <= sinceID, minID != "" && st.ID <= minID:
+			excludeReblogs && st.ReblogOf != "":
 			continue
 		}
-		page = append(page, st)
+		list = append(list, st)
+		ids = append(ids, st.ID)
 	}
 	s.mu.Unlock()
-	out := make([]map[string]any, 0, len(page))
-	for _, st := range page {
-		out = append(out, s.statusJSON(st))
+	pg := s.page(q, ids, 20, 40)
+	out := make([]map[string]any, 0, len(pg))
+	for _, i := range pg {
+		out = append(out, s.statusJSON(list[i]))
+	}
+	if len(pg) > 0 {
+		s.setLink(w, r, ids[pg[0]], ids[pg[len(pg)-1]])
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -453,12 +463,19 @@ func (s *Server) statusJSON(st *Status) map[string]any {
 	if !st.EditedAt.IsZero() {
 		editedAt = st.EditedAt.Format("2006-01-02T15:04:05.000Z")
 	}
+	counts := s.statusCountsLocked(st.ID)
+	account := s.accountJSONLocked(acct)
+	reblogOf := s.findStatusLocked(st.ReblogOf)
 	s.mu.Unlock()
+	var reblog any
+	if reblogOf != nil {
+		reblog = s.statusJSON(reblogOf)
+	}
 	var language any
 	if st.Language != "" {
 		language = st.Language
 	}
-	return map[string]any{
+	out := map[string]any{
 		"id":                     st.ID,
 		"created_at":             st.CreatedAt.Format("2006-01-02T15:04:05.000Z"),
 		"in_reply_to_id":         replyTo,
@@ -469,9 +486,6 @@ func (s *Server) statusJSON(st *Status) map[string]any {
 		"language":               language,
 		"uri":                    s.srv.URL + "/users/" + acct.Username + "/statuses/" + st.ID,
 		"url":                    url,
-		"replies_count":          0,
-		"reblogs_count":          0,
-		"favourites_count":       0,
 		"edited_at":              editedAt,
 		"quote":                  quote,
 		"favourited":             false,
@@ -480,9 +494,9 @@ func (s *Server) statusJSON(st *Status) map[string]any {
 		"bookmarked":             false,
 		"pinned":                 false,
 		"content":                st.Content,
-		"reblog":                 nil,
+		"reblog":                 reblog,
 		"application":            map[string]any{"name": "Herald", "website": nil},
-		"account":                accountJSON(acct),
+		"account":                account,
 		"media_attachments":      media,
 		"mentions":               mentions,
 		"tags":                   []any{},
@@ -490,6 +504,10 @@ func (s *Server) statusJSON(st *Status) map[string]any {
 		"card":                   nil,
 		"poll":                   nil,
 	}
+	for k, v := range counts {
+		out[k] = v
+	}
+	return out
 }
 
 func cloneValues(v url.Values) url.Values {
