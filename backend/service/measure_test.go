@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -256,5 +259,50 @@ func TestBestTimesRestOnTheUsersHoursWithAKnownAnswer(t *testing.T) {
 	}
 	if c := bt.Cells[0*24+7]; c.Posts != 1 || c.Average != 100 {
 		t.Errorf("Sunday 7:00 = %+v", c)
+	}
+}
+
+func TestExportCSVWritesWhatTheDashboardShows(t *testing.T) {
+	r := newMeasureRig(t)
+	r.channel(t, r.a, day(2, 9), 100)
+	r.post(t, r.a, "p1", day(2, 10), day(2, 11), store.Values{network.MetricLikes: 4})
+	r.post(t, r.b, "p2", day(2, 12), day(2, 13), store.Values{network.MetricShares: 2})
+	if _, err := r.m.AddContent(context.Background(), r.a, []store.Found{{RemoteID: "p3", Text: "=HYPERLINK(\"x\")", PublishedAt: day(2, 14)}}, day(2, 15)); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	q := ContentQuery{MeasureRange: MeasureRange{From: "2026-03-02", To: "2026-03-02", TimeZone: "Europe/Berlin"}, Sort: "published"}
+	read := func(kind string) string {
+		t.Helper()
+		path := filepath.Join(dir, kind+".csv")
+		r.s.chooser = pickPath(path)
+		res, err := r.s.ExportCSV(MeasureExport{Kind: kind, Query: q})
+		if err != nil || res.Path != path {
+			t.Fatalf("ExportCSV(%s) = %+v, %v", kind, res, err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	content := read("content")
+	want := "published_at_utc,channel,network,url,text,reply,deleted,herald_post_id,likes,shares,engagement\n" +
+		"2026-03-02T09:00:00Z,Shop alpha,alpha,,post p1,false,false,,4,,4\n" +
+		"2026-03-02T11:00:00Z,Shop beta,beta,,post p2,false,false,,,2,2\n" +
+		"2026-03-02T13:00:00Z,Shop alpha,alpha,,\"'=HYPERLINK(\"\"x\"\")\",false,false,,,,\n"
+	if content != want {
+		t.Errorf("content CSV:\n%s\nwant:\n%s", content, want)
+	}
+	overview := read("overview")
+	if !strings.HasPrefix(overview, "date,followers,posts_published,engagement\n2026-03-02,100,3,6\n") || !strings.Contains(overview, "followers,100,,2026-03-02..2026-03-02,2026-03-01..2026-03-01\n") {
+		t.Errorf("overview CSV:\n%s", overview)
+	}
+	best := read("best_times")
+	if lines := strings.Count(best, "\n"); lines != 1+7*24 || !strings.Contains(best, "Monday,10:00,1,4.00\n") {
+		t.Errorf("best times CSV has %d lines:\n%.300s", lines, best)
+	}
+	if _, err := r.s.ExportCSV(MeasureExport{Kind: "pdf", Query: q}); err == nil {
+		t.Error("an unknown kind was exported")
 	}
 }
