@@ -306,3 +306,36 @@ func TestExportCSVWritesWhatTheDashboardShows(t *testing.T) {
 		t.Error("an unknown kind was exported")
 	}
 }
+
+func TestDashboardsAreSavedWithTheirAuditLineAndRefusedWithTheReason(t *testing.T) {
+	r := newMeasureRig(t)
+	spec := store.DashboardSpec{Range: "28d", Widgets: []store.Widget{{ID: "w1", Type: "top_posts", Metric: network.MetricShares, Size: "m"}}}
+	d, err := r.s.CreateDashboard("Launch week", spec)
+	if err != nil || d.ID == 0 || d.Spec.Widgets[0].Metric != network.MetricShares {
+		t.Fatalf("CreateDashboard = %+v, %v", d, err)
+	}
+	spec.Widgets[0].Metric = "views" // no network gives it
+	_, err = r.s.UpdateDashboard(d.ID, "Launch week", spec)
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Code != apperr.CodeInvalid || !strings.Contains(ae.Message, "cannot show") {
+		t.Errorf("a widget of a metric no network gives: %v", err)
+	}
+	if _, err := r.s.CreateDashboard("Second", store.DashboardSpec{Range: "7d"}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := r.s.MoveDashboard(d.ID, 2)
+	if err != nil || len(list) != 2 || list[1].ID != d.ID {
+		t.Errorf("MoveDashboard = %+v, %v", list, err)
+	}
+	if err := r.s.DeleteDashboard(d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.s.DeleteDashboard(d.ID); !errors.As(err, &ae) || ae.Code != apperr.CodeNotFound {
+		t.Errorf("deleting it twice: %v", err)
+	}
+	var events []string
+	r.s.db.Raw(`SELECT event FROM audit_log ORDER BY id`).Scan(&events)
+	if fmt.Sprint(events) != "[dashboard.created dashboard.created dashboard.deleted]" {
+		t.Errorf("audit = %v", events)
+	}
+}
