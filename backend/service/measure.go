@@ -715,3 +715,78 @@ func bestTimes(posts []store.PostEngagement, loc *time.Location) BestTimes {
 	}
 	return out
 }
+
+// DenseChannel is one channel's readings of a metric, as x (Unix seconds)
+// and y arrays for a canvas chart.
+type DenseChannel struct {
+	ChannelID int64     `json:"channelId"`
+	Name      string    `json:"name"`
+	X         []int64   `json:"x"`
+	Y         []float64 `json:"y"`
+	Read      int       `json:"read"` // readings before downsampling
+}
+
+// DenseSeries is a channel metric over a range, per channel.
+type DenseSeries struct {
+	Metric   string         `json:"metric"`
+	Channels []DenseChannel `json:"channels"`
+}
+
+// Dense reads every stored change of a channel metric (followers,
+// following, posts) in a range, per channel, downsampled in Go to twice
+// the chart's width in pixels (LTTB), so a year of readings for fifty
+// channels crosses the bridge as a few thousand points.
+func (s *Measure) Dense(r MeasureRange, metric string, width int) (DenseSeries, error) {
+	ctx := context.Background()
+	known := false
+	for _, m := range s.Catalogue() {
+		if m.Scope == string(network.ScopeChannel) && m.Key == metric {
+			known = true
+		}
+	}
+	if !known {
+		return DenseSeries{}, apperr.Invalid("metric", "%q is not a channel metric Herald reads.", metric)
+	}
+	if width < 50 || width > 8000 {
+		return DenseSeries{}, apperr.Invalid("width", "A chart is between 50 and 8,000 pixels wide, not %d.", width)
+	}
+	sp, err := s.span(ctx, r)
+	if err != nil {
+		return DenseSeries{}, err
+	}
+	pts, err := s.metrics.ChannelValues(ctx, sp.channels, metric, sp.from, sp.to)
+	if err != nil {
+		return DenseSeries{}, err
+	}
+	per := map[int64][]measure.XY{}
+	for _, p := range pts {
+		x := p.At
+		if x.Before(sp.from) {
+			x = sp.from // the value standing when the range starts
+		}
+		per[p.ChannelID] = append(per[p.ChannelID], measure.XY{X: float64(x.Unix()), Y: float64(p.Value)})
+	}
+	names := s.channelNames(ctx)
+	out := DenseSeries{Metric: metric, Channels: []DenseChannel{}}
+	for _, id := range sp.channels {
+		xy := per[id]
+		if len(xy) == 0 {
+			continue
+		}
+		// The level holds to the end of the range (or now).
+		end := sp.to
+		if now := s.now(); now.Before(end) {
+			end = now
+		}
+		if last := xy[len(xy)-1]; float64(end.Unix()) > last.X {
+			xy = append(xy, measure.XY{X: float64(end.Unix()), Y: last.Y})
+		}
+		kept := measure.Downsample(xy, 2*width)
+		dc := DenseChannel{ChannelID: id, Name: names[id].name, Read: len(xy), X: make([]int64, len(kept)), Y: make([]float64, len(kept))}
+		for i, p := range kept {
+			dc.X[i], dc.Y[i] = int64(p.X), p.Y
+		}
+		out.Channels = append(out.Channels, dc)
+	}
+	return out, nil
+}

@@ -339,3 +339,30 @@ func TestDashboardsAreSavedWithTheirAuditLineAndRefusedWithTheReason(t *testing.
 		t.Errorf("audit = %v", events)
 	}
 }
+
+func TestDenseDownsamplesEachChannelToTwiceTheWidth(t *testing.T) {
+	r := newMeasureRig(t)
+	r.clock = day(31, 0)
+	for i := range 600 {
+		at := day(1, 0).Add(time.Duration(i) * time.Hour)
+		r.channel(t, r.a, at, int64(1000+i%7*(i/50)))
+	}
+	r.channel(t, r.b, day(10, 0), 5)
+	ds, err := r.s.Dense(MeasureRange{From: "2026-03-01", To: "2026-03-30", TimeZone: "Europe/Berlin"}, network.MetricFollowers, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Channels) != 2 {
+		t.Fatalf("%d channels", len(ds.Channels))
+	}
+	a, b := ds.Channels[0], ds.Channels[1]
+	if len(a.X) != 200 || a.Read <= 200 || a.X[0] != day(1, 0).Unix() {
+		t.Errorf("channel a: %d points of %d read, first at %d", len(a.X), a.Read, a.X[0])
+	}
+	if len(b.X) != 2 || b.Y[0] != 5 || b.Y[1] != 5 || b.X[1] != day(31, 0).Unix() {
+		t.Errorf("channel b: %+v (its level held to now)", b)
+	}
+	if _, err := r.s.Dense(MeasureRange{From: "2026-03-01", To: "2026-03-30"}, network.MetricLikes, 100); err == nil {
+		t.Error("a post metric was read as a channel series")
+	}
+}
