@@ -255,7 +255,7 @@ func (a *App) compose(keyring *secrets.Store) error {
 		DB: a.db, Inbox: inboxStore, Channels: channels, Audit: audit, Sync: syncer, Credentials: creds, Networks: reg, Emitter: emitter,
 		Replies: a.posts,
 	})
-	metrics := store.NewMetrics(a.db, now)
+	metrics := store.NewMetrics(a.db, now, measure.EngagementKeys(reg)...)
 	measurer := measure.New(measure.Deps{
 		Store: metrics, Channels: channels, Credentials: creds, Health: monitor, RateLimits: store.NewRateLimits(a.db, now),
 		Networks: reg, Emitter: emitter, Paused: a.engine.Paused, Now: now, Log: a.log,

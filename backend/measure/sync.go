@@ -434,3 +434,23 @@ func safeMessage(err error) string {
 	}
 	return logging.Redact(err.Error())
 }
+
+// EngagementKeys are the post metrics that count as engagement on any of
+// the networks Herald measures (what store.NewMetrics adds up per post).
+func EngagementKeys(reg *network.Registry) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range reg.All() {
+		r, ok := n.(network.MetricsReader)
+		if !ok {
+			continue
+		}
+		for _, m := range r.MetricCatalogue().Metrics {
+			if m.Scope == network.ScopePost && m.Engagement && !seen[m.Key] {
+				seen[m.Key] = true
+				out = append(out, m.Key)
+			}
+		}
+	}
+	return out
+}

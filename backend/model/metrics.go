@@ -24,12 +24,16 @@ type ContentItem struct {
 	Excerpt      string
 	IsReply      bool
 	PublishedAt  time.Time
+	PublishedTS  int64 `gorm:"column:published_ts"`
 	PostTargetID *int64
 	FirstSeenAt  time.Time
 	DeletedAt    *time.Time // the network's deletion; not GORM's soft delete
 	PolledAt     *time.Time
 	NextPollAt   *time.Time
 	QuietPolls   int
+	// Engagement is the sum of its latest engagement counts; nil until one
+	// was read.
+	Engagement *int64
 }
 
 func (ContentItem) TableName() string { return "content_items" }

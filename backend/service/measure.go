@@ -108,16 +108,9 @@ func (s *Measure) Catalogue() []MetricInfo {
 
 func containsLabel(labels, l string) bool { return slices.Contains(strings.Split(labels, " / "), l) }
 
-// engagementKeys are the post metrics that count as engagement.
-func (s *Measure) engagementKeys() []string {
-	var out []string
-	for _, m := range s.Catalogue() {
-		if m.Scope == string(network.ScopePost) && m.Engagement {
-			out = append(out, m.Key)
-		}
-	}
-	return out
-}
+// engagementKeys are the post metrics that count as engagement (the
+// store adds them up per post as it stores readings).
+func (s *Measure) engagementKeys() []string { return s.metrics.Engaging() }
 
 // MeasureChannel is where one channel's metrics stand.
 type MeasureChannel struct {
@@ -339,9 +332,32 @@ func (s *Measure) Overview(r MeasureRange) (Overview, error) {
 	if err != nil {
 		return Overview{}, err
 	}
-	prevFollowers, err := s.dailyLevel(ctx, prev, network.MetricFollowers)
-	if err != nil {
-		return Overview{}, err
+	// The KPIs of both periods are read with a few seeks per channel, not
+	// from series: the period before needs only its ends.
+	level := func(at time.Time) (*float64, error) {
+		v, n, err := s.metrics.LevelAt(ctx, sp.channels, network.MetricFollowers, at)
+		if err != nil || n == 0 {
+			return nil, err
+		}
+		return num(float64(v)), nil
+	}
+	growth := func(p span) (*float64, error) {
+		v, n, err := s.metrics.Growth(ctx, sp.channels, network.MetricFollowers, p.from, p.to)
+		if err != nil || n == 0 {
+			return nil, err
+		}
+		return num(float64(v)), nil
+	}
+	var fEnd, fPrevEnd, grown, prevGrown *float64
+	for _, step := range []func() error{
+		func() (err error) { fEnd, err = level(sp.to); return err },
+		func() (err error) { fPrevEnd, err = level(prev.to); return err },
+		func() (err error) { grown, err = growth(sp); return err },
+		func() (err error) { prevGrown, err = growth(prev); return err },
+	} {
+		if err := step(); err != nil {
+			return Overview{}, err
+		}
 	}
 	posts, err := s.dailySum(ctx, sp, func(c context.Context, from, to time.Time) ([]store.Bucket, error) {
 		return s.metrics.Published(c, sp.channels, from, to, false)
@@ -370,14 +386,12 @@ func (s *Measure) Overview(r MeasureRange) (Overview, error) {
 	o.Posts = Series{Key: "posts", Label: "Posts published", Points: posts}
 	o.Engagement = Series{Key: "engagement", Label: "Engagement", Points: engagement}
 
-	fEnd, fPrevEnd := last(followers), last(prevFollowers)
-	growth := diff(fEnd, first(followers))
-	prevGrowth := diff(fPrevEnd, first(prevFollowers))
 	nPosts, nPrevPosts := total(posts), total(prevPosts)
 	nEng, nPrevEng := total(engagement), total(prevEngagement)
 	o.KPIs = []KPI{
 		{Key: "followers", Label: "Followers", Unit: "accounts", Value: fEnd, Previous: fPrevEnd, Help: "Followers at the end of the range, all selected channels together."},
-		{Key: "growth", Label: "Follower growth", Unit: "accounts", Value: growth, Previous: prevGrowth, Help: "Followers at the end of the range less those at its start."},
+		{Key: "growth", Label: "Follower growth", Unit: "accounts", Value: grown, Previous: prevGrown,
+			Help: "Followers at the end of the range less those at its start (a channel first read during the range counts from its first reading)."},
 		{Key: "posts", Label: "Posts published", Unit: "posts", Value: nPosts, Previous: nPrevPosts, Help: "Posts (not replies) published in the range, in Herald or elsewhere."},
 		{Key: "engagement", Label: "Engagement", Unit: "interactions", Value: nEng, Previous: nPrevEng, Help: "Likes, shares, replies and quotes received in the range, on any post."},
 		{Key: "engagement_rate", Label: "Engagement rate", Unit: "percent", Value: rate(nEng, nPosts, fEnd), Previous: rate(nPrevEng, nPrevPosts, fPrevEnd),
@@ -483,31 +497,6 @@ func (s *Measure) dailySum(ctx context.Context, sp span, read func(context.Conte
 
 func num(v float64) *float64 { return &v }
 
-func first(ps []Point) *float64 {
-	for _, p := range ps {
-		if p.Value != nil {
-			return p.Value
-		}
-	}
-	return nil
-}
-
-func last(ps []Point) *float64 {
-	for i := len(ps) - 1; i >= 0; i-- {
-		if ps[i].Value != nil {
-			return ps[i].Value
-		}
-	}
-	return nil
-}
-
-func diff(a, b *float64) *float64 {
-	if a == nil || b == nil {
-		return nil
-	}
-	return num(*a - *b)
-}
-
 func total(ps []Point) *float64 {
 	var sum float64
 	for _, p := range ps {
@@ -583,7 +572,7 @@ func (s *Measure) Content(q ContentQuery) (ContentPage, error) {
 		return ContentPage{}, apperr.Invalid("limit", "At most 500 posts a page.")
 	}
 	rows, n, err := s.metrics.Content(ctx, store.ContentFilter{ChannelIDs: sp.channels, From: sp.from, To: sp.to, Search: q.Search, Replies: q.Replies,
-		Sort: q.Sort, Desc: q.Desc, Engagement: s.engagementKeys(), Offset: q.Offset, Limit: q.Limit})
+		Sort: q.Sort, Desc: q.Desc, Offset: q.Offset, Limit: q.Limit})
 	if err != nil {
 		return ContentPage{}, err
 	}
@@ -675,24 +664,27 @@ func (s *Measure) BestTimes(r MeasureRange) (BestTimes, error) {
 	if err != nil {
 		return BestTimes{}, err
 	}
-	posts, err := s.metrics.Engagements(ctx, sp.channels, s.engagementKeys(), sp.from, sp.to)
+	hours, err := s.metrics.WeekHours(ctx, sp.channels, sp.from, sp.to, store.Offsets(sp.loc, sp.from, sp.to))
 	if err != nil {
 		return BestTimes{}, err
 	}
-	return bestTimes(posts, sp.loc), nil
+	return bestTimes(hours), nil
 }
 
-func bestTimes(posts []store.PostEngagement, loc *time.Location) BestTimes {
-	out := BestTimes{Cells: make([]BestTimeCell, 7*24), Posts: len(posts), MinPosts: bestMinPosts, Suggested: []BestTimeCell{}}
+func bestTimes(hours []store.WeekHour) BestTimes {
+	out := BestTimes{Cells: make([]BestTimeCell, 7*24), MinPosts: bestMinPosts, Suggested: []BestTimeCell{}}
 	sums := make([]float64, 7*24)
 	for i := range out.Cells {
 		out.Cells[i] = BestTimeCell{Weekday: i / 24, Hour: i % 24}
 	}
-	for _, p := range posts {
-		t := p.PublishedAt.In(loc)
-		i := int(t.Weekday())*24 + t.Hour()
-		out.Cells[i].Posts++
-		sums[i] += float64(p.Engagement)
+	for _, h := range hours {
+		i := h.Weekday*24 + h.Hour
+		if i < 0 || i >= len(out.Cells) {
+			continue
+		}
+		out.Cells[i].Posts += h.Posts
+		sums[i] += float64(h.Engagement)
+		out.Posts += h.Posts
 	}
 	var eligible []BestTimeCell
 	for i := range out.Cells {
@@ -706,12 +698,12 @@ func bestTimes(posts []store.PostEngagement, loc *time.Location) BestTimes {
 	sort.SliceStable(eligible, func(a, b int) bool { return eligible[a].Average > eligible[b].Average })
 	out.Suggested = append(out.Suggested, eligible[:min(5, len(eligible))]...)
 	switch {
-	case len(posts) == 0:
+	case out.Posts == 0:
 		out.Note = "No posts with engagement in this range yet: publish for a few weeks and the best times appear here."
 	case len(eligible) == 0:
-		out.Note = fmt.Sprintf("Based on %d posts; no hour has %d posts yet, so nothing is suggested.", len(posts), bestMinPosts)
+		out.Note = fmt.Sprintf("Based on %d posts; no hour has %d posts yet, so nothing is suggested.", out.Posts, bestMinPosts)
 	default:
-		out.Note = fmt.Sprintf("Based on %d posts; an hour is suggested once it has at least %d.", len(posts), bestMinPosts)
+		out.Note = fmt.Sprintf("Based on %d posts; an hour is suggested once it has at least %d.", out.Posts, bestMinPosts)
 	}
 	return out
 }

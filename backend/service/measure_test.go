@@ -74,7 +74,7 @@ func newMeasureRig(t *testing.T) *measureRig {
 			r.b = ch.ID
 		}
 	}
-	r.m = store.NewMetrics(g, clock)
+	r.m = store.NewMetrics(g, clock, network.MetricLikes, network.MetricShares)
 	r.s = NewMeasure(MeasureDeps{DB: g, Metrics: r.m, Channels: chans, Audit: store.NewAudit(g, clock), Sync: syncStub{},
 		Networks: network.NewRegistry(measuredNet{"alpha", "Favourites"}, measuredNet{"beta", "Likes"}), Now: clock})
 	return r
@@ -157,7 +157,9 @@ func TestOverviewCountsTheUsersDaysAndComparesWithThePeriodBefore(t *testing.T) 
 		}
 	}
 	check("followers", num(170), num(100))
-	check("growth", num(60), num(0))
+	// a grew 100 → 120; b, first read during the range, counts from its
+	// first reading (50 → 50), not with its whole audience.
+	check("growth", num(20), num(0))
 	check("posts", num(2), num(1))
 	check("engagement", num(7), num(3))
 	check("engagement_rate", num(7.0/2/170*100), num(3.0/1/100*100))
@@ -239,23 +241,33 @@ func TestContentSortsByEngagementAndCatalogueMergesLabels(t *testing.T) {
 }
 
 func TestBestTimesRestOnTheUsersHoursWithAKnownAnswer(t *testing.T) {
-	var posts []store.PostEngagement
-	// Tuesdays 09:00 Berlin: 3 posts, 10 each; Fridays 18:00: 4 posts,
-	// 20 each; one Sunday 07:00 post with 100 (too few to suggest).
-	for w := range 4 {
-		base := time.Date(2026, 3, 3+7*w, 9, 0, 0, 0, berlin) // a Tuesday
-		if w < 3 {
-			posts = append(posts, store.PostEngagement{PublishedAt: base.UTC(), Engagement: 10})
-		}
-		posts = append(posts, store.PostEngagement{PublishedAt: base.AddDate(0, 0, 3).Add(9 * time.Hour).UTC(), Engagement: 20})
+	r := newMeasureRig(t)
+	at := func(m, d, h int) time.Time { return time.Date(2026, time.Month(m), d, h, 0, 0, 0, berlin) }
+	n := 0
+	add := func(when time.Time, likes int64) {
+		n++
+		r.post(t, r.a, fmt.Sprint("bt", n), when, when.Add(time.Hour), store.Values{network.MetricLikes: likes})
 	}
-	posts = append(posts, store.PostEngagement{PublishedAt: time.Date(2026, 3, 8, 7, 0, 0, 0, berlin).UTC(), Engagement: 100})
-	bt := bestTimes(posts, berlin)
+	// Tuesdays 09:00 Berlin: 3 posts, 10 each. Fridays 18:00: 4 posts, 20
+	// each, the last after the clocks went forward (29 March): still 18:00
+	// for the user. One Sunday 07:00 post with 100: too few to suggest.
+	for _, d := range []int{3, 10, 17} {
+		add(at(3, d, 9), 10)
+	}
+	for _, d := range []time.Time{at(3, 13, 18), at(3, 20, 18), at(3, 27, 18), at(4, 3, 18)} {
+		add(d, 20)
+	}
+	add(at(3, 8, 7), 100)
+	bt, err := r.s.BestTimes(MeasureRange{From: "2026-03-01", To: "2026-04-05", TimeZone: "Europe/Berlin"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if bt.Posts != 8 {
 		t.Errorf("rests on %d posts", bt.Posts)
 	}
-	if len(bt.Suggested) != 2 || bt.Suggested[0].Weekday != 5 || bt.Suggested[0].Hour != 18 || bt.Suggested[1].Weekday != 2 || bt.Suggested[1].Hour != 9 {
-		t.Errorf("suggested %+v, want Friday 18:00 then Tuesday 9:00", bt.Suggested)
+	if len(bt.Suggested) != 2 || bt.Suggested[0].Weekday != 5 || bt.Suggested[0].Hour != 18 || bt.Suggested[0].Posts != 4 ||
+		bt.Suggested[1].Weekday != 2 || bt.Suggested[1].Hour != 9 || bt.Suggested[1].Average != 10 {
+		t.Errorf("suggested %+v, want Friday 18:00 (4 posts) then Tuesday 9:00", bt.Suggested)
 	}
 	if c := bt.Cells[0*24+7]; c.Posts != 1 || c.Average != 100 {
 		t.Errorf("Sunday 7:00 = %+v", c)

@@ -28,13 +28,28 @@ import (
 type Metrics struct {
 	db  *gorm.DB
 	now func() time.Time
+	// engaging: the post metrics whose latest values add up to a post's
+	// engagement (the networks' catalogues say which).
+	engaging map[string]bool
 }
 
-// NewMetrics returns the metrics repository.
-func NewMetrics(db *gorm.DB, now func() time.Time) *Metrics { return &Metrics{db: db, now: now} }
+// NewMetrics returns the metrics repository; engaging names the post
+// metrics that count as engagement.
+func NewMetrics(db *gorm.DB, now func() time.Time, engaging ...string) *Metrics {
+	m := &Metrics{db: db, now: now, engaging: map[string]bool{}}
+	for _, k := range engaging {
+		m.engaging[k] = true
+	}
+	return m
+}
 
 // WithTx returns the repository bound to a transaction.
-func (s *Metrics) WithTx(tx *gorm.DB) *Metrics { return &Metrics{db: tx, now: s.now} }
+func (s *Metrics) WithTx(tx *gorm.DB) *Metrics {
+	return &Metrics{db: tx, now: s.now, engaging: s.engaging}
+}
+
+// Engaging lists the post metrics that count as engagement, sorted.
+func (s *Metrics) Engaging() []string { return slices.Sorted(maps.Keys(s.engaging)) }
 
 // Values is one reading: metric key → value.
 type Values map[string]int64
@@ -212,7 +227,7 @@ func (s *Metrics) ensureContent(ctx context.Context, channelID int64, f Found, t
 		published = at
 	}
 	row := model.ContentItem{ChannelID: channelID, RemoteID: f.RemoteID, URL: f.URL, Excerpt: excerpt(f.Text), IsReply: f.Reply,
-		PublishedAt: published, PostTargetID: targetID, FirstSeenAt: at, NextPollAt: NextPoll(published, at, 0)}
+		PublishedAt: published, PublishedTS: published.Unix(), PostTargetID: targetID, FirstSeenAt: at, NextPollAt: NextPoll(published, at, 0)}
 	if err := db.Create(&row).Error; err != nil {
 		return 0, false, fmt.Errorf("store post %s: %w", f.RemoteID, err)
 	}
@@ -351,8 +366,25 @@ func (s *Metrics) record(ctx context.Context, id int64, r Reading, at time.Time)
 	if !changed {
 		quiet = item.QuietPolls + 1
 	}
-	return db.Model(&model.ContentItem{}).Where("id = ?", id).
-		Updates(map[string]any{"polled_at": at, "quiet_polls": quiet, "next_poll_at": NextPoll(item.PublishedAt, at, quiet)}).Error
+	fields := map[string]any{"polled_at": at, "quiet_polls": quiet, "next_poll_at": NextPoll(item.PublishedAt, at, quiet)}
+	if changed {
+		for k, v := range r.Values {
+			known[k] = v
+		}
+		var eng *int64
+		for k, v := range known {
+			if s.engaging[k] {
+				if eng == nil {
+					eng = new(int64)
+				}
+				*eng += v
+			}
+		}
+		if eng != nil {
+			fields["engagement"] = *eng
+		}
+	}
+	return db.Model(&model.ContentItem{}).Where("id = ?", id).Updates(fields).Error
 }
 
 // DelayPosts moves the next reading of posts whose read failed (the

@@ -26,26 +26,91 @@ type ChannelPoint struct {
 
 // ChannelValues returns, for each channel, its value of metric as it stood
 // at from (the last change at or before it, when there is one) and every
-// change after it up to to, oldest first.
+// change after it up to to, oldest first. Times cross from SQLite as Unix
+// seconds: two years of fifty channels is tens of thousands of rows, and
+// parsing each stored time as text would cost more than the query.
 func (s *Metrics) ChannelValues(ctx context.Context, channelIDs []int64, metric string, from, to time.Time) ([]ChannelPoint, error) {
 	if len(channelIDs) == 0 {
 		return nil, nil
 	}
-	var out []ChannelPoint
-	// SQLite takes the bare columns of a max() aggregate from the row that
-	// holds the max: the value as it stood at from.
-	err := s.db.WithContext(ctx).Raw(`SELECT channel_id, taken_at AS at, value FROM (
-			SELECT channel_id, max(taken_at) AS taken_at, value FROM channel_metrics
-			WHERE channel_id IN ? AND metric = ? AND taken_at <= ? GROUP BY channel_id
+	// The standing value: per channel, one seek for the last change at or
+	// before from (max() over the primary key), not a scan of its history.
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT channel_id, CAST(strftime('%s', taken_at) AS INTEGER) AS at, value FROM (
+			SELECT m.channel_id, m.taken_at, m.value FROM channels c JOIN channel_metrics m
+			  ON m.channel_id = c.id AND m.metric = ?
+			 AND m.taken_at = (SELECT max(taken_at) FROM channel_metrics WHERE channel_id = c.id AND metric = ? AND taken_at <= ?)
+			WHERE c.id IN ?
 			UNION ALL
 			SELECT channel_id, taken_at, value FROM channel_metrics
 			WHERE channel_id IN ? AND metric = ? AND taken_at > ? AND taken_at <= ?)
 		ORDER BY at, channel_id`,
-		channelIDs, metric, from.UTC(), channelIDs, metric, from.UTC(), to.UTC()).Scan(&out).Error
+		metric, metric, from.UTC(), channelIDs, channelIDs, metric, from.UTC(), to.UTC()).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("read %s of %d channels: %w", metric, len(channelIDs), err)
 	}
+	defer rows.Close()
+	var out []ChannelPoint
+	for rows.Next() {
+		var p ChannelPoint
+		var at int64
+		if err := rows.Scan(&p.ChannelID, &at, &p.Value); err != nil {
+			return nil, fmt.Errorf("read %s of %d channels: %w", metric, len(channelIDs), err)
+		}
+		p.At = time.Unix(at, 0).UTC()
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read %s of %d channels: %w", metric, len(channelIDs), err)
+	}
 	return out, nil
+}
+
+// LevelAt is the sum over the channels of each one's value of metric as it
+// stood at `at`, and how many channels had one (0: no data then).
+func (s *Metrics) LevelAt(ctx context.Context, channelIDs []int64, metric string, at time.Time) (int64, int, error) {
+	if len(channelIDs) == 0 {
+		return 0, 0, nil
+	}
+	var r struct {
+		Sum int64
+		N   int
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT coalesce(sum(m.value), 0) AS sum, count(m.value) AS n FROM channels c JOIN channel_metrics m
+			ON m.channel_id = c.id AND m.metric = ?
+		   AND m.taken_at = (SELECT max(taken_at) FROM channel_metrics WHERE channel_id = c.id AND metric = ? AND taken_at <= ?)
+		WHERE c.id IN ?`, metric, metric, at.UTC(), channelIDs).Scan(&r).Error
+	if err != nil {
+		return 0, 0, fmt.Errorf("read %s of %d channels at %s: %w", metric, len(channelIDs), at.Format(time.RFC3339), err)
+	}
+	return r.Sum, r.N, nil
+}
+
+// Growth is the sum over the channels of how much metric changed between
+// from and to: each channel's value at to less its value at from, or less
+// its first reading after from when it was first read during the range
+// (so a channel connected mid-range adds its growth, not its size). n
+// counts the channels with a value at to.
+func (s *Metrics) Growth(ctx context.Context, channelIDs []int64, metric string, from, to time.Time) (int64, int, error) {
+	if len(channelIDs) == 0 {
+		return 0, 0, nil
+	}
+	var r struct {
+		Sum int64
+		N   int
+	}
+	f, t := from.UTC(), to.UTC()
+	err := s.db.WithContext(ctx).Raw(`SELECT coalesce(sum(e.value - coalesce(b.value, a.value)), 0) AS sum, count(e.value) AS n FROM channels c
+		JOIN channel_metrics e ON e.channel_id = c.id AND e.metric = ?
+		 AND e.taken_at = (SELECT max(taken_at) FROM channel_metrics WHERE channel_id = c.id AND metric = ? AND taken_at <= ?)
+		LEFT JOIN channel_metrics b ON b.channel_id = c.id AND b.metric = ?
+		 AND b.taken_at = (SELECT max(taken_at) FROM channel_metrics WHERE channel_id = c.id AND metric = ? AND taken_at <= ?)
+		LEFT JOIN channel_metrics a ON a.channel_id = c.id AND a.metric = ?
+		 AND a.taken_at = (SELECT min(taken_at) FROM channel_metrics WHERE channel_id = c.id AND metric = ? AND taken_at > ? AND taken_at <= ?)
+		WHERE c.id IN ?`, metric, metric, t, metric, metric, f, metric, metric, f, t, channelIDs).Scan(&r).Error
+	if err != nil {
+		return 0, 0, fmt.Errorf("read the growth of %s: %w", metric, err)
+	}
+	return r.Sum, r.N, nil
 }
 
 // Bucket is a sum over one BucketSeconds interval starting at
@@ -77,38 +142,83 @@ func (s *Metrics) Published(ctx context.Context, channelIDs []int64, from, to ti
 	if len(channelIDs) == 0 {
 		return nil, nil
 	}
-	q := `SELECT CAST(strftime('%s', published_at) AS INTEGER) / ? AS start, count(*) AS value FROM content_items INDEXED BY content_items_published
-		WHERE channel_id IN ? AND published_at >= ? AND published_at < ?`
+	q := `SELECT published_ts / ? AS start, count(*) AS value FROM content_items INDEXED BY content_items_published
+		WHERE channel_id IN ? AND published_ts >= ? AND published_ts < ?`
 	if !replies {
 		q += ` AND is_reply = 0`
 	}
 	var out []Bucket
-	if err := s.db.WithContext(ctx).Raw(q+` GROUP BY start ORDER BY start`, BucketSeconds, channelIDs, from.UTC(), to.UTC()).Scan(&out).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(q+` GROUP BY start ORDER BY start`, BucketSeconds, channelIDs, from.Unix(), to.Unix()).Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("count published posts: %w", err)
 	}
 	return out, nil
 }
 
-// PostEngagement is one post's publication time and its engagement so far.
-type PostEngagement struct {
-	PublishedAt time.Time
-	Engagement  int64
+// Offset is the user's offset from UTC (seconds) from From (Unix seconds)
+// until the next Offset's From: the time zone's periods over a range.
+type Offset struct {
+	From    int64
+	Seconds int
 }
 
-// Engagements lists the channels' posts (not replies) published in [from,
-// to) that have been read at least once, with the sum of their latest
-// values of the given metrics.
-func (s *Metrics) Engagements(ctx context.Context, channelIDs []int64, metrics []string, from, to time.Time) ([]PostEngagement, error) {
-	if len(channelIDs) == 0 || len(metrics) == 0 {
+// Offsets lists loc's periods that overlap [from, to), oldest first.
+func Offsets(loc *time.Location, from, to time.Time) []Offset {
+	var out []Offset
+	t := from.In(loc)
+	for t.Before(to) {
+		_, off := t.Zone()
+		out = append(out, Offset{From: t.Unix(), Seconds: off})
+		_, end := t.ZoneBounds()
+		if end.IsZero() || !end.After(t) {
+			break
+		}
+		t = end
+	}
+	return out
+}
+
+// WeekHour is one hour of the week in the user's time (Sunday 0).
+type WeekHour struct {
+	Weekday    int
+	Hour       int
+	Posts      int
+	Engagement int64
+}
+
+// WeekHours sums the engagement of the channels' posts (not replies, read
+// at least once) published in [from, to) by the hour of the week they were
+// published at in the user's time, given as the zone's offsets over the
+// range: 168 rows at most, grouped by SQLite from the covering index.
+func (s *Metrics) WeekHours(ctx context.Context, channelIDs []int64, from, to time.Time, offsets []Offset) ([]WeekHour, error) {
+	if len(channelIDs) == 0 || len(offsets) == 0 {
 		return nil, nil
 	}
-	var out []PostEngagement
-	err := s.db.WithContext(ctx).Raw(`SELECT c.published_at, sum(l.value) AS engagement
-		FROM content_items c INDEXED BY content_items_published JOIN content_latest l ON l.content_id = c.id AND l.metric IN ?
-		WHERE c.channel_id IN ? AND c.published_at >= ? AND c.published_at < ? AND c.is_reply = 0
-		GROUP BY c.id`, metrics, channelIDs, from.UTC(), to.UTC()).Scan(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("read posts' engagement: %w", err)
+	// local = published_ts + the offset of its period; 1970-01-01 was a
+	// Thursday (4 when Sunday is 0).
+	var b strings.Builder
+	var args []any
+	b.WriteString("(published_ts + ")
+	if len(offsets) > 1 {
+		b.WriteString("CASE")
+		for i := len(offsets) - 1; i > 0; i-- {
+			b.WriteString(" WHEN published_ts >= ? THEN ?")
+			args = append(args, offsets[i].From, offsets[i].Seconds)
+		}
+		b.WriteString(" ELSE ? END")
+	} else {
+		b.WriteString("?")
+	}
+	b.WriteString(")")
+	args = append(args, offsets[0].Seconds)
+	local := b.String()
+	q := `SELECT (` + local + ` / 86400 + 4) % 7 AS weekday, (` + local + ` % 86400) / 3600 AS hour, count(*) AS posts, sum(engagement) AS engagement
+		FROM content_items INDEXED BY content_items_published
+		WHERE channel_id IN ? AND published_ts >= ? AND published_ts < ? AND is_reply = 0 AND engagement IS NOT NULL
+		GROUP BY weekday, hour`
+	all := append(append(append([]any{}, args...), args...), channelIDs, from.Unix(), to.Unix())
+	var out []WeekHour
+	if err := s.db.WithContext(ctx).Raw(q, all...).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("sum engagement by hour of the week: %w", err)
 	}
 	return out, nil
 }
@@ -121,19 +231,17 @@ type ContentFilter struct {
 	Replies    bool      // include the channels' replies
 	// Sort: "published" (default), "engagement", or a metric key; posts
 	// without the metric come last either way.
-	Sort       string
-	Desc       bool
-	Engagement []string // the metrics that make up engagement
-	Offset     int
-	Limit      int
+	Sort   string
+	Desc   bool
+	Offset int
+	Limit  int
 }
 
 // ContentRow is one post with its latest counts.
 type ContentRow struct {
 	model.ContentItem
-	PostID     *int64 // the Herald post that published it
-	Latest     map[string]int64
-	Engagement *int64 // nil until an engagement metric was read
+	PostID *int64 // the Herald post that published it
+	Latest map[string]int64
 }
 
 // Content lists the posts matching f, one page, and how many match.
@@ -141,8 +249,8 @@ func (s *Metrics) Content(ctx context.Context, f ContentFilter) ([]ContentRow, i
 	if len(f.ChannelIDs) == 0 {
 		return nil, 0, nil
 	}
-	where := []string{"c.channel_id IN ?", "c.published_at >= ?", "c.published_at < ?"}
-	args := []any{f.ChannelIDs, f.From.UTC(), f.To.UTC()}
+	where := []string{"c.channel_id IN ?", "c.published_ts >= ?", "c.published_ts < ?"}
+	args := []any{f.ChannelIDs, f.From.Unix(), f.To.Unix()}
 	if !f.Replies {
 		where = append(where, "c.is_reply = 0")
 	}
@@ -160,22 +268,19 @@ func (s *Metrics) Content(ctx context.Context, f ContentFilter) ([]ContentRow, i
 	if f.Desc {
 		dir = "DESC"
 	}
-	order := "c.published_at " + dir + ", c.id " + dir
+	order := "c.published_ts " + dir + ", c.id " + dir
 	var sortArgs []any
 	switch f.Sort {
 	case "", "published":
 	case "engagement":
-		if len(f.Engagement) > 0 {
-			order = "sortval IS NULL, sortval " + dir + ", " + order
-			sortArgs = append(sortArgs, f.Engagement)
-		}
+		order = "c.engagement IS NULL, c.engagement " + dir + ", " + order
 	default:
 		order = "sortval IS NULL, sortval " + dir + ", " + order
-		sortArgs = append(sortArgs, []string{f.Sort})
+		sortArgs = append(sortArgs, f.Sort)
 	}
 	sortCol := "NULL AS sortval"
 	if len(sortArgs) > 0 {
-		sortCol = "(SELECT sum(value) FROM content_latest l WHERE l.content_id = c.id AND l.metric IN ?) AS sortval"
+		sortCol = "(SELECT value FROM content_latest l WHERE l.content_id = c.id AND l.metric = ?) AS sortval"
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -215,19 +320,8 @@ func (s *Metrics) Content(ctx context.Context, f ContentFilter) ([]ContentRow, i
 	for _, it := range items {
 		byID[it.ID] = &ContentRow{ContentItem: it, Latest: map[string]int64{}}
 	}
-	eng := map[string]bool{}
-	for _, k := range f.Engagement {
-		eng[k] = true
-	}
 	for _, l := range latest {
-		r := byID[l.ContentID]
-		r.Latest[l.Metric] = l.Value
-		if eng[l.Metric] {
-			if r.Engagement == nil {
-				r.Engagement = new(int64)
-			}
-			*r.Engagement += l.Value
-		}
+		byID[l.ContentID].Latest[l.Metric] = l.Value
 	}
 	for _, p := range posts {
 		id := p.PostID

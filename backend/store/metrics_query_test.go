@@ -66,7 +66,7 @@ func TestMetricQueriesReadWhatWasStored(t *testing.T) {
 		t.Errorf("published buckets = %+v", pub)
 	}
 
-	rows, total, err := m.Content(ctx, ContentFilter{ChannelIDs: []int64{ch}, From: t0, To: clock, Sort: "engagement", Desc: true, Engagement: eng})
+	rows, total, err := m.Content(ctx, ContentFilter{ChannelIDs: []int64{ch}, From: t0, To: clock, Sort: "engagement", Desc: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,12 +80,30 @@ func TestMetricQueriesReadWhatWasStored(t *testing.T) {
 	if total != 1 || rows[0].RemoteID != "new" {
 		t.Errorf("search for hats = %d %+v", total, rows)
 	}
-	es, err := m.Engagements(ctx, []int64{ch}, eng, t0, clock)
-	if err != nil || len(es) != 2 {
-		t.Fatalf("Engagements = %+v, %v", es, err)
+	// By hour of the week in UTC: "old" Sunday 12:00 (6), "new" Tuesday
+	// 12:00 (1, then 4); the reply is left out.
+	wh, err := m.WeekHours(ctx, []int64{ch}, t0, clock, Offsets(time.UTC, t0, clock))
+	if err != nil || fmt.Sprint(wh) != "[{0 12 1 6} {2 12 1 4}]" {
+		t.Fatalf("WeekHours = %+v, %v", wh, err)
 	}
 	_, curve, err := m.Curve(ctx, newID)
 	if err != nil || len(curve) != 2 || curve[1].Value != 4 || curve[1].Delta != 3 {
 		t.Errorf("curve = %+v, %v", curve, err)
+	}
+}
+
+func TestOffsetsFollowTheZonesClockChanges(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 3, 1, 0, 0, 0, 0, berlin)
+	got := Offsets(berlin, from, time.Date(2026, 11, 1, 0, 0, 0, 0, berlin))
+	want := []Offset{{from.Unix(), 3600}, {time.Date(2026, 3, 29, 1, 0, 0, 0, time.UTC).Unix(), 7200}, {time.Date(2026, 10, 25, 1, 0, 0, 0, time.UTC).Unix(), 3600}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Offsets = %v, want %v", got, want)
+	}
+	if got := Offsets(time.UTC, from, from.AddDate(1, 0, 0)); len(got) != 1 || got[0].Seconds != 0 {
+		t.Errorf("UTC offsets = %v", got)
 	}
 }

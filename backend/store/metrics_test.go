@@ -23,7 +23,7 @@ func metricsWith(t testing.TB, clock *time.Time) (*Metrics, *Targets, int64) {
 	if err := NewChannels(g, now).Create(context.Background(), &ch); err != nil {
 		t.Fatal(err)
 	}
-	m := NewMetrics(g, now)
+	m := NewMetrics(g, now, "likes", "shares")
 	if _, err := m.Sync(context.Background(), ch.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -25,16 +25,19 @@ CREATE TABLE content_items (
     excerpt        TEXT NOT NULL DEFAULT '',      -- the start of the text, for lists
     is_reply       INTEGER NOT NULL DEFAULT 0,
     published_at   DATETIME NOT NULL,             -- the network's time
+    published_ts   INTEGER NOT NULL,              -- the same, in Unix seconds (what the dashboards group by)
     post_target_id INTEGER REFERENCES post_targets (id) ON DELETE SET NULL,
     first_seen_at  DATETIME NOT NULL,
     deleted_at     DATETIME,                      -- the network said it no longer exists
     polled_at      DATETIME,                      -- its last reading
     next_poll_at   DATETIME,                      -- NULL: no longer read (past 90 days, deleted)
     quiet_polls    INTEGER NOT NULL DEFAULT 0,    -- readings in a row that changed nothing
+    engagement     INTEGER,                       -- the sum of its latest engagement counts; NULL until one is read
     UNIQUE (channel_id, remote_id)
 );
 CREATE INDEX content_items_due ON content_items (channel_id, next_poll_at) WHERE next_poll_at IS NOT NULL;
-CREATE INDEX content_items_published ON content_items (channel_id, published_at);
+-- Covering for posts per day and the best times: no row is visited.
+CREATE INDEX content_items_published ON content_items (channel_id, published_ts, is_reply, engagement);
 CREATE INDEX content_items_target ON content_items (post_target_id) WHERE post_target_id IS NOT NULL;
 
 -- Herald's own published posts are taken into content_items as they are
@@ -58,7 +61,8 @@ CREATE TABLE content_metrics (
     counted_at INTEGER NOT NULL,
     PRIMARY KEY (content_id, metric, taken_at)
 ) WITHOUT ROWID;
-CREATE INDEX content_metrics_counted ON content_metrics (channel_id, counted_at, metric);
+-- Covering for activity per day: the sum reads the index alone.
+CREATE INDEX content_metrics_counted ON content_metrics (channel_id, counted_at, metric, delta);
 
 -- A post's latest counts, for sorting and totals without reading curves.
 CREATE TABLE content_latest (
