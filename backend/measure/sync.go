@@ -98,6 +98,10 @@ type Deps struct {
 type Syncer struct {
 	d  Deps
 	mu sync.Mutex
+	// adoptedTo: Herald's posts published before this were taken into
+	// content_items by an earlier run (in memory: after a restart the
+	// first run looks back the whole PollFor once).
+	adoptedTo time.Time
 }
 
 // New returns a Syncer.
@@ -115,9 +119,7 @@ func (s *Syncer) Tick(ctx context.Context) {
 	if s.d.Paused != nil && s.d.Paused() {
 		return
 	}
-	if _, err := s.d.Store.AdoptPublished(ctx, s.d.Now().Add(-store.PollFor)); err != nil {
-		s.d.Log.Error("measure: take Herald's published posts", "err", err)
-	}
+	s.adopt(ctx)
 	chs, err := s.d.Channels.List(ctx)
 	if err != nil {
 		s.d.Log.Error("measure: list channels", "err", err)
@@ -131,6 +133,22 @@ func (s *Syncer) Tick(ctx context.Context) {
 	}
 }
 
+// adopt takes Herald's newly published posts into content_items, looking
+// back an hour before the last run's start (a publication is recorded with
+// the time it went out, which can be a little before it is committed).
+func (s *Syncer) adopt(ctx context.Context) {
+	now := s.d.Now()
+	since := now.Add(-store.PollFor)
+	if w := s.adoptedTo.Add(-time.Hour); w.After(since) {
+		since = w
+	}
+	if _, err := s.d.Store.AdoptPublished(ctx, since); err != nil {
+		s.d.Log.Error("measure: take Herald's published posts", "err", err)
+		return
+	}
+	s.adoptedTo = now
+}
+
 // ErrNotMeasured: the channel's network gives no metrics Herald can read.
 var ErrNotMeasured = errors.New("this network's metrics cannot be read yet")
 
@@ -139,9 +157,7 @@ var ErrNotMeasured = errors.New("this network's metrics cannot be read yet")
 func (s *Syncer) SyncNow(ctx context.Context, channelID int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.d.Store.AdoptPublished(ctx, s.d.Now().Add(-store.PollFor)); err != nil {
-		return err
-	}
+	s.adopt(ctx)
 	ch, err := s.d.Channels.Get(ctx, channelID)
 	if err != nil {
 		return err

@@ -386,3 +386,41 @@ func TestBackfillResumesWhereItStoppedAndListingFindsNewPosts(t *testing.T) {
 		t.Errorf("after two listings: %d posts, the new one %d times", len(ids), n)
 	}
 }
+
+func TestHeraldsPublishedPostsAreMeasuredFromTheirFirstHour(t *testing.T) {
+	r := newRig(t)
+	publish := func(remote string, at time.Time) {
+		t.Helper()
+		post := model.Post{Status: model.PostPublished, TimeZone: "UTC", Origin: "app", MissedPolicy: "publish_late", CreatedAt: at, UpdatedAt: at}
+		if err := r.g.Create(&post).Error; err != nil {
+			t.Fatal(err)
+		}
+		tg := model.PostTarget{PostID: post.ID, ChannelID: r.ch.ID, Status: model.TargetPublished, PublishedAt: &at, RemoteID: remote,
+			RemoteURL: "https://fake.example/" + remote, Body: "Herald's " + remote, IdempotencyKey: remote, Thread: "[]", ItemIDs: "[]", CreatedAt: at, UpdatedAt: at}
+		if err := r.g.Create(&tg).Error; err != nil {
+			t.Fatal(err)
+		}
+		r.net.mu.Lock()
+		r.net.posts = append(r.net.posts, fakePost{id: remote, at: at, likes: 7})
+		r.net.mu.Unlock()
+	}
+	r.s.Tick(context.Background()) // the channel's first run: nothing yet
+	publish("h1", t0.Add(time.Minute))
+	r.clock = t0.Add(2 * time.Minute)
+	r.s.Tick(context.Background())
+	publish("h2", t0.Add(3*time.Minute))
+	r.clock = t0.Add(4 * time.Minute)
+	r.s.Tick(context.Background())
+	items := r.items()
+	if len(items) != 2 || items[0].PostTargetID == nil || items[1].PostTargetID == nil {
+		t.Fatalf("content = %+v, want both of Herald's posts linked to their targets", items)
+	}
+	if items[0].NextPollAt == nil || !items[0].NextPollAt.Equal(t0.Add(time.Minute+time.Hour)) {
+		t.Errorf("h1 is first read at %v, want an hour after it was published", items[0].NextPollAt)
+	}
+	r.clock = t0.Add(62 * time.Minute)
+	r.s.Tick(context.Background())
+	if got := r.latest(); fmt.Sprint(got) != "[h1 likes=7]" {
+		t.Errorf("after the first hour: %v", got)
+	}
+}

@@ -227,7 +227,16 @@ func (s *Metrics) ensureContent(ctx context.Context, channelID int64, f Found, t
 		published = at
 	}
 	row := model.ContentItem{ChannelID: channelID, RemoteID: f.RemoteID, URL: f.URL, Excerpt: excerpt(f.Text), IsReply: f.Reply,
-		PublishedAt: published, PublishedTS: published.Unix(), PostTargetID: targetID, FirstSeenAt: at, NextPollAt: NextPoll(published, at, 0)}
+		PublishedAt: published, PublishedTS: published.Unix(), PostTargetID: targetID, FirstSeenAt: at,
+		// The first reading an hour after it went out (at once when that has
+		// passed); a listing's counts, recorded next, set the pace from there.
+		NextPollAt: NextPoll(published, published, 0)}
+	if row.NextPollAt != nil && row.NextPollAt.Before(at) {
+		row.NextPollAt = &at
+	}
+	if at.Sub(published) >= PollFor {
+		row.NextPollAt = nil
+	}
 	if err := db.Create(&row).Error; err != nil {
 		return 0, false, fmt.Errorf("store post %s: %w", f.RemoteID, err)
 	}
