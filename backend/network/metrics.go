@@ -138,3 +138,13 @@ type Profile struct {
 type AccountSearcher interface {
 	SearchAccounts(ctx context.Context, instance string, cred Credential, query string, typeahead bool, limit int) ([]Profile, error)
 }
+
+// PublicReader reads any public account the way MetricsReader reads the
+// channel's own: its profile with public counts, and its posts with
+// theirs (a watchlist of competitors and partners). The posts' counts are
+// then read with ReadPostMetrics like the channel's own. remoteID is the
+// account's id as a search returns it (Profile.RemoteID).
+type PublicReader interface {
+	ReadPublicProfile(ctx context.Context, instance string, cred Credential, remoteID string) (Profile, error)
+	ListAccountPosts(ctx context.Context, instance string, cred Credential, remoteID string, since time.Time, cursor string) (OwnPostsPage, error)
+}
