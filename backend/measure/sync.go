@@ -33,6 +33,12 @@ type Reader interface {
 	ReadPostMetrics(ctx context.Context, instance string, cred network.Credential, remoteIDs []string) ([]network.PostMetrics, error)
 }
 
+// PublicReader reads the watched accounts (network.PublicReader).
+type PublicReader interface {
+	ReadPublicProfile(ctx context.Context, instance string, cred network.Credential, remoteID string) (network.Profile, error)
+	ListAccountPosts(ctx context.Context, instance string, cred network.Credential, remoteID string, since time.Time, cursor string) (network.OwnPostsPage, error)
+}
+
 // Channels lists the channels to measure.
 type Channels interface {
 	List(ctx context.Context) ([]model.Channel, error)
@@ -75,6 +81,11 @@ const (
 	// listOverlap: a listing starts this far before the newest post seen,
 	// so a post the network indexed late is not missed.
 	listOverlap = time.Hour
+	// WatchEvery: a watched account's counts and a listing of its posts.
+	WatchEvery = 6 * time.Hour
+	// watchGoneWait: an account that no longer exists (or is suspended) is
+	// checked again a day later.
+	watchGoneWait = 24 * time.Hour
 )
 
 // Deps are the sync's collaborators.
@@ -200,6 +211,13 @@ func (s *Syncer) run(ctx context.Context, ch model.Channel, now bool) {
 	}
 	due := func(t *time.Time) bool { return now || t == nil || !t.After(at) }
 	work := due(st.ChannelNextAt) || st.BackfilledAt == nil || (st.BackfilledAt != nil && due(st.ListNextAt))
+	watched, err := s.d.Store.Watched(ctx, ch.ID)
+	if err != nil {
+		s.d.Log.Error("measure: list the watchlist", "channel_id", ch.ID, "err", err)
+	}
+	for _, w := range watched {
+		work = work || due(w.NextAt) || due(w.ListNextAt)
+	}
 	posts, err := s.d.Store.DuePosts(ctx, ch.ID, at, r.MetricsBatch()*BatchesPerRun)
 	if err != nil {
 		s.d.Log.Error("measure: list due posts", "channel_id", ch.ID, "err", err)
@@ -235,8 +253,11 @@ func (s *Syncer) run(ctx context.Context, ch model.Channel, now bool) {
 	} else if !stop && due(st.ListNextAt) {
 		step("the channel's recent posts", s.list(ctx, ch, r, cred, st))
 	}
+	if !stop && len(watched) > 0 {
+		step("the watched accounts", s.watch(ctx, ch, cred, watched, due))
+	}
 	if !stop {
-		// The backfill or the listing may have added posts due now.
+		// The backfill or the listings may have added posts due now.
 		if posts, err = s.d.Store.DuePosts(ctx, ch.ID, s.d.Now(), r.MetricsBatch()*BatchesPerRun); err != nil {
 			s.d.Log.Error("measure: list due posts", "channel_id", ch.ID, "err", err)
 		} else {
@@ -326,6 +347,100 @@ func (s *Syncer) list(ctx context.Context, ch model.Channel, r Reader, cred netw
 		cursor = page.Cursor
 	}
 	return s.d.Store.SaveListing(ctx, ch.ID, newest, s.d.Now().Add(ListEvery))
+}
+
+// watch reads the watched accounts read through ch that are due: their
+// counts, then their posts since the last listing (WatchBackfill back the
+// first time). A watched account that fails is marked with the reason and
+// tried again later; only a failure of the channel itself (a rate limit, a
+// dead sign-in) is returned.
+func (s *Syncer) watch(ctx context.Context, ch model.Channel, cred network.Credential, watched []model.WatchedAccount, due func(*time.Time) bool) error {
+	n, _ := s.d.Networks.Get(ch.Network)
+	pr, ok := n.(PublicReader)
+	if !ok {
+		return nil
+	}
+	channelWide := func(err error) bool {
+		switch network.ClassOf(err) {
+		case network.ClassRateLimited, network.ClassAuthDead, network.ClassScopeMissing, network.ClassAPIRetired:
+			return true
+		}
+		return false
+	}
+	for _, w := range watched {
+		if due(w.NextAt) {
+			p, err := pr.ReadPublicProfile(ctx, ch.Instance, cred, w.RemoteID)
+			if err != nil {
+				if channelWide(err) {
+					return err
+				}
+				wait := RetryAfter
+				if network.ClassOf(err) == network.ClassInvalidInput {
+					wait = watchGoneWait // gone, suspended or never there: not a blip
+				}
+				if derr := s.d.Store.DelayWatched(ctx, w.ID, safeMessage(err), s.d.Now().Add(wait)); derr != nil {
+					return derr
+				}
+				continue
+			}
+			v := store.Values{}
+			for k, x := range map[string]*int64{network.MetricFollowers: p.Followers, network.MetricFollowing: p.Following, network.MetricPosts: p.Posts} {
+				if x != nil {
+					v[k] = *x
+				}
+			}
+			if p.Handle != "" {
+				w.Handle = p.Handle
+			}
+			w.DisplayName, w.AvatarURL, w.ProfileURL = p.DisplayName, p.AvatarURL, p.ProfileURL
+			at := s.d.Now()
+			if err := s.d.Store.RecordWatched(ctx, w, at, v, at.Add(WatchEvery)); err != nil {
+				return err
+			}
+		}
+		if due(w.ListNextAt) {
+			since := s.d.Now().Add(-store.WatchBackfill)
+			if w.ListedTo != nil && w.ListedTo.Add(-listOverlap).After(since) {
+				since = w.ListedTo.Add(-listOverlap)
+			}
+			var newest time.Time
+			cursor := ""
+			for range ListPagesPerRun {
+				page, err := pr.ListAccountPosts(ctx, ch.Instance, cred, w.RemoteID, since, cursor)
+				if err != nil {
+					if channelWide(err) {
+						return err
+					}
+					if derr := s.d.Store.DelayWatched(ctx, w.ID, safeMessage(err), s.d.Now().Add(RetryAfter)); derr != nil {
+						return derr
+					}
+					break
+				}
+				found := make([]store.Found, 0, len(page.Posts))
+				for _, p := range page.Posts {
+					f := store.Found{RemoteID: p.RemoteID, URL: p.URL, Text: p.Text, Reply: p.Reply, PublishedAt: p.CreatedAt}
+					if p.Metrics != nil {
+						f.Values = store.Values(p.Metrics)
+					}
+					found = append(found, f)
+					if p.CreatedAt.After(newest) {
+						newest = p.CreatedAt
+					}
+				}
+				if _, err := s.d.Store.AddWatchedContent(ctx, w, found, s.d.Now()); err != nil {
+					return err
+				}
+				if !page.More {
+					break
+				}
+				cursor = page.Cursor
+			}
+			if err := s.d.Store.SaveWatchedListing(ctx, w.ID, newest, s.d.Now().Add(WatchEvery)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // store keeps a page of the channel's posts and returns the newest one's

@@ -32,6 +32,39 @@ type fakeNet struct {
 	pageSize  int
 	fail      map[string]error // op ("channel", "list", "read:<first id>") → error, once
 	calls     []string
+	others    map[string]*fakeAccount // public accounts by id
+}
+
+type fakeAccount struct {
+	handle    string
+	followers int64
+	posts     []fakePost
+	gone      bool
+}
+
+func (f *fakeNet) ReadPublicProfile(_ context.Context, _ string, _ network.Credential, id string) (network.Profile, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.failing("profile:" + id); err != nil {
+		return network.Profile{}, err
+	}
+	a, ok := f.others[id]
+	if !ok || a.gone {
+		return network.Profile{}, &network.Error{Class: network.ClassInvalidInput, Code: "not_found", Message: "This account no longer exists on the server."}
+	}
+	n := int64(len(a.posts))
+	return network.Profile{RemoteID: id, Handle: a.handle, DisplayName: "Rival", Followers: &a.followers, Posts: &n}, nil
+}
+
+func (f *fakeNet) ListAccountPosts(_ context.Context, _ string, _ network.Credential, id string, since time.Time, cursor string) (network.OwnPostsPage, error) {
+	f.mu.Lock()
+	a, ok := f.others[id]
+	f.mu.Unlock()
+	if !ok || a.gone {
+		return network.OwnPostsPage{}, &network.Error{Class: network.ClassInvalidInput, Code: "not_found", Message: "This account no longer exists on the server."}
+	}
+	g := &fakeNet{posts: a.posts, pageSize: f.pageSize, fail: map[string]error{}}
+	return g.ListOwnPosts(context.Background(), "", network.Credential{}, since, cursor)
 }
 
 type fakePost struct {
@@ -119,7 +152,11 @@ func (f *fakeNet) ReadPostMetrics(_ context.Context, _ string, _ network.Credent
 	var out []network.PostMetrics
 	for _, id := range ids {
 		pm := network.PostMetrics{RemoteID: id, Deleted: true}
-		for _, p := range f.posts {
+		all := append([]fakePost(nil), f.posts...)
+		for _, a := range f.others {
+			all = append(all, a.posts...)
+		}
+		for _, p := range all {
 			if p.id == id && !p.deleted {
 				pm = network.PostMetrics{RemoteID: id, Metrics: f.values(p)}
 			}
@@ -187,7 +224,7 @@ func newRig(t *testing.T) *rig {
 	if err := r.chans.Create(context.Background(), &r.ch); err != nil {
 		t.Fatal(err)
 	}
-	r.s = New(Deps{Store: store.NewMetrics(g, now), Channels: r.chans, Credentials: fakeCreds{}, Health: r.health,
+	r.s = New(Deps{Store: store.NewMetrics(g, now, network.MetricLikes, network.MetricShares), Channels: r.chans, Credentials: fakeCreds{}, Health: r.health,
 		RateLimits: store.NewRateLimits(g, now), Networks: network.NewRegistry(r.net), Now: now,
 		Log: slog.New(slog.NewJSONHandler(&bytes.Buffer{}, nil))})
 	return r
@@ -422,5 +459,56 @@ func TestHeraldsPublishedPostsAreMeasuredFromTheirFirstHour(t *testing.T) {
 	r.s.Tick(context.Background())
 	if got := r.latest(); fmt.Sprint(got) != "[h1 likes=7]" {
 		t.Errorf("after the first hour: %v", got)
+	}
+}
+
+func TestWatchedAccountsAreReadLikeTheChannelAndKeptApart(t *testing.T) {
+	r := newRig(t)
+	r.net.add(2, time.Hour, t0)
+	r.net.others = map[string]*fakeAccount{"rival": {handle: "@rival@fake.example", followers: 900, posts: []fakePost{
+		{id: "r-old", at: t0.Add(-40 * 24 * time.Hour), likes: 50},
+		{id: "r1", at: t0.Add(-2 * 24 * time.Hour), likes: 12},
+		{id: "r2", at: t0.Add(-time.Hour), likes: 3},
+	}}}
+	m := store.NewMetrics(r.g, func() time.Time { return r.clock }, network.MetricLikes)
+	w, created, err := m.Watch(context.Background(), model.WatchedAccount{ChannelID: r.ch.ID, RemoteID: "rival", Handle: "@rival"})
+	if err != nil || !created {
+		t.Fatalf("Watch = %v, %v", created, err)
+	}
+	r.s.Tick(context.Background())
+	list, _ := m.Watched(context.Background(), 0)
+	if len(list) != 1 || list[0].Handle != "@rival@fake.example" || list[0].ReadAt == nil || list[0].ListedTo == nil {
+		t.Fatalf("after the first run the watchlist is %+v", list)
+	}
+	if v, ok, _ := m.WatchedLevel(context.Background(), w.ID, network.MetricFollowers, r.clock); !ok || v != 900 {
+		t.Errorf("the rival's followers = %d (%v), want 900", v, ok)
+	}
+	// Its posts of the last 30 days are kept with their counts, and stay
+	// out of the channel's own figures.
+	stats, err := m.WatchedPostStats(context.Background(), w.ID, t0.Add(-30*24*time.Hour), t0)
+	if err != nil || stats.Posts != 2 || stats.Engagement != 15 {
+		t.Errorf("the rival's posts = %+v, %v; want 2 posts with 15 likes", stats, err)
+	}
+	own, _ := m.ChannelPostStats(context.Background(), []int64{r.ch.ID}, t0.Add(-30*24*time.Hour), t0.Add(time.Hour))
+	if own.Posts != 2 {
+		t.Errorf("the channel's own posts = %+v, want its 2", own)
+	}
+	// The rival's posts are read again by age, like the channel's own.
+	r.net.others["rival"].posts[2].likes = 8
+	r.clock = t0.Add(2 * time.Hour)
+	r.s.Tick(context.Background())
+	if stats, _ := m.WatchedPostStats(context.Background(), w.ID, t0.Add(-30*24*time.Hour), t0); stats.Engagement != 20 {
+		t.Errorf("after a later reading the rival's engagement = %d, want 20", stats.Engagement)
+	}
+	// An account that is gone is marked, and the channel is not.
+	r.net.others["rival"].gone = true
+	r.clock = t0.Add(WatchEvery + 3*time.Hour)
+	r.s.Tick(context.Background())
+	list, _ = m.Watched(context.Background(), 0)
+	if list[0].LastError == "" || list[0].NextAt == nil || list[0].NextAt.Before(r.clock.Add(23*time.Hour)) {
+		t.Errorf("a gone account: %+v", list[0])
+	}
+	if st := r.state(); st.LastError != "" {
+		t.Errorf("the channel shows %q for a watched account's problem", st.LastError)
 	}
 }

@@ -17,8 +17,11 @@ func (ChannelMetric) TableName() string { return "channel_metrics" }
 // by Herald (PostTargetID) or found there. Its counts are read at a pace
 // set by its age (NextPollAt) until it is 90 days old or deleted.
 type ContentItem struct {
-	ID           int64 `gorm:"primaryKey"`
-	ChannelID    int64
+	ID        int64 `gorm:"primaryKey"`
+	ChannelID int64
+	// WatchID: a watched account's post, read through ChannelID; nil for
+	// the channel's own.
+	WatchID      *int64
 	RemoteID     string
 	URL          string
 	Excerpt      string
@@ -96,3 +99,33 @@ type Dashboard struct {
 }
 
 func (Dashboard) TableName() string { return "dashboards" }
+
+// WatchedAccount is a public account the user watches, read through one of
+// their channels on the same network.
+type WatchedAccount struct {
+	ID          int64 `gorm:"primaryKey"`
+	ChannelID   int64
+	RemoteID    string
+	Handle      string
+	DisplayName string
+	AvatarURL   string
+	ProfileURL  string
+	AddedAt     time.Time
+	ReadAt      *time.Time
+	NextAt      *time.Time
+	ListedTo    *time.Time
+	ListNextAt  *time.Time
+	LastError   string
+}
+
+func (WatchedAccount) TableName() string { return "watched_accounts" }
+
+// WatchedMetric is one change of a watched account's public count.
+type WatchedMetric struct {
+	WatchID int64     `gorm:"primaryKey;autoIncrement:false"`
+	Metric  string    `gorm:"primaryKey"`
+	TakenAt time.Time `gorm:"primaryKey"`
+	Value   int64
+}
+
+func (WatchedMetric) TableName() string { return "watched_metrics" }

@@ -42,6 +42,13 @@ func (measuredNet) ReadPostMetrics(context.Context, string, network.Credential, 
 	return nil, errors.New("not called")
 }
 
+func (measuredNet) ReadPublicProfile(context.Context, string, network.Credential, string) (network.Profile, error) {
+	return network.Profile{}, errors.New("not called")
+}
+func (measuredNet) ListAccountPosts(context.Context, string, network.Credential, string, time.Time, string) (network.OwnPostsPage, error) {
+	return network.OwnPostsPage{}, errors.New("not called")
+}
+
 type syncStub struct{}
 
 func (syncStub) SyncNow(context.Context, int64) error { return nil }
@@ -376,5 +383,68 @@ func TestDenseDownsamplesEachChannelToTwiceTheWidth(t *testing.T) {
 	}
 	if _, err := r.s.Dense(MeasureRange{From: "2026-03-01", To: "2026-03-30"}, network.MetricLikes, 100); err == nil {
 		t.Error("a post metric was read as a channel series")
+	}
+}
+
+func TestWatchlistComparesWatchedAccountsWithTheChannels(t *testing.T) {
+	r := newMeasureRig(t)
+	r.channel(t, r.a, day(1, 9), 100)
+	r.channel(t, r.a, day(3, 9), 130)
+	r.post(t, r.a, "mine", day(2, 9), day(2, 10), store.Values{network.MetricLikes: 6})
+	v, err := r.s.Watch(r.a, network.Profile{RemoteID: "901", Handle: "@rival@social.example", DisplayName: "Rival"})
+	if err != nil || v.Handle != "@rival@social.example" || v.Followers != nil {
+		t.Fatalf("Watch = %+v, %v", v, err)
+	}
+	if again, err := r.s.Watch(r.a, network.Profile{RemoteID: "901", Handle: "@rival@social.example"}); err != nil || again.ID != v.ID {
+		t.Errorf("watching it again = %+v, %v; want the same entry", again, err)
+	}
+	if _, err := r.s.Watch(r.a, network.Profile{RemoteID: "", Handle: "@x"}); err == nil {
+		t.Error("an account without an id was watched")
+	}
+	// What the sync stores for it: counts, and two posts.
+	list, _ := r.m.Watched(context.Background(), 0)
+	w := list[0]
+	if err := r.m.RecordWatched(context.Background(), w, day(1, 12), store.Values{network.MetricFollowers: 900}, day(1, 18)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.m.RecordWatched(context.Background(), w, day(3, 12), store.Values{network.MetricFollowers: 950}, day(3, 18)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.m.AddWatchedContent(context.Background(), w, []store.Found{
+		{RemoteID: "r1", Text: "Winter sale", PublishedAt: day(2, 8), Values: store.Values{network.MetricLikes: 10}},
+		{RemoteID: "r2", Text: "New hats", PublishedAt: day(3, 8), Values: store.Values{network.MetricLikes: 20, network.MetricShares: 4}},
+	}, day(3, 12)); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := r.s.Compare(MeasureRange{ChannelIDs: []int64{r.a}, From: "2026-03-02", To: "2026-03-03", TimeZone: "Europe/Berlin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{}
+	for _, x := range rows {
+		got = append(got, fmt.Sprintf("%s %s f=%v g=%v p=%d e=%v", x.Kind, x.Name, deref(x.Followers), deref(x.Growth), x.Posts, deref(x.EngagementPerPost)))
+	}
+	want := []string{"channel Shop alpha f=130.0000 g=30.0000 p=1 e=6.0000", "watched @rival@social.example f=950.0000 g=50.0000 p=2 e=17.0000"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("compare:\n%v\nwant\n%v", got, want)
+	}
+	// The rival's posts stay out of the channel's own figures.
+	o, _ := r.s.Overview(MeasureRange{From: "2026-03-02", To: "2026-03-03", TimeZone: "Europe/Berlin"})
+	for _, k := range o.KPIs {
+		if k.Key == "posts" && *k.Value != 1 {
+			t.Errorf("the overview counts %v posts, want the channel's 1", *k.Value)
+		}
+	}
+	wl, _ := r.s.Watchlist()
+	if len(wl) != 1 || wl[0].Followers == nil || *wl[0].Followers != 950 {
+		t.Errorf("watchlist = %+v", wl)
+	}
+	if err := r.s.Unwatch(v.ID); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	r.s.db.Raw(`SELECT count(*) FROM content_items WHERE watch_id IS NOT NULL`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d of the rival's posts kept after unwatching", n)
 	}
 }

@@ -179,12 +179,23 @@ type Found struct {
 // reading). A post Herald published is linked to its target. It returns
 // how many were new.
 func (s *Metrics) AddContent(ctx context.Context, channelID int64, found []Found, at time.Time) (int, error) {
+	return s.addContent(ctx, channelID, nil, found, at)
+}
+
+// AddWatchedContent stores a watched account's posts a listing found, as
+// AddContent does the channel's own.
+func (s *Metrics) AddWatchedContent(ctx context.Context, w model.WatchedAccount, found []Found, at time.Time) (int, error) {
+	id := w.ID
+	return s.addContent(ctx, w.ChannelID, &id, found, at)
+}
+
+func (s *Metrics) addContent(ctx context.Context, channelID int64, watchID *int64, found []Found, at time.Time) (int, error) {
 	at = at.UTC()
 	added := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		m := s.WithTx(tx)
 		for _, f := range found {
-			id, isNew, err := m.ensureContent(ctx, channelID, f, nil, at)
+			id, isNew, err := m.ensureContent(ctx, channelID, watchID, f, nil, at)
 			if err != nil {
 				return err
 			}
@@ -203,7 +214,7 @@ func (s *Metrics) AddContent(ctx context.Context, channelID int64, found []Found
 }
 
 // ensureContent finds or creates the content row of a post.
-func (s *Metrics) ensureContent(ctx context.Context, channelID int64, f Found, targetID *int64, at time.Time) (int64, bool, error) {
+func (s *Metrics) ensureContent(ctx context.Context, channelID int64, watchID *int64, f Found, targetID *int64, at time.Time) (int64, bool, error) {
 	db := s.db.WithContext(ctx)
 	var existing []int64
 	if err := db.Raw(`SELECT id FROM content_items WHERE channel_id = ? AND remote_id = ?`, channelID, f.RemoteID).Scan(&existing).Error; err != nil {
@@ -212,7 +223,7 @@ func (s *Metrics) ensureContent(ctx context.Context, channelID int64, f Found, t
 	if len(existing) == 1 {
 		return existing[0], false, nil
 	}
-	if targetID == nil {
+	if targetID == nil && watchID == nil {
 		var ids []int64
 		if err := db.Raw(`SELECT id FROM post_targets WHERE channel_id = ? AND remote_id = ? AND status = 'published' ORDER BY id LIMIT 1`,
 			channelID, f.RemoteID).Scan(&ids).Error; err != nil {
@@ -226,7 +237,7 @@ func (s *Metrics) ensureContent(ctx context.Context, channelID int64, f Found, t
 	if published.IsZero() || published.After(at) {
 		published = at
 	}
-	row := model.ContentItem{ChannelID: channelID, RemoteID: f.RemoteID, URL: f.URL, Excerpt: excerpt(f.Text), IsReply: f.Reply,
+	row := model.ContentItem{ChannelID: channelID, WatchID: watchID, RemoteID: f.RemoteID, URL: f.URL, Excerpt: excerpt(f.Text), IsReply: f.Reply,
 		PublishedAt: published, PublishedTS: published.Unix(), PostTargetID: targetID, FirstSeenAt: at,
 		// The first reading an hour after it went out (at once when that has
 		// passed); a listing's counts, recorded next, set the pace from there.
@@ -275,7 +286,7 @@ func (s *Metrics) AdoptPublished(ctx context.Context, since time.Time) (int, err
 				continue // a private message has no public counts
 			}
 			id := r.ID
-			if _, _, err := m.ensureContent(ctx, r.ChannelID, Found{RemoteID: r.RemoteID, URL: r.RemoteURL, Text: r.Body, Reply: r.ReplyTo != "",
+			if _, _, err := m.ensureContent(ctx, r.ChannelID, nil, Found{RemoteID: r.RemoteID, URL: r.RemoteURL, Text: r.Body, Reply: r.ReplyTo != "",
 				PublishedAt: r.PublishedAt}, &id, at); err != nil {
 				return err
 			}
@@ -361,6 +372,9 @@ func (s *Metrics) record(ctx context.Context, id int64, r Reading, at time.Time)
 		}
 		changed = true
 		row := model.ContentMetric{ContentID: id, Metric: k, TakenAt: at, Value: v, Delta: v - old, ChannelID: item.ChannelID, CountedAt: at.Unix()}
+		if item.WatchID != nil {
+			row.ChannelID = 0 // a watched account's post is no channel's activity
+		}
 		if !ok {
 			row.CountedAt = item.PublishedAt.Unix()
 		}

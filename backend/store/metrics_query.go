@@ -143,7 +143,7 @@ func (s *Metrics) Published(ctx context.Context, channelIDs []int64, from, to ti
 		return nil, nil
 	}
 	q := `SELECT published_ts / ? AS start, count(*) AS value FROM content_items INDEXED BY content_items_published
-		WHERE channel_id IN ? AND published_ts >= ? AND published_ts < ?`
+		WHERE channel_id IN ? AND watch_id IS NULL AND published_ts >= ? AND published_ts < ?`
 	if !replies {
 		q += ` AND is_reply = 0`
 	}
@@ -213,7 +213,7 @@ func (s *Metrics) WeekHours(ctx context.Context, channelIDs []int64, from, to ti
 	local := b.String()
 	q := `SELECT (` + local + ` / 86400 + 4) % 7 AS weekday, (` + local + ` % 86400) / 3600 AS hour, count(*) AS posts, sum(engagement) AS engagement
 		FROM content_items INDEXED BY content_items_published
-		WHERE channel_id IN ? AND published_ts >= ? AND published_ts < ? AND is_reply = 0 AND engagement IS NOT NULL
+		WHERE channel_id IN ? AND watch_id IS NULL AND published_ts >= ? AND published_ts < ? AND is_reply = 0 AND engagement IS NOT NULL
 		GROUP BY weekday, hour`
 	all := append(append(append([]any{}, args...), args...), channelIDs, from.Unix(), to.Unix())
 	var out []WeekHour
@@ -226,9 +226,11 @@ func (s *Metrics) WeekHours(ctx context.Context, channelIDs []int64, from, to ti
 // ContentFilter selects and orders the channels' posts.
 type ContentFilter struct {
 	ChannelIDs []int64
-	From, To   time.Time // published in [From, To)
-	Search     string    // words in the text, without case
-	Replies    bool      // include the channels' replies
+	// WatchIDs, when set, lists watched accounts' posts instead.
+	WatchIDs []int64
+	From, To time.Time // published in [From, To)
+	Search   string    // words in the text, without case
+	Replies  bool      // include the channels' replies
 	// Sort: "published" (default), "engagement", or a metric key; posts
 	// without the metric come last either way.
 	Sort   string
@@ -246,11 +248,15 @@ type ContentRow struct {
 
 // Content lists the posts matching f, one page, and how many match.
 func (s *Metrics) Content(ctx context.Context, f ContentFilter) ([]ContentRow, int64, error) {
-	if len(f.ChannelIDs) == 0 {
+	if len(f.ChannelIDs) == 0 && len(f.WatchIDs) == 0 {
 		return nil, 0, nil
 	}
-	where := []string{"c.channel_id IN ?", "c.published_ts >= ?", "c.published_ts < ?"}
+	where := []string{"c.channel_id IN ?", "c.watch_id IS NULL", "c.published_ts >= ?", "c.published_ts < ?"}
 	args := []any{f.ChannelIDs, f.From.Unix(), f.To.Unix()}
+	if len(f.WatchIDs) > 0 {
+		where[0], where[1] = "c.watch_id IN ?", "1"
+		args[0] = f.WatchIDs
+	}
 	if !f.Replies {
 		where = append(where, "c.is_reply = 0")
 	}
@@ -356,7 +362,7 @@ func (s *Metrics) PostCounts(ctx context.Context) (map[int64]int64, error) {
 		ChannelID int64
 		N         int64
 	}
-	if err := s.db.WithContext(ctx).Raw(`SELECT channel_id, count(*) AS n FROM content_items GROUP BY channel_id`).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(`SELECT channel_id, count(*) AS n FROM content_items WHERE watch_id IS NULL GROUP BY channel_id`).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("count measured posts: %w", err)
 	}
 	out := make(map[int64]int64, len(rows))

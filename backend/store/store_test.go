@@ -39,7 +39,7 @@ func TestModelsMatchTheMigratedSchema(t *testing.T) {
 		&model.Setting{}, &model.Team{}, &model.Channel{}, &model.ChannelTeam{},
 		&model.Post{}, &model.PostTarget{}, &model.Attempt{}, &model.AuditEntry{}, &model.HealthEvent{}, &model.TargetMedia{}, &model.QueueSlot{},
 		&model.InboxItem{}, &model.InboxLabel{}, &model.InboxSync{}, &model.RateBudget{}, &model.InboxRule{},
-		&model.ChannelMetric{}, &model.ContentItem{}, &model.ContentMetric{}, &model.ContentLatest{}, &model.MetricSync{}, &model.Dashboard{},
+		&model.ChannelMetric{}, &model.ContentItem{}, &model.ContentMetric{}, &model.ContentLatest{}, &model.MetricSync{}, &model.Dashboard{}, &model.WatchedAccount{}, &model.WatchedMetric{},
 	}
 	for _, m := range models {
 		s, err := schema.Parse(m, &sync.Map{}, g.NamingStrategy)

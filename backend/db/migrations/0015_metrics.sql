@@ -15,11 +15,44 @@ CREATE TABLE channel_metrics (
     PRIMARY KEY (channel_id, metric, taken_at)
 ) WITHOUT ROWID;
 
+-- Public accounts the user watches (competitors, partners), read through
+-- one of the user's channels on the same network: their public counts
+-- (watched_metrics) and their recent posts (content_items with watch_id)
+-- are kept like the channel's own.
+CREATE TABLE watched_accounts (
+    id           INTEGER PRIMARY KEY,
+    channel_id   INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE, -- read through
+    remote_id    TEXT NOT NULL,
+    handle       TEXT NOT NULL,
+    display_name TEXT NOT NULL DEFAULT '',
+    avatar_url   TEXT NOT NULL DEFAULT '',
+    profile_url  TEXT NOT NULL DEFAULT '',
+    added_at     DATETIME NOT NULL,
+    read_at      DATETIME,                        -- last reading of its counts
+    next_at      DATETIME,                        -- next one
+    listed_to    DATETIME,                        -- newest post a listing saw
+    list_next_at DATETIME,                        -- next listing of its posts
+    last_error   TEXT NOT NULL DEFAULT '',
+    UNIQUE (channel_id, remote_id)
+);
+
+-- A watched account's public counts, stored when they change.
+CREATE TABLE watched_metrics (
+    watch_id INTEGER NOT NULL REFERENCES watched_accounts (id) ON DELETE CASCADE,
+    metric   TEXT NOT NULL,
+    taken_at DATETIME NOT NULL,
+    value    INTEGER NOT NULL,
+    PRIMARY KEY (watch_id, metric, taken_at)
+) WITHOUT ROWID;
+
 -- The channel's own posts: those Herald published (post_target_id) and
--- those found on the network (written elsewhere, or before Herald).
+-- those found on the network (written elsewhere, or before Herald); and,
+-- with watch_id, the posts of a watched account read through the channel.
+-- Everything about the user's own channels reads watch_id IS NULL.
 CREATE TABLE content_items (
     id             INTEGER PRIMARY KEY,
     channel_id     INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    watch_id       INTEGER REFERENCES watched_accounts (id) ON DELETE CASCADE,
     remote_id      TEXT NOT NULL,
     url            TEXT NOT NULL DEFAULT '',
     excerpt        TEXT NOT NULL DEFAULT '',      -- the start of the text, for lists
@@ -37,7 +70,8 @@ CREATE TABLE content_items (
 );
 CREATE INDEX content_items_due ON content_items (channel_id, next_poll_at) WHERE next_poll_at IS NOT NULL;
 -- Covering for posts per day and the best times: no row is visited.
-CREATE INDEX content_items_published ON content_items (channel_id, published_ts, is_reply, engagement);
+CREATE INDEX content_items_published ON content_items (channel_id, published_ts, is_reply, engagement) WHERE watch_id IS NULL;
+CREATE INDEX content_items_watched ON content_items (watch_id, published_ts, is_reply, engagement) WHERE watch_id IS NOT NULL;
 CREATE INDEX content_items_target ON content_items (post_target_id) WHERE post_target_id IS NOT NULL;
 
 -- Herald's own published posts are taken into content_items as they are
@@ -50,7 +84,8 @@ CREATE INDEX post_targets_published ON post_targets (published_at) WHERE status 
 -- publication for a first reading, so a backfilled post's lifetime counts
 -- land on the day it was published, not the day Herald first read it;
 -- the reading's time otherwise. Activity per day sums deltas by
--- counted_at, with channel_id kept here so that needs no join.
+-- counted_at, with channel_id kept here so that needs no join (0 for a
+-- watched account's post: it is no channel's activity).
 CREATE TABLE content_metrics (
     content_id INTEGER NOT NULL REFERENCES content_items (id) ON DELETE CASCADE,
     metric     TEXT NOT NULL,

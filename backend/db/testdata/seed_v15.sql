@@ -40,9 +40,15 @@ INSERT INTO channel_metrics (channel_id, metric, taken_at, value) VALUES
   (1, 'followers', '2026-02-01 06:00:00+00:00', 120),
   (1, 'followers', '2026-02-02 06:00:00+00:00', 123),
   (1, 'posts', '2026-02-01 06:00:00+00:00', 40);
+INSERT INTO watched_accounts (id, channel_id, remote_id, handle, display_name, avatar_url, profile_url, added_at, read_at, next_at, listed_to, list_next_at, last_error) VALUES
+  (1, 1, '901', '@rival@social.example', 'Rival Shop', '', 'https://social.example/@rival', '2026-02-01 06:00:00+00:00', '2026-02-02 06:00:00+00:00', '2026-02-02 12:00:00+00:00', '2026-02-01 20:00:00+00:00', '2026-02-02 12:00:00+00:00', '');
+INSERT INTO watched_metrics (watch_id, metric, taken_at, value) VALUES
+  (1, 'followers', '2026-02-01 06:00:00+00:00', 950);
 INSERT INTO content_items (id, channel_id, remote_id, url, excerpt, is_reply, published_at, published_ts, post_target_id, first_seen_at, deleted_at, polled_at, next_poll_at, quiet_polls, engagement) VALUES
   (1, 1, '303', 'https://mastodon.example/@shop/303', '@ana@social.example Yes, until Sunday.', 1, '2026-02-01 09:10:02+00:00', 1769937002, 3, '2026-02-01 09:10:02+00:00', NULL, '2026-02-01 10:10:02+00:00', '2026-02-01 11:10:02+00:00', 0, 1),
   (2, 1, '250', 'https://mastodon.example/@shop/250', 'Spring sale starts today', 0, '2026-01-20 08:00:00+00:00', 1768896000, NULL, '2026-02-01 06:00:00+00:00', '2026-02-03 06:00:00+00:00', '2026-02-02 06:00:00+00:00', NULL, 2, 17);
+INSERT INTO content_items (id, channel_id, watch_id, remote_id, url, excerpt, is_reply, published_at, published_ts, first_seen_at, polled_at, next_poll_at, quiet_polls, engagement) VALUES
+  (3, 1, 1, '990', 'https://social.example/@rival/990', 'Our winter sale', 0, '2026-02-01 20:00:00+00:00', 1769976000, '2026-02-02 06:00:00+00:00', '2026-02-02 06:00:00+00:00', '2026-02-02 12:00:00+00:00', 0, 40);
 INSERT INTO content_metrics (content_id, metric, taken_at, value, delta, channel_id, counted_at) VALUES
   (1, 'likes', '2026-02-01 10:10:02+00:00', 1, 1, 1, 1769937002),
   (2, 'likes', '2026-02-01 06:00:00+00:00', 14, 14, 1, 1768896000),
