@@ -187,6 +187,22 @@ describe('Best times', () => {
     expect(screen.getByTestId('best-times-current')).toHaveTextContent('Monday 10:00: no posts');
     expect(screen.getAllByRole('row')).toHaveLength(8);
   });
+
+  it('opens the queue times of a chosen channel with the suggested hours', async () => {
+    best.mockResolvedValue({ cells, posts: 3, suggested: [cells[2 * 24 + 9]!], minPosts: 3, note: 'Based on 3 posts.' });
+    const { user, router } = renderAt('/measure/best-times');
+    expect(await screen.findByTestId('best-times-suggested')).toHaveTextContent('Tuesday 09:00: 10 interactions per post on average, over 3 posts');
+    await user.click(screen.getByTestId('best-times-add'));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByRole('checkbox', { name: 'Tuesday 09:00' })).toBeChecked();
+    await user.click(within(dialog).getByTestId('best-times-open-queue'));
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/settings/queue');
+    });
+    expect(router.state.location.state).toEqual({
+      queueSuggestion: { channelId: 12, timeZone: expect.any(String) as string, slots: [{ weekday: 2, time: '09:00' }] },
+    });
+  });
 });
 
 describe('Channel overview', () => {
