@@ -160,7 +160,7 @@ export function ContentView() {
                   <Table.Tr
                     key={row.id}
                     tabIndex={0}
-                    aria-selected={open?.id === row.id}
+                    aria-label={`${row.excerpt || 'A post without text'}, ${row.channelName}: open its curve`}
                     style={{ cursor: 'pointer' }}
                     data-testid="measure-content-row"
                     data-content-id={row.id}

@@ -298,140 +298,146 @@ export function MeasureLayout() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
+        {TABS.map(({ value }) => (
+          <Tabs.Panel key={value} value={value}>
+            {value === active && (
+              <Stack gap="md">
+                <Group gap="sm" align="flex-end" wrap="wrap" role="group" aria-label="What to measure" data-testid="measure-filters">
+                  <ChannelFilter
+                    label="Channels"
+                    channels={channelList}
+                    value={channelIds}
+                    onChange={(ids) => {
+                      setChannelIds(ids);
+                      if (ids.length > 0) {
+                        setTeamId(0);
+                      }
+                    }}
+                    width={280}
+                    testId="measure-channels"
+                  />
+                  {teamData.length > 0 && (
+                    <Select
+                      label="Team"
+                      placeholder="Any team"
+                      data={teamData}
+                      value={teamId ? String(teamId) : null}
+                      onChange={(value) => {
+                        setTeamId(value ? Number(value) : 0);
+                        if (value) {
+                          setChannelIds([]);
+                        }
+                      }}
+                      clearable
+                      w={180}
+                      comboboxProps={{ withinPortal: false }}
+                      data-testid="measure-team"
+                    />
+                  )}
+                  <Stack gap={4}>
+                    <Text size="sm" fw={500} id="measure-days-label">
+                      Days
+                    </Text>
+                    <SegmentedControl
+                      aria-labelledby="measure-days-label"
+                      value={preset ? String(preset) : 'custom'}
+                      onChange={(value) => {
+                        if (value === 'custom') {
+                          setCustom(true);
+                        } else {
+                          setCustom(false);
+                          setDays(lastDays(Number(value), zone));
+                        }
+                      }}
+                      data={[...PRESETS.map((d) => ({ value: String(d), label: `Last ${d} days` })), { value: 'custom', label: 'Custom' }]}
+                      data-testid="measure-presets"
+                    />
+                  </Stack>
+                  {(custom || !preset) && (
+                    <DatePickerInput
+                      type="range"
+                      label="From – to"
+                      value={[days.from, days.to]}
+                      onChange={([from, to]) => {
+                        if (from && to) {
+                          setDays({ from, to });
+                        }
+                      }}
+                      maxDate={today}
+                      valueFormat="D MMM YYYY"
+                      leftSection={<IconCalendar size={15} aria-hidden />}
+                      allowSingleDateInRange
+                      w={260}
+                      popoverProps={{ withinPortal: false }}
+                      data-testid="measure-range"
+                    />
+                  )}
+                </Group>
+                {status.data && measurable.length > 0 && (
+                  <Group gap="sm" align="center" wrap="wrap" data-testid="measure-sync">
+                    <Text size="sm" c="dimmed">
+                      Last synced
+                    </Text>
+                    <TimeValue iso={oldestRead(measurable)} none="Not yet" />
+                    <Button
+                      size="xs"
+                      variant="light"
+                      leftSection={<IconRefresh size={14} aria-hidden />}
+                      loading={syncing !== undefined}
+                      onClick={() => void sync(measurable.map((s) => s.channelId))}
+                      data-testid="measure-sync-all"
+                    >
+                      {measurable.length === 1 ? 'Sync now' : `Sync ${measurable.length} channels now`}
+                    </Button>
+                    {syncing && (
+                      <Text size="sm" role="status" data-testid="measure-sync-progress">
+                        Reading {syncing.done + 1 > syncing.total ? syncing.total : syncing.done + 1} of {syncing.total}…
+                      </Text>
+                    )}
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      rightSection={<IconChevronDown size={14} aria-hidden style={{ transform: showStatus ? 'rotate(180deg)' : undefined }} />}
+                      aria-expanded={showStatus}
+                      aria-controls="measure-status-panel"
+                      onClick={() => {
+                        setShowStatus((s) => !s);
+                      }}
+                    >
+                      Each channel
+                    </Button>
+                    {selected.some((s) => s.lastError) && (
+                      <Badge color="red" variant="light">
+                        A reading failed
+                      </Badge>
+                    )}
+                  </Group>
+                )}
+                <Collapse expanded={showStatus} id="measure-status-panel">
+                  {status.data && (
+                    <Card padding="xs">
+                      <ChannelStatusTable rows={selected} busy={syncing !== undefined} onSync={(ids) => void sync(ids)} />
+                    </Card>
+                  )}
+                </Collapse>
+                {holes.length > 0 && (
+                  <Alert role="note" color="gray" variant="light" icon={<IconInfoCircle size={18} aria-hidden />} data-testid="measure-holes">
+                    <Text size="sm" fw={500}>
+                      What the networks do not give:
+                    </Text>
+                    <List size="sm" mt={4}>
+                      {holes.map((h) => (
+                        <List.Item key={h}>{h}</List.Item>
+                      ))}
+                    </List>
+                  </Alert>
+                )}
+                {body}
+              </Stack>
+            )}
+          </Tabs.Panel>
+        ))}
       </Tabs>
-      <Stack gap="md">
-        <Group gap="sm" align="flex-end" wrap="wrap" role="group" aria-label="What to measure" data-testid="measure-filters">
-          <ChannelFilter
-            label="Channels"
-            channels={channelList}
-            value={channelIds}
-            onChange={(ids) => {
-              setChannelIds(ids);
-              if (ids.length > 0) {
-                setTeamId(0);
-              }
-            }}
-            width={280}
-            testId="measure-channels"
-          />
-          {teamData.length > 0 && (
-            <Select
-              label="Team"
-              placeholder="Any team"
-              data={teamData}
-              value={teamId ? String(teamId) : null}
-              onChange={(value) => {
-                setTeamId(value ? Number(value) : 0);
-                if (value) {
-                  setChannelIds([]);
-                }
-              }}
-              clearable
-              w={180}
-              comboboxProps={{ withinPortal: false }}
-              data-testid="measure-team"
-            />
-          )}
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="measure-days-label">
-              Days
-            </Text>
-            <SegmentedControl
-              aria-labelledby="measure-days-label"
-              value={preset ? String(preset) : 'custom'}
-              onChange={(value) => {
-                if (value === 'custom') {
-                  setCustom(true);
-                } else {
-                  setCustom(false);
-                  setDays(lastDays(Number(value), zone));
-                }
-              }}
-              data={[...PRESETS.map((d) => ({ value: String(d), label: `Last ${d} days` })), { value: 'custom', label: 'Custom' }]}
-              data-testid="measure-presets"
-            />
-          </Stack>
-          {(custom || !preset) && (
-            <DatePickerInput
-              type="range"
-              label="From – to"
-              value={[days.from, days.to]}
-              onChange={([from, to]) => {
-                if (from && to) {
-                  setDays({ from, to });
-                }
-              }}
-              maxDate={today}
-              valueFormat="D MMM YYYY"
-              leftSection={<IconCalendar size={15} aria-hidden />}
-              allowSingleDateInRange
-              w={260}
-              popoverProps={{ withinPortal: false }}
-              data-testid="measure-range"
-            />
-          )}
-        </Group>
-        {status.data && measurable.length > 0 && (
-          <Group gap="sm" align="center" wrap="wrap" data-testid="measure-sync">
-            <Text size="sm" c="dimmed">
-              Last synced
-            </Text>
-            <TimeValue iso={oldestRead(measurable)} none="Not yet" />
-            <Button
-              size="xs"
-              variant="light"
-              leftSection={<IconRefresh size={14} aria-hidden />}
-              loading={syncing !== undefined}
-              onClick={() => void sync(measurable.map((s) => s.channelId))}
-              data-testid="measure-sync-all"
-            >
-              {measurable.length === 1 ? 'Sync now' : `Sync ${measurable.length} channels now`}
-            </Button>
-            {syncing && (
-              <Text size="sm" role="status" data-testid="measure-sync-progress">
-                Reading {syncing.done + 1 > syncing.total ? syncing.total : syncing.done + 1} of {syncing.total}…
-              </Text>
-            )}
-            <Button
-              size="xs"
-              variant="subtle"
-              rightSection={<IconChevronDown size={14} aria-hidden style={{ transform: showStatus ? 'rotate(180deg)' : undefined }} />}
-              aria-expanded={showStatus}
-              aria-controls="measure-status-panel"
-              onClick={() => {
-                setShowStatus((s) => !s);
-              }}
-            >
-              Each channel
-            </Button>
-            {selected.some((s) => s.lastError) && (
-              <Badge color="red" variant="light">
-                A reading failed
-              </Badge>
-            )}
-          </Group>
-        )}
-        <Collapse expanded={showStatus} id="measure-status-panel">
-          {status.data && (
-            <Card padding="xs">
-              <ChannelStatusTable rows={selected} busy={syncing !== undefined} onSync={(ids) => void sync(ids)} />
-            </Card>
-          )}
-        </Collapse>
-        {holes.length > 0 && (
-          <Alert role="note" color="gray" variant="light" icon={<IconInfoCircle size={18} aria-hidden />} data-testid="measure-holes">
-            <Text size="sm" fw={500}>
-              What the networks do not give:
-            </Text>
-            <List size="sm" mt={4}>
-              {holes.map((h) => (
-                <List.Item key={h}>{h}</List.Item>
-              ))}
-            </List>
-          </Alert>
-        )}
-        {body}
-      </Stack>
     </>
   );
 }
