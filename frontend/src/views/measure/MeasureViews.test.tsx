@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BestTimes, ContentPage, MeasureChannel, Overview } from '../../api/measure';
@@ -7,6 +7,7 @@ import { ChannelListProvider } from '../../hooks/useChannelList';
 import { mockedBinding } from '../../test/bindings';
 import { channelFixture } from '../../test/fixtures';
 import { renderWithProviders } from '../../test/render';
+import { installRuntime } from '../../test/runtime';
 import { setClockSetting } from '../../time/format';
 import * as Channels from '../../wailsjs/go/service/Channels';
 import * as Measure from '../../wailsjs/go/service/Measure';
@@ -247,5 +248,35 @@ describe('Channel overview', () => {
     await waitFor(() => {
       expect(Measure.SyncNow).toHaveBeenCalledWith(12);
     });
+  });
+});
+
+describe('Reading again', () => {
+  it('loads the view once, a second after a burst of metrics:changed', async () => {
+    const runtime = installRuntime();
+    try {
+      renderAt('/measure/content');
+      await screen.findByTestId('measure-content-table');
+      expect(content).toHaveBeenCalledTimes(1);
+      vi.useFakeTimers({ shouldAdvanceTime: true });
+      act(() => {
+        runtime.emit('metrics:changed', 12);
+        runtime.emit('metrics:changed', 13);
+      });
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(900);
+      });
+      expect(content).toHaveBeenCalledTimes(1);
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(200);
+      });
+      await waitFor(() => {
+        expect(content).toHaveBeenCalledTimes(2);
+      });
+      expect(status).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+      runtime.uninstall();
+    }
   });
 });
