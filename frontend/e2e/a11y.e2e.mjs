@@ -250,6 +250,9 @@ function mainStates(page, base, filled) {
       },
     ],
     ['inbox: response times', () => open(page, base, '/inbox/response-times', () => page.locator('[data-testid="response-times-summary"], [data-testid="response-times-empty"], [role="alert"]').first().waitFor())],
+    ['measure: channel overview', () => open(page, base, '/measure', () => page.locator('[data-testid="measure-overview"], [data-testid="measure-nothing-yet"], [data-testid="measure-no-channels"], [data-testid="measure-not-measurable"], [data-testid="error-panel"]').first().waitFor())],
+    ['measure: content performance', () => open(page, base, '/measure/content', () => page.locator('[data-testid="measure-content-table"], [data-testid="measure-nothing-yet"], [data-testid="measure-no-channels"], [data-testid="measure-not-measurable"], [data-testid="error-panel"]').first().waitFor())],
+    ['measure: best times', () => open(page, base, '/measure/best-times', () => page.locator('[data-testid="measure-best-times"], [data-testid="measure-nothing-yet"], [data-testid="measure-no-channels"], [data-testid="measure-not-measurable"], [data-testid="error-panel"]').first().waitFor())],
     [
       'settings: diagnostics',
       () =>

@@ -34,7 +34,7 @@ beforeEach(() => {
 const nav = async () => screen.findByRole('navigation', { name: 'Main' });
 
 describe('Navigation', () => {
-  it('lists the seven views as links and marks the current one', async () => {
+  it('lists the eight views as links and marks the current one', async () => {
     renderWithProviders(<App />, '/calendar');
     const links = within(await nav()).getAllByRole('link');
     expect(links.map((link) => link.querySelector('.mantine-NavLink-label')?.textContent)).toEqual([
@@ -44,6 +44,7 @@ describe('Navigation', () => {
       'Calendar',
       // The unread count is said after the name.
       'Inbox, 3 unread',
+      'Measure',
       'Audit log',
       'Settings',
     ]);
@@ -64,12 +65,6 @@ describe('Navigation', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Channels' })).toBeInTheDocument();
   });
 
-  it('leaves views that are not built out of the navigation and their addresses', async () => {
-    renderWithProviders(<App />, '/measure');
-    expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
-    expect(within(await nav()).queryByRole('link', { name: 'Measure' })).not.toBeInTheDocument();
-  });
-
   it('switches views with Ctrl+number and Cmd+number', async () => {
     renderWithProviders(<App />, '/channels');
     await nav();
@@ -78,30 +73,30 @@ describe('Navigation', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Calendar' })).toBeInTheDocument();
     expect(within(await nav()).getByRole('link', { name: 'Calendar' })).toHaveAttribute('aria-current', 'page');
 
-    fireEvent.keyDown(window, { key: '7', code: 'Digit7', metaKey: true });
+    fireEvent.keyDown(window, { key: '8', code: 'Digit8', metaKey: true });
     expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
     expect(await screen.findByTestId('reminder-days')).toBeInTheDocument();
 
     // No modifier, or a digit past the last view: nothing happens.
     fireEvent.keyDown(window, { key: '1', code: 'Digit1' });
-    fireEvent.keyDown(window, { key: '8', code: 'Digit8', ctrlKey: true });
+    fireEvent.keyDown(window, { key: '9', code: 'Digit9', ctrlKey: true });
     expect(screen.getByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
   });
 
   it('switches views with the keyboard shortcut typed by a user', async () => {
     const { user } = renderWithProviders(<App />, '/channels');
     await nav();
-    await user.keyboard('{Control>}6{/Control}');
+    await user.keyboard('{Control>}7{/Control}');
     expect(await screen.findByRole('heading', { level: 1, name: 'Audit log' })).toBeInTheDocument();
   });
 
   it('shows the shortcut in each link', async () => {
     renderWithProviders(<App />, '/channels');
     const link = within(await nav()).getByRole('link', { name: 'Audit log' });
-    expect(link).toHaveAttribute('aria-keyshortcuts', 'Control+6');
+    expect(link).toHaveAttribute('aria-keyshortcuts', 'Control+7');
     // Shown beside the name, hidden from screen readers, which hear aria-keyshortcuts instead.
     const hint = within(link).getByTestId('nav-shortcut');
-    expect(hint).toHaveTextContent('Ctrl+6');
+    expect(hint).toHaveTextContent('Ctrl+7');
     expect(hint.closest('[aria-hidden="true"]')).not.toBeNull();
   });
 });

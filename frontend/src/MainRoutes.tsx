@@ -1,6 +1,7 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { getPreferences } from './api/settings';
+import { Center, Loader } from '@mantine/core';
 import { AppLayout } from './components/AppLayout';
 import { CHANNELS_PATH } from './navigation';
 import { AuditView } from './views/audit/AuditView';
@@ -20,6 +21,9 @@ import { InboxSettingsPanel } from './views/settings/InboxSettingsPanel';
 import { SettingsView } from './views/settings/SettingsView';
 import { TeamsPanel } from './views/settings/TeamsPanel';
 import { isClockSetting, setClockSetting } from './time/format';
+
+// The Measure views bring the chart library: loaded on their first visit.
+const MeasureRoutes = lazy(() => import('./views/measure/MeasureRoutes'));
 
 export function MainRoutes() {
   // The Clock setting applies to every time shown; until it is read, the system's clock.
@@ -50,6 +54,20 @@ export function MainRoutes() {
         <Route path="/calendar" element={<CalendarView />} />
         <Route path="/inbox" element={<InboxView />} />
         <Route path="/inbox/response-times" element={<ResponseTimesView />} />
+        <Route
+          path="/measure/*"
+          element={
+            <Suspense
+              fallback={
+                <Center py="xl" role="status" aria-label="Opening Measure">
+                  <Loader size="sm" />
+                </Center>
+              }
+            >
+              <MeasureRoutes />
+            </Suspense>
+          }
+        />
         <Route path="/posts/:postId" element={<PostPage />} />
         <Route path="/audit" element={<AuditView />} />
         <Route path="/settings" element={<SettingsView />}>

@@ -1,6 +1,7 @@
 import {
   IconBroadcast,
   IconCalendarEvent,
+  IconChartLine,
   IconInbox,
   IconListDetails,
   IconPencil,
@@ -19,8 +20,7 @@ export interface View {
 }
 
 /**
- * Every view, in nav order; Ctrl/Cmd+1…7 follow this order. Views that are
- * not built (metrics) stay out until they exist.
+ * Every view, in nav order; Ctrl/Cmd+1…8 follow this order.
  */
 export const VIEWS: readonly View[] = [
   {
@@ -54,6 +54,12 @@ export const VIEWS: readonly View[] = [
     description: 'Mentions, replies, quotes and messages from every channel.',
   },
   {
+    path: '/measure',
+    label: 'Measure',
+    icon: IconChartLine,
+    description: 'How your channels grow, which posts work, and when to post.',
+  },
+  {
     path: '/audit',
     label: 'Audit log',
     icon: IconListDetails,
@@ -77,3 +83,5 @@ export const SETTINGS_PATH = '/settings/general';
 export const DIAGNOSTICS_PATH = '/settings/diagnostics';
 
 export const INBOX_PATH = '/inbox';
+
+export const MEASURE_PATH = '/measure';

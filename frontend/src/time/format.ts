@@ -312,6 +312,33 @@ export function formatLongCalendarDay(year: number, month: number, day: number, 
   return withYear ? `${base} ${year}` : base;
 }
 
+/** "4 May" (with the year: "4 May 2027") of a calendar day, month 1–12: chart axes and ranges, where the weekday crowds. */
+export function formatShortCalendarDay(year: number, month: number, day: number, withYear = false): string {
+  const base = `${day} ${MONTHS[month - 1]}`;
+  return withYear ? `${base} ${year}` : base;
+}
+
+/**
+ * Days from..to ("YYYY-MM-DD", both whole) as a range: "3–30 Nov",
+ * "28 Oct – 26 Nov", "15 Dec 2025 – 12 Jan 2026", "4 May" for one day.
+ * The year is written when the range leaves `thisYear`.
+ */
+export function formatDayRange(from: string, to: string, thisYear = new Date().getFullYear()): string {
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
+  if (fy !== ty) {
+    return `${formatShortCalendarDay(fy, fm, fd, true)} – ${formatShortCalendarDay(ty, tm, td, true)}`;
+  }
+  const withYear = ty !== thisYear;
+  if (fm !== tm) {
+    return `${formatShortCalendarDay(fy, fm, fd)} – ${formatShortCalendarDay(ty, tm, td, withYear)}`;
+  }
+  if (fd === td) {
+    return formatShortCalendarDay(ty, tm, td, withYear);
+  }
+  return `${fd}–${formatShortCalendarDay(ty, tm, td, withYear)}`;
+}
+
 /** "December 2026": a calendar's month; month 1–12. */
 export function formatMonthYear(year: number, month: number): string {
   return `${LONG_MONTHS[month - 1]} ${year}`;

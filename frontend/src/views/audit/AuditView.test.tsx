@@ -359,6 +359,6 @@ describe('The Audit log view in the window', () => {
     expect(await screen.findAllByTestId('audit-row')).toHaveLength(3);
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(within(nav).getByRole('link', { name: 'Audit log' })).toHaveAttribute('aria-current', 'page');
-    expect(within(nav).getByRole('link', { name: 'Audit log' })).toHaveAttribute('aria-keyshortcuts', 'Control+6');
+    expect(within(nav).getByRole('link', { name: 'Audit log' })).toHaveAttribute('aria-keyshortcuts', 'Control+7');
   });
 });

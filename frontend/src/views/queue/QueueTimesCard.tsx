@@ -1,7 +1,7 @@
-import { ActionIcon, Button, Card, Group, Select, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Button, Card, Group, Select, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
 import { TimeInput } from '@mantine/dates';
 import { IconPlus, IconX } from '@tabler/icons-react';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { toAppError } from '../../api/errors';
 import { type QueueSlot, type QueueTimes, queueTimes, setQueueTimes } from '../../api/publishing';
 import type { ChannelView } from '../../api/types';
@@ -11,6 +11,7 @@ import { notifySuccess } from '../../lib/notify';
 import { ChannelName } from '../posts/ChannelName';
 import { ZoneSelect } from '../posts/ZoneSelect';
 import { computerZone } from '../../time/zones';
+import { type QueueSuggestion, withSuggested } from './queueSuggestion';
 
 /** Weekdays as SlotView.weekday counts them: 0 is Sunday. */
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -22,9 +23,10 @@ function sortSlots(slots: QueueSlot[]): QueueSlot[] {
   return [...slots].sort((a, b) => WEEKDAY_ORDER.indexOf(a.weekday) - WEEKDAY_ORDER.indexOf(b.weekday) || a.time.localeCompare(b.time));
 }
 
-function TimesForm({ channel, saved, onSaved }: { channel: ChannelView; saved: QueueTimes; onSaved: (t: QueueTimes) => void }) {
-  const [zone, setZone] = useState(saved.slots.length > 0 ? saved.timeZone : computerZone());
-  const [slots, setSlots] = useState<QueueSlot[]>(sortSlots(saved.slots));
+function TimesForm({ channel, saved, onSaved, suggestion }: { channel: ChannelView; saved: QueueTimes; onSaved: (t: QueueTimes) => void; suggestion?: QueueSuggestion | undefined }) {
+  const [zone, setZone] = useState(saved.slots.length > 0 ? saved.timeZone : (suggestion?.timeZone ?? computerZone()));
+  const [slots, setSlots] = useState<QueueSlot[]>(() => sortSlots(suggestion ? withSuggested(saved.slots, suggestion.slots) : saved.slots));
+  const added = suggestion ? withSuggested(saved.slots, suggestion.slots).length - saved.slots.length : 0;
   const [error, setError] = useState<string | undefined>(undefined);
   const [saving, setSaving] = useState(false);
   const changed = JSON.stringify({ zone, slots }) !== JSON.stringify({ zone: saved.slots.length > 0 ? saved.timeZone : computerZone(), slots: sortSlots(saved.slots) });
@@ -52,6 +54,14 @@ function TimesForm({ channel, saved, onSaved }: { channel: ChannelView; saved: Q
 
   return (
     <Stack gap="sm">
+      {suggestion && (
+        <Alert color="indigo" variant="light" data-testid={`suggested-slots-${channel.id}`}>
+          {added === 0
+            ? 'The suggested times are among this channel’s posting times already.'
+            : `${added} suggested time${added === 1 ? '' : 's'} from Best times added below. Check them and press Save to keep them.`}
+          {added > 0 && suggestion.timeZone !== zone && ` They are hours in ${suggestion.timeZone}; these posting times are in ${zone}.`}
+        </Alert>
+      )}
       {slots.length === 0 && (
         <Text size="sm" c="dimmed">
           No posting times yet: “Add to queue” cannot place posts for this channel.
@@ -125,18 +135,31 @@ function TimesForm({ channel, saved, onSaved }: { channel: ChannelView; saved: Q
 }
 
 /** One channel's weekly posting times. */
-export function QueueTimesCard({ channel }: { channel: ChannelView }) {
+export function QueueTimesCard({ channel, suggestion }: { channel: ChannelView; suggestion?: QueueSuggestion | undefined }) {
   const load = useCallback(() => queueTimes(channel.id), [channel.id]);
   const times = useLoad(load);
   const [saved, setSaved] = useState<QueueTimes | undefined>(undefined);
   const current = saved ?? times.data;
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (suggestion) {
+      ref.current?.scrollIntoView({ block: 'start' });
+    }
+  }, [suggestion]);
   return (
-    <Card component="section" aria-label={`Posting times of ${channel.displayName || channel.handle}`} data-testid={`queue-times-${channel.id}`}>
+    <Card ref={ref} component="section" aria-label={`Posting times of ${channel.displayName || channel.handle}`} data-testid={`queue-times-${channel.id}`}>
       <Stack gap="sm">
         <ChannelName channel={channel} size={30} withHandle />
         {times.error && <ErrorPanel title="Herald could not read the posting times" error={times.error} onRetry={times.reload} />}
         {current ? (
-          <TimesForm key={JSON.stringify(current)} channel={channel} saved={current} onSaved={setSaved} />
+          <TimesForm
+            key={JSON.stringify(current)}
+            channel={channel}
+            saved={current}
+            onSaved={setSaved}
+            // Once saved, the suggestion is spent.
+            suggestion={saved ? undefined : suggestion}
+          />
         ) : (
           !times.error && <Skeleton h={60} aria-hidden />
         )}

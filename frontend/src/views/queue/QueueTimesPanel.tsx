@@ -1,13 +1,15 @@
 import { Button, Card, EmptyState, Skeleton, Stack, Text } from '@mantine/core';
 import { IconBroadcast } from '@tabler/icons-react';
-import { Link } from 'react-router-dom';
+import { Link, useLocation } from 'react-router-dom';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useChannelList } from '../../hooks/useChannelList';
 import { QueueTimesCard } from './QueueTimesCard';
+import { suggestionOf } from './queueSuggestion';
 
 /** Settings → Queue: each channel's weekly posting times, used by "Add to queue". */
 export function QueueTimesPanel() {
   const channels = useChannelList();
+  const suggestion = suggestionOf(useLocation().state);
   if (channels.error) {
     return <ErrorPanel title="Herald could not load your channels" error={channels.error} onRetry={channels.reload} />;
   }
@@ -40,7 +42,7 @@ export function QueueTimesPanel() {
         the time zone you think in.
       </Text>
       {channels.data.map((channel) => (
-        <QueueTimesCard key={channel.id} channel={channel} />
+        <QueueTimesCard key={channel.id} channel={channel} suggestion={suggestion?.channelId === channel.id ? suggestion : undefined} />
       ))}
     </Stack>
   );
