@@ -96,13 +96,8 @@ func (cl *Client) ReadChannelMetrics(ctx context.Context, instance string, cred 
 	if err != nil {
 		return nil, err
 	}
-	var p struct {
-		FollowersCount *int64 `json:"followersCount"`
-		FollowsCount   *int64 `json:"followsCount"`
-		PostsCount     *int64 `json:"postsCount"`
-	}
-	if err := cl.do(ctx, call{op: op, method: http.MethodGet, host: s.host, nsid: "app.bsky.actor.getProfile",
-		query: url.Values{"actor": {s.did}}, token: s.token, use: accessToken, subject: "the profile"}, &p); err != nil {
+	p, err := cl.getProfile(ctx, op, s, s.did)
+	if err != nil {
 		return nil, err
 	}
 	out := network.MetricValues{}
@@ -169,16 +164,7 @@ func (cl *Client) ReadPostMetrics(ctx context.Context, instance string, cred net
 	return out, nil
 }
 
-// ListOwnPosts reads one page of the account's posts and replies, newest
-// first, from its author feed. Reposts of other accounts' posts, the
-// pinned post listed once more at the top, and any post by another
-// account are left out. The page stops at the first post created before
-// since.
-//
-// A post's date is its record's createdAt, what the Bluesky app shows
-// and, when it is earlier than indexedAt (a post imported with its old
-// date), what the AppView sorts the feed by; indexedAt only stands in for
-// a createdAt that cannot be read.
+// ListOwnPosts reads one page of the account's posts (listAuthorFeed).
 //
 // https://docs.bsky.app/docs/api/app-bsky-feed-get-author-feed
 func (cl *Client) ListOwnPosts(ctx context.Context, instance string, cred network.Credential, since time.Time, cursor string) (network.OwnPostsPage, error) {
@@ -187,7 +173,24 @@ func (cl *Client) ListOwnPosts(ctx context.Context, instance string, cred networ
 	if err != nil {
 		return network.OwnPostsPage{}, err
 	}
-	q := url.Values{"actor": {s.did}, "filter": {"posts_with_replies"}, "limit": {strconv.Itoa(authorFeedLimit)}}
+	return cl.listAuthorFeed(ctx, op, s, s.did, s.handle, since, cursor)
+}
+
+// listAuthorFeed reads one page of an account's posts and replies, newest
+// first, from its author feed. Reposts of other accounts' posts, the
+// pinned post listed once more at the top, and any post by another
+// account are left out. The page stops at the first post created before
+// since. handle names the account in post links when the feed leaves it
+// out.
+//
+// A post's date is its record's createdAt, what the Bluesky app shows
+// and, when it is earlier than indexedAt (a post imported with its old
+// date), what the AppView sorts the feed by; indexedAt only stands in for
+// a createdAt that cannot be read.
+//
+// https://docs.bsky.app/docs/api/app-bsky-feed-get-author-feed
+func (cl *Client) listAuthorFeed(ctx context.Context, op string, s repoSession, did, handle string, since time.Time, cursor string) (network.OwnPostsPage, error) {
+	q := url.Values{"actor": {did}, "filter": {"posts_with_replies"}, "limit": {strconv.Itoa(authorFeedLimit)}}
 	if cursor != "" {
 		q.Set("cursor", cursor)
 	}
@@ -211,7 +214,7 @@ func (cl *Client) ListOwnPosts(ctx context.Context, instance string, cred networ
 		if it.Reason != nil && (it.Reason.Type == reasonRepost || it.Reason.Type == reasonPin) {
 			continue
 		}
-		if p.Author.DID != s.did || seen[p.URI] {
+		if p.Author.DID != did || seen[p.URI] {
 			continue
 		}
 		u, ok := parseAtURI(p.URI)
@@ -230,13 +233,13 @@ func (cl *Client) ListOwnPosts(ctx context.Context, instance string, cred networ
 			return page, nil // older than since: this page is the last
 		}
 		seen[p.URI] = true
-		handle := p.Author.Handle
-		if handle == "" {
-			handle = s.handle
+		name := p.Author.Handle
+		if name == "" {
+			name = handle
 		}
 		page.Posts = append(page.Posts, network.OwnPost{
 			RemoteID:  p.URI,
-			URL:       postURL(handle, u.repo, u.rkey),
+			URL:       postURL(name, u.repo, u.rkey),
 			Text:      rec.Text,
 			CreatedAt: created,
 			Reply:     rec.Reply != nil,

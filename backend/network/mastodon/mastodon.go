@@ -70,6 +70,7 @@ var (
 	_ network.InboxRefresher  = (*Client)(nil)
 	_ network.MetricsReader   = (*Client)(nil)
 	_ network.AccountSearcher = (*Client)(nil)
+	_ network.PublicReader    = (*Client)(nil)
 )
 
 // New returns a Client with o's dependencies, defaulting what is unset.

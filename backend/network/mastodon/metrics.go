@@ -150,10 +150,7 @@ func (c *Client) ReadPostMetrics(ctx context.Context, instance string, cred netw
 	return out, nil
 }
 
-// ListOwnPosts reads one page of the account's statuses, newest first,
-// boosts left out (exclude_reblogs, and again here for a server that
-// ignores it). The page ends, with More false, at the first status
-// created before since; the cursor is the max_id to go on from.
+// ListOwnPosts reads one page of the channel's statuses (listStatuses).
 //
 // https://docs.joinmastodon.org/methods/accounts/#statuses
 func (c *Client) ListOwnPosts(ctx context.Context, instance string, cred network.Credential, since time.Time, cursor string) (network.OwnPostsPage, error) {
@@ -166,12 +163,22 @@ func (c *Client) ListOwnPosts(ctx context.Context, instance string, cred network
 	if err != nil {
 		return network.OwnPostsPage{}, err
 	}
+	return c.listStatuses(ctx, op, base, cred, me.ID, since, cursor)
+}
+
+// listStatuses reads one page of an account's statuses, newest first,
+// boosts left out (exclude_reblogs, and again here for a server that
+// ignores it). The page ends, with More false, at the first status
+// created before since; the cursor is the max_id to go on from.
+//
+// https://docs.joinmastodon.org/methods/accounts/#statuses
+func (c *Client) listStatuses(ctx context.Context, op, base string, cred network.Credential, accountID string, since time.Time, cursor string) (network.OwnPostsPage, error) {
 	q := url.Values{"limit": {strconv.Itoa(ownPostsLimit)}, "exclude_reblogs": {"true"}}
 	if cursor != "" {
 		q.Set("max_id", cursor)
 	}
 	var list []countedStatus
-	if _, err := c.getPage(ctx, op, base+"/api/v1/accounts/"+url.PathEscape(me.ID)+"/statuses?"+q.Encode(), cred, &list); err != nil {
+	if _, err := c.getPage(ctx, op, base+"/api/v1/accounts/"+url.PathEscape(accountID)+"/statuses?"+q.Encode(), cred, &list); err != nil {
 		return network.OwnPostsPage{}, err
 	}
 	var page network.OwnPostsPage

@@ -462,7 +462,11 @@ func (s *Server) postViewLocked(p *Post) map[string]any {
 	if like := s.viewerRecordLocked(collectionLike, func(v map[string]any) bool { return subjectURI(v) == p.URI }); like != "" {
 		viewer["like"] = like
 	}
-	out := map[string]any{"uri": p.URI, "cid": p.CID, "author": profileJSON(p.AuthorDID), "record": s.postRecord(p),
+	author := profileJSON(p.AuthorDID)
+	if a, ok := s.actorLocked(p.AuthorDID); ok && p.AuthorDID != DID && p.AuthorDID != OtherDID {
+		author = a.profileView("basic")
+	}
+	out := map[string]any{"uri": p.URI, "cid": p.CID, "author": author, "record": s.postRecord(p),
 		"indexedAt": p.IndexedAt.Format("2006-01-02T15:04:05.000Z"), "labels": []any{}, "viewer": viewer}
 	for k, v := range s.countsLocked(p.URI) { // metrics.go
 		out[k] = v

@@ -173,7 +173,10 @@ func (s *Server) directoryLocked() []Actor {
 			Avatar:    "https://cdn.bsky.app/img/avatar/plain/" + OtherDID + "/bafkreiavatar@jpeg",
 			Followers: 40, Follows: 50, Posts: len(s.inbox.posts)},
 	}
-	return append(out, s.metrics.actors...)
+	for _, a := range s.metrics.actors {
+		out = append(out, s.withCountsLocked(a))
+	}
+	return out
 }
 
 // actorLocked finds an account by DID or handle. Callers hold s.mu.
@@ -231,12 +234,19 @@ func (s *Server) countsLocked(uri string) map[string]any {
 			reposts++
 		}
 	}
+	for _, rs := range s.public.reposts {
+		for _, r := range rs {
+			if r.subject == uri {
+				reposts++
+			}
+		}
+	}
 	return map[string]any{"replyCount": replies, "repostCount": reposts, "likeCount": likes, "quoteCount": quotes,
 		"bookmarkCount": s.metrics.bookmarks[uri]}
 }
 
-// getProfiles: at most 25 actors; those the fake does not know are left
-// out.
+// getProfiles: at most 25 actors; those the fake does not know, taken
+// down or deactivated are left out.
 //
 // https://docs.bsky.app/docs/api/app-bsky-actor-get-profiles
 func (s *Server) getProfiles(w http.ResponseWriter, r *http.Request, _ caller) {
@@ -249,7 +259,9 @@ func (s *Server) getProfiles(w http.ResponseWriter, r *http.Request, _ caller) {
 	out := []map[string]any{}
 	for _, id := range actors {
 		if a, ok := s.actorLocked(id); ok {
-			out = append(out, a.profileView("detailed"))
+			if _, _, _, refused := actorRefusal(s.public.states[a.DID], false); !refused {
+				out = append(out, a.profileView("detailed"))
+			}
 		}
 	}
 	s.mu.Unlock()
@@ -337,10 +349,11 @@ type feedEntry struct {
 	item   map[string]any
 }
 
-// getAuthorFeed: the account's posts and reposts, newest first by the
+// getAuthorFeed: an account's posts and reposts, newest first by the
 // earlier of a post's createdAt and indexedAt (as the AppView sorts it);
-// the cursor is "<unix ms>::<id>" of the last entry. Only the account's
-// own feed is kept.
+// the cursor is "<unix ms>::<id>" of the last entry. Any account of the
+// directory has a feed (the account's own with its pinned post); one
+// taken down, deactivated or blocking is refused (actorRefusal).
 //
 // https://docs.bsky.app/docs/api/app-bsky-feed-get-author-feed
 func (s *Server) getAuthorFeed(w http.ResponseWriter, r *http.Request, _ caller) {
@@ -350,10 +363,19 @@ func (s *Server) getAuthorFeed(w http.ResponseWriter, r *http.Request, _ caller)
 		WriteError(w, http.StatusBadRequest, "InvalidRequest", `Error: Params must have the property "actor"`)
 		return
 	}
-	if actor != DID && actor != Handle {
+	s.mu.Lock()
+	author, found := s.actorLocked(actor)
+	st := s.public.states[author.DID]
+	s.mu.Unlock()
+	if !found {
 		WriteError(w, http.StatusBadRequest, "InvalidRequest", "Profile not found")
 		return
 	}
+	if status, name, msg, refused := actorRefusal(st, true); refused {
+		WriteError(w, status, name, msg)
+		return
+	}
+	own := author.DID == DID
 	limit, ok := s.limit(w, q.Get("limit"), 50, 100)
 	if !ok {
 		return
@@ -378,9 +400,22 @@ func (s *Server) getAuthorFeed(w http.ResponseWriter, r *http.Request, _ caller)
 		after = &feedEntry{sortAt: time.UnixMilli(n).UTC(), id: id}
 	}
 	s.mu.Lock()
+	var posts []*Post
+	reposts := s.public.reposts[author.DID]
+	if own {
+		for _, rec := range s.repo.records {
+			posts = append(posts, s.postLocked(rec.URI))
+		}
+		reposts = s.metrics.own
+	} else {
+		for _, p := range s.inbox.posts {
+			if p.AuthorDID == author.DID {
+				posts = append(posts, p)
+			}
+		}
+	}
 	var entries []feedEntry
-	for _, rec := range s.repo.records {
-		p := s.postLocked(rec.URI)
+	for _, p := range posts {
 		if filter == "posts_no_replies" && p.Parent != "" {
 			continue
 		}
@@ -390,8 +425,8 @@ func (s *Server) getAuthorFeed(w http.ResponseWriter, r *http.Request, _ caller)
 		}
 		entries = append(entries, feedEntry{sortAt: sortAt.UTC().Truncate(time.Millisecond), id: p.URI, item: s.feedItemLocked(p)})
 	}
-	self := Actor{DID: DID, Handle: Handle, DisplayName: DisplayName}
-	for _, rp := range s.metrics.own {
+	self := Actor{DID: author.DID, Handle: author.Handle, DisplayName: author.DisplayName}
+	for _, rp := range reposts {
 		p := s.postLocked(rp.subject)
 		if p == nil {
 			continue
@@ -402,7 +437,7 @@ func (s *Server) getAuthorFeed(w http.ResponseWriter, r *http.Request, _ caller)
 		entries = append(entries, feedEntry{sortAt: rp.at, id: rp.uri, item: item})
 	}
 	var pinned map[string]any
-	if p := s.postLocked(s.metrics.pinned); p != nil && after == nil && q.Get("includePins") == "true" {
+	if p := s.postLocked(s.metrics.pinned); own && p != nil && after == nil && q.Get("includePins") == "true" {
 		pinned = s.feedItemLocked(p)
 		pinned["reason"] = map[string]any{"$type": "app.bsky.feed.defs#reasonPin"}
 	}

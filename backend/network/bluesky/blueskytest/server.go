@@ -59,6 +59,7 @@ type Server struct {
 	inbox      inboxState // inbox.go
 	side       sideState  // moderate.go
 	metrics    metricsState
+	public     publicState // public.go
 }
 
 var (

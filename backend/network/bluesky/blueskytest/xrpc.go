@@ -245,7 +245,21 @@ func (s *Server) getProfile(w http.ResponseWriter, r *http.Request, _ caller) {
 		return
 	}
 	if actor != DID && actor != Handle {
-		WriteError(w, http.StatusBadRequest, "InvalidRequest", "Profile not found")
+		s.mu.Lock()
+		a, found := s.actorLocked(actor)
+		st := s.public.states[a.DID]
+		s.mu.Unlock()
+		if !found {
+			WriteError(w, http.StatusBadRequest, "InvalidRequest", "Profile not found")
+			return
+		}
+		if status, name, msg, refused := actorRefusal(st, false); refused {
+			WriteError(w, status, name, msg)
+			return
+		}
+		p := a.profileView("detailed")
+		p["viewer"] = viewerState(st, a.DID)
+		WriteJSON(w, http.StatusOK, p)
 		return
 	}
 	// The counts follow Follow and the posts in the repo (metrics.go).

@@ -29,13 +29,15 @@ type metricsState struct {
 	// exclude_reblogs says.
 	ignoreExcludeReblogs bool
 	searches             []url.Values
+	suspended            map[string]bool // account ids (public.go)
 }
 
 var _ networktest.MetricsFake = (*Server)(nil)
 
 func (s *Server) metricsRoutes() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
-		"GET /api/v2/search": s.search,
+		"GET /api/v2/search":        s.search,
+		"GET /api/v1/accounts/{id}": s.getAccount,
 	}
 }
 

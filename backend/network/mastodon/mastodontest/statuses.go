@@ -370,7 +370,7 @@ func visibleTo(st *Status, viewer string) bool {
 // Mastodon's limit (default 20, at most 40, lower under SetPageLimit),
 // max_id, since_id, min_id, exclude_replies and exclude_reblogs (unless
 // IgnoreExcludeReblogs), and the Link header of the next and previous
-// pages.
+// pages. A suspended account (Suspend) lists none, as on Mastodon.
 //
 // https://docs.joinmastodon.org/methods/accounts/#statuses
 func (s *Server) accountStatuses(w http.ResponseWriter, r *http.Request) {
@@ -399,7 +399,7 @@ func (s *Server) accountStatuses(w http.ResponseWriter, r *http.Request) {
 	for i := len(s.statuses) - 1; i >= 0; i-- {
 		st := s.statuses[i]
 		switch {
-		case st.AccountID != id, !visibleTo(st, viewer), excludeReplies && st.InReplyToID != "",
+		case st.AccountID != id, s.metrics.suspended[id], !visibleTo(st, viewer), excludeReplies && st.InReplyToID != "",
 			excludeReblogs && st.ReblogOf != "":
 			continue
 		}
