@@ -31,7 +31,7 @@ func main() {
 	posts := flag.Int("posts", 100_000, "how many posts")
 	channels := flag.Int("channels", 50, "how many channels")
 	years := flag.Int("years", 2, "posts spread over this many years, half before now")
-	mixed := flag.Bool("mixed", false, "also make a few drafts, failed, skipped and blocked posts, and channels that need attention or are disconnected, and give three channels a small inbox")
+	mixed := flag.Bool("mixed", false, "also make a few drafts, failed, skipped and blocked posts, and channels that need attention or are disconnected, and give three channels a small inbox and four months of metrics")
 	inbox := flag.Int("inbox", 0, "inbox items spread over every channel, a quarter unread")
 	flag.Parse()
 	if *data == "" {
@@ -72,6 +72,11 @@ func main() {
 		}
 		if err == nil {
 			err = inboxWork(ctx, g, now, ids[:min(3, len(ids))])
+		}
+		if err == nil {
+			// Four months of metrics on three channels, so the Measure
+			// views have something to draw.
+			err = seed.Metrics(ctx, g, seed.MetricsOptions{Channels: ids[:min(3, len(ids))], Days: 120, Posts: 300, Now: now, Seed: uint64(now.UnixNano())})
 		}
 	}
 	if err == nil && *inbox > 0 {
