@@ -83,6 +83,7 @@ type App struct {
 	publishing *service.Publishing
 	audit      *service.Audit
 	inbox      *service.Inbox
+	search     *service.Search
 }
 
 // boot does all start-up I/O before any window exists, so a bad data
@@ -253,6 +254,7 @@ func (a *App) compose(keyring *secrets.Store) error {
 		DB: a.db, Inbox: inboxStore, Channels: channels, Audit: audit, Sync: syncer, Credentials: creds, Networks: reg, Emitter: emitter,
 		Replies: a.posts,
 	})
+	a.search = service.NewSearch(service.SearchDeps{Channels: channels, Credentials: creds, Networks: reg, Health: monitor, Now: now})
 
 	sched, err := scheduler.New(a.log, clockwork.NewRealClock())
 	if err != nil {
@@ -302,6 +304,7 @@ func newBindingsApp() *App {
 		publishing: &service.Publishing{},
 		audit:      &service.Audit{},
 		inbox:      &service.Inbox{},
+		search:     &service.Search{},
 	}
 }
 
@@ -311,7 +314,7 @@ func (a *App) bindings() []any {
 	if a.channels == nil {
 		return []any{a.settings, a.recovery}
 	}
-	return []any{a.settings, a.recovery, a.channels, a.teams, a.posts, a.publishing, a.audit, a.inbox}
+	return []any{a.settings, a.recovery, a.channels, a.teams, a.posts, a.publishing, a.audit, a.inbox, a.search}
 }
 
 func (a *App) startup(ctx context.Context) {
