@@ -1,6 +1,6 @@
 import { Box, Group, Paper, Stack, Text, Textarea, type TextareaProps } from '@mantine/core';
 import { useMergedRef } from '@mantine/hooks';
-import { type KeyboardEvent, type Ref, useId, useLayoutEffect, useRef, useState } from 'react';
+import { type CSSProperties, type KeyboardEvent, type Ref, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { ProfileView, SearchChannel } from '../api/search';
 import { useMentionSearch } from '../hooks/useMentionSearch';
 import { applyMention, findMentionToken } from '../lib/mention';
@@ -12,6 +12,8 @@ interface MentionTextareaProps extends Omit<TextareaProps, 'value' | 'onChange'>
   /** The channel whose network the accounts are looked up on; none: a plain text field. */
   channel: SearchChannel | undefined;
   ref?: Ref<HTMLTextAreaElement>;
+  /** Styles the field with its list (flex: 1 in a row). */
+  style?: CSSProperties;
 }
 
 /** Who an account is, in one line for the list. */
@@ -24,7 +26,7 @@ function profileName(p: ProfileView): string {
  * lists the matching accounts on the channel's network under the field.
  * ↑/↓ choose, Enter or Tab insert, Esc closes; typing never waits for it.
  */
-export function MentionTextarea({ value, onChange, channel, onKeyDown, onFocus, onBlur, onSelect, ref, ...props }: MentionTextareaProps) {
+export function MentionTextarea({ value, onChange, channel, onKeyDown, onFocus, onBlur, onSelect, ref, style, ...props }: MentionTextareaProps) {
   const id = useId();
   const listId = `${id}-mentions`;
   const own = useRef<HTMLTextAreaElement>(null);
@@ -124,7 +126,7 @@ export function MentionTextarea({ value, onChange, channel, onKeyDown, onFocus, 
   }
 
   return (
-    <Box pos="relative">
+    <Box pos="relative" style={style}>
       <Textarea
         {...props}
         {...combobox}
