@@ -34,7 +34,7 @@ beforeEach(() => {
 const nav = async () => screen.findByRole('navigation', { name: 'Main' });
 
 describe('Navigation', () => {
-  it('lists the seven views as links and marks the current one', async () => {
+  it('lists the eight views as links and marks the current one', async () => {
     renderWithProviders(<App />, '/calendar');
     const links = within(await nav()).getAllByRole('link');
     expect(links.map((link) => link.querySelector('.mantine-NavLink-label')?.textContent)).toEqual([
@@ -45,6 +45,7 @@ describe('Navigation', () => {
       // The unread count is said after the name.
       'Inbox, 3 unread',
       'Audit log',
+      'Search',
       'Settings',
     ]);
     expect(within(await nav()).getByRole('link', { name: 'Calendar' })).toHaveAttribute('aria-current', 'page');
@@ -78,13 +79,16 @@ describe('Navigation', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Calendar' })).toBeInTheDocument();
     expect(within(await nav()).getByRole('link', { name: 'Calendar' })).toHaveAttribute('aria-current', 'page');
 
-    fireEvent.keyDown(window, { key: '7', code: 'Digit7', metaKey: true });
+    fireEvent.keyDown(window, { key: '7', code: 'Digit7', ctrlKey: true });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Search' })).toBeInTheDocument();
+
+    fireEvent.keyDown(window, { key: '8', code: 'Digit8', metaKey: true });
     expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
     expect(await screen.findByTestId('reminder-days')).toBeInTheDocument();
 
     // No modifier, or a digit past the last view: nothing happens.
     fireEvent.keyDown(window, { key: '1', code: 'Digit1' });
-    fireEvent.keyDown(window, { key: '8', code: 'Digit8', ctrlKey: true });
+    fireEvent.keyDown(window, { key: '9', code: 'Digit9', ctrlKey: true });
     expect(screen.getByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
   });
 

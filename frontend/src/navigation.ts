@@ -4,6 +4,7 @@ import {
   IconInbox,
   IconListDetails,
   IconPencil,
+  IconSearch,
   IconSettings,
   IconStack2,
   type TablerIcon,
@@ -19,7 +20,7 @@ export interface View {
 }
 
 /**
- * Every view, in nav order; Ctrl/Cmd+1…7 follow this order. Views that are
+ * Every view, in nav order; Ctrl/Cmd+1…8 follow this order. Views that are
  * not built (metrics) stay out until they exist.
  */
 export const VIEWS: readonly View[] = [
@@ -60,12 +61,20 @@ export const VIEWS: readonly View[] = [
     description: 'Everything Herald did, and who or what asked for it.',
   },
   {
+    path: '/search',
+    label: 'Search',
+    icon: IconSearch,
+    description: 'Find public accounts on Mastodon and Bluesky, through your channels.',
+  },
+  {
     path: '/settings',
     label: 'Settings',
     icon: IconSettings,
     description: 'How Herald is set up on this computer.',
   },
 ];
+
+export const SEARCH_PATH = '/search';
 
 export const VIEW_PATHS: readonly string[] = VIEWS.map((view) => view.path);
 
