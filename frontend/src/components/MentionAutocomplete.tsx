@@ -126,7 +126,7 @@ export function MentionTextarea({ value, onChange, channel, onKeyDown, onFocus, 
   }
 
   return (
-    <Box pos="relative" style={style}>
+    <Box style={style}>
       <Textarea
         {...props}
         {...combobox}
@@ -152,19 +152,8 @@ export function MentionTextarea({ value, onChange, channel, onKeyDown, onFocus, 
         }}
       />
       {open && channel && (
-        <Paper
-          withBorder
-          shadow="md"
-          radius="md"
-          p={4}
-          pos="absolute"
-          left={0}
-          right={0}
-          top="100%"
-          mt={2}
-          style={{ zIndex: 30, maxWidth: 420 }}
-          data-testid="mention-popup"
-        >
+        // In the flow under the field, not over the page: a card around the field clips what overflows it.
+        <Paper withBorder shadow="sm" radius="md" p={4} mt={4} maw={420} data-testid="mention-popup">
           <Text size="xs" c="dimmed" px={6} pt={2} pb={4}>
             Accounts on {channel.networkName}, found through {channel.channelName}
           </Text>
