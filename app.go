@@ -85,6 +85,7 @@ type App struct {
 	audit      *service.Audit
 	inbox      *service.Inbox
 	measure    *service.Measure
+	search     *service.Search
 }
 
 // boot does all start-up I/O before any window exists, so a bad data
@@ -263,6 +264,7 @@ func (a *App) compose(keyring *secrets.Store) error {
 	a.measure = service.NewMeasure(service.MeasureDeps{
 		DB: a.db, Metrics: metrics, Channels: channels, Audit: audit, Sync: measurer, Networks: reg, Emitter: emitter, Chooser: chooser, Now: now,
 	})
+	a.search = service.NewSearch(service.SearchDeps{Channels: channels, Credentials: creds, Networks: reg, Health: monitor, Now: now})
 
 	sched, err := scheduler.New(a.log, clockwork.NewRealClock())
 	if err != nil {
@@ -317,6 +319,7 @@ func newBindingsApp() *App {
 		audit:      &service.Audit{},
 		inbox:      &service.Inbox{},
 		measure:    &service.Measure{},
+		search:     &service.Search{},
 	}
 }
 
@@ -326,7 +329,7 @@ func (a *App) bindings() []any {
 	if a.channels == nil {
 		return []any{a.settings, a.recovery}
 	}
-	return []any{a.settings, a.recovery, a.channels, a.teams, a.posts, a.publishing, a.audit, a.inbox, a.measure}
+	return []any{a.settings, a.recovery, a.channels, a.teams, a.posts, a.publishing, a.audit, a.inbox, a.measure, a.search}
 }
 
 func (a *App) startup(ctx context.Context) {

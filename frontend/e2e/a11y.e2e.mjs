@@ -210,6 +210,7 @@ function mainStates(page, base, filled) {
     ],
     ['inbox', () => open(page, base, '/inbox')],
     ['audit log', () => open(page, base, '/audit')],
+    ['search', () => open(page, base, '/search')],
     ['settings: general', () => open(page, base, '/settings/general')],
     ['settings: teams', () => open(page, base, '/settings/teams')],
     ['settings: queue times', () => open(page, base, '/settings/queue')],

@@ -46,6 +46,7 @@ describe('Navigation', () => {
       'Inbox, 3 unread',
       'Measure',
       'Audit log',
+      'Search',
       'Settings',
     ]);
     expect(within(await nav()).getByRole('link', { name: 'Calendar' })).toHaveAttribute('aria-current', 'page');
@@ -73,13 +74,16 @@ describe('Navigation', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Calendar' })).toBeInTheDocument();
     expect(within(await nav()).getByRole('link', { name: 'Calendar' })).toHaveAttribute('aria-current', 'page');
 
-    fireEvent.keyDown(window, { key: '8', code: 'Digit8', metaKey: true });
+    fireEvent.keyDown(window, { key: '8', code: 'Digit8', ctrlKey: true });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Search' })).toBeInTheDocument();
+
+    fireEvent.keyDown(window, { key: '9', code: 'Digit9', metaKey: true });
     expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
     expect(await screen.findByTestId('reminder-days')).toBeInTheDocument();
 
-    // No modifier, or a digit past the last view: nothing happens.
+    // No modifier, or a digit that names no view: nothing happens.
     fireEvent.keyDown(window, { key: '1', code: 'Digit1' });
-    fireEvent.keyDown(window, { key: '9', code: 'Digit9', ctrlKey: true });
+    fireEvent.keyDown(window, { key: '0', code: 'Digit0', ctrlKey: true });
     expect(screen.getByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
   });
 

@@ -3,7 +3,7 @@ import { Navigate, Route, Routes } from 'react-router-dom';
 import { getPreferences } from './api/settings';
 import { Center, Loader } from '@mantine/core';
 import { AppLayout } from './components/AppLayout';
-import { CHANNELS_PATH } from './navigation';
+import { CHANNELS_PATH, SEARCH_PATH } from './navigation';
 import { AuditView } from './views/audit/AuditView';
 import { CalendarView } from './views/calendar/CalendarView';
 import { InboxView } from './views/inbox/InboxView';
@@ -14,6 +14,7 @@ import { NotFoundView } from './views/NotFoundView';
 import { PostPage } from './views/posts/PostPage';
 import { QueueTimesPanel } from './views/queue/QueueTimesPanel';
 import { QueueView } from './views/queue/QueueView';
+import { SearchView } from './views/search/SearchView';
 import { PublishingStatusProvider } from './views/queue/usePublishingStatus';
 import { DiagnosticsPanel } from './views/settings/DiagnosticsPanel';
 import { GeneralPanel } from './views/settings/GeneralPanel';
@@ -70,6 +71,7 @@ export function MainRoutes() {
         />
         <Route path="/posts/:postId" element={<PostPage />} />
         <Route path="/audit" element={<AuditView />} />
+        <Route path={SEARCH_PATH} element={<SearchView />} />
         <Route path="/settings" element={<SettingsView />}>
           <Route index element={<Navigate to="general" replace />} />
           <Route path="general" element={<GeneralPanel />} />

@@ -5,6 +5,7 @@ import {
   IconInbox,
   IconListDetails,
   IconPencil,
+  IconSearch,
   IconSettings,
   IconStack2,
   type TablerIcon,
@@ -20,7 +21,7 @@ export interface View {
 }
 
 /**
- * Every view, in nav order; Ctrl/Cmd+1…8 follow this order.
+ * Every view, in nav order; Ctrl/Cmd+1…9 follow this order.
  */
 export const VIEWS: readonly View[] = [
   {
@@ -66,12 +67,20 @@ export const VIEWS: readonly View[] = [
     description: 'Everything Herald did, and who or what asked for it.',
   },
   {
+    path: '/search',
+    label: 'Search',
+    icon: IconSearch,
+    description: 'Find public accounts on Mastodon and Bluesky, through your channels.',
+  },
+  {
     path: '/settings',
     label: 'Settings',
     icon: IconSettings,
     description: 'How Herald is set up on this computer.',
   },
 ];
+
+export const SEARCH_PATH = '/search';
 
 export const VIEW_PATHS: readonly string[] = VIEWS.map((view) => view.path);
 

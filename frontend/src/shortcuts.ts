@@ -19,7 +19,7 @@ export const modKey = (): string => (isMac() ? '⌘' : 'Ctrl');
 /**
  * Every keyboard shortcut Herald has, for the ? overlay. Each one is handled
  * where it works: useViewShortcuts (views), Composer (Ctrl+Enter, Ctrl+S),
- * InboxView (the inbox keys),
+ * InboxView (the inbox keys), MentionTextarea (the @mention list),
  * ShortcutsOverlay (?), TeamsPanel and TeamPicker (Enter, Escape), and
  * Mantine's dialogs and menus (Escape).
  */
@@ -39,6 +39,17 @@ export function shortcutGroups(): ShortcutGroup[] {
       shortcuts: [
         { keys: [mod, 'Enter'], description: 'Schedule, add to the queue or publish, as the main button says' },
         { keys: [mod, 'S'], description: 'Save the draft' },
+      ],
+    },
+    {
+      title: '@mentions (composer and replies)',
+      shortcuts: [
+        { keys: ['@'], description: 'Followed by two characters, lists matching accounts on the channel’s network' },
+        { keys: ['↓'], description: 'Choose the next account in the list' },
+        { keys: ['↑'], description: 'Choose the account before' },
+        { keys: ['Enter'], description: 'Insert the chosen account' },
+        { keys: ['Tab'], description: 'Insert the chosen account' },
+        { keys: ['Esc'], description: 'Close the list' },
       ],
     },
     {

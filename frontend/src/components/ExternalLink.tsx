@@ -3,11 +3,15 @@ import { IconExternalLink } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { openExternal } from '../api/app';
 
-/** A link to a web page, opened in the system browser rather than in Herald's window. */
-export function ExternalLink({ href, children }: { href: string; children?: ReactNode }) {
+/**
+ * A link to a web page, opened in the system browser rather than in Herald's window.
+ * `label` names it for screen readers when the text alone is ambiguous ("Open profile").
+ */
+export function ExternalLink({ href, children, label }: { href: string; children?: ReactNode; label?: string }) {
   return (
     <Anchor
       href={href}
+      aria-label={label}
       target="_blank"
       rel="noopener noreferrer"
       onClick={(event) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatRelative, parseTime } from './format';
+import { formatBytes, formatCount, formatRelative, parseTime } from './format';
 
 describe('formatBytes', () => {
   it.each([
@@ -41,5 +41,14 @@ describe('formatRelative', () => {
     [400 * 24 * 60 * 60, 'last year'],
   ])('%d seconds ago reads %s', (seconds, text) => {
     expect(formatRelative(ago(seconds), now)).toBe(text);
+  });
+});
+
+describe('formatCount', () => {
+  it('groups thousands and names the thing counted, singular for one', () => {
+    expect(formatCount(4012)).toBe('4,012');
+    expect(formatCount(1, { one: 'follower', other: 'followers' })).toBe('1 follower');
+    expect(formatCount(0, { one: 'post', other: 'posts' })).toBe('0 posts');
+    expect(formatCount(1234567, { one: 'post', other: 'posts' })).toBe('1,234,567 posts');
   });
 });

@@ -45,3 +45,11 @@ export function formatDate(date: Date): string {
 }
 
 export { formatRelative };
+
+const countFormat = new Intl.NumberFormat('en');
+
+/** 4012 → "4,012"; with the noun, singular for one: "1 follower", "4,012 posts". */
+export function formatCount(n: number, noun?: { one: string; other: string }): string {
+  const text = countFormat.format(n);
+  return noun ? `${text} ${n === 1 ? noun.one : noun.other}` : text;
+}

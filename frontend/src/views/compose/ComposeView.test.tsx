@@ -11,6 +11,8 @@ import { renderWithProviders } from '../../test/render';
 import * as Channels from '../../wailsjs/go/service/Channels';
 import * as Posts from '../../wailsjs/go/service/Posts';
 import * as Publishing from '../../wailsjs/go/service/Publishing';
+import * as Search from '../../wailsjs/go/service/Search';
+import type { ProfileView, SearchChannel } from '../../api/search';
 import type { PublishingStatus } from '../../api/publishing';
 import { statusFixture } from '../../test/postFixtures';
 import { PublishingStatusProvider } from '../queue/usePublishingStatus';
@@ -20,6 +22,7 @@ import { ComposeView } from './ComposeView';
 
 vi.mock('../../wailsjs/go/service/Channels', () => ({ List: vi.fn(), Networks: vi.fn() }));
 vi.mock('../../wailsjs/go/service/Publishing', () => ({ Status: vi.fn(), SetPaused: vi.fn() }));
+vi.mock('../../wailsjs/go/service/Search', () => ({ SearchableChannels: vi.fn(), SearchAccounts: vi.fn() }));
 vi.mock('../../wailsjs/go/service/Posts', () => ({
   Validate: vi.fn(),
   SaveDraft: vi.fn(),
@@ -133,7 +136,10 @@ describe('Compose', () => {
     const { user } = renderCompose();
     await user.click(await screen.findByTestId('compose-channel-13'));
     await user.type(screen.getByTestId('compose-text'), 'Hi');
-    expect(await screen.findByTestId('byte-count')).toHaveTextContent('2/3000 bytes');
+    // Under load the check of "H" alone may come first: wait for the whole text's.
+    await waitFor(() => {
+      expect(screen.getByTestId('byte-count')).toHaveTextContent('2/3000 bytes');
+    });
     // Bluesky: threads and a first comment, but no content warning, visibility or hand-off.
     expect(screen.getByTestId('compose-add-follow-up')).toBeInTheDocument();
     expect(screen.getByTestId('compose-first-comment')).toBeInTheDocument();
@@ -186,6 +192,52 @@ describe('Compose', () => {
     });
     await user.click(screen.getByTestId('compose-reset-variant'));
     expect(screen.getByTestId('compose-tab-13')).toHaveAttribute('data-customised', 'false');
+  });
+
+  it('completes @mentions in the shared text through the first channel taking it that can search, and says which', async () => {
+    const searchable = (c: ChannelView): SearchChannel => ({
+      channelId: c.id,
+      channelName: c.displayName,
+      handle: c.handle,
+      avatarUrl: '',
+      network: c.network,
+      networkName: c.networkName,
+      available: true,
+      reason: '',
+    });
+    mockedBinding<SearchChannel[]>(Search.SearchableChannels).mockResolvedValue([searchable(mastodon), searchable(bluesky)]);
+    const searchAccounts = mockedBinding<ProfileView[]>(Search.SearchAccounts).mockResolvedValue([
+      {
+        remoteId: 'did:plc:jo',
+        handle: 'jo.bsky.social',
+        mention: '@jo.bsky.social',
+        displayName: 'Jo',
+        bio: '',
+        avatarUrl: '',
+        profileUrl: '',
+        channelId: 13,
+        channelName: 'Shop Sky',
+        network: 'bluesky',
+        networkName: 'Bluesky',
+      },
+    ]);
+    const { user } = renderCompose();
+    await user.click(await screen.findByTestId('compose-channel-14'));
+    await user.click(screen.getByTestId('compose-channel-13'));
+    const text = screen.getByTestId('compose-text');
+    await waitFor(() => {
+      expect(text).toHaveAttribute('role', 'combobox');
+    });
+    await user.type(text, 'Hi @jo');
+    expect(await screen.findByTestId('mention-popup')).toHaveTextContent('Accounts on Bluesky, found through Shop Sky');
+    await screen.findByRole('option', { name: /Jo/ });
+    expect(searchAccounts).toHaveBeenCalledWith(13, 'jo', true);
+    await user.keyboard('{Enter}');
+    expect(text).toHaveValue('Hi @jo.bsky.social ');
+
+    // The channel whose network cannot search has no list.
+    await user.click(screen.getByTestId('compose-tab-14'));
+    expect(screen.getByTestId('compose-variant-14-text')).not.toHaveAttribute('role', 'combobox');
   });
 
   it('imports a picked file with ImportMediaData, previews it and keeps its alt text', async () => {

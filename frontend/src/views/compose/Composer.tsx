@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router-dom';
 import { type AppError, toAppError } from '../../api/errors';
 import { addToQueue, importMediaData, type MediaView, publishNow, saveDraft, schedulePost } from '../../api/posts';
 import type { ChannelView, NetworkInfo } from '../../api/types';
+import { searchChannelFor, useSearchableChannels } from '../../hooks/useSearchableChannels';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { ChannelAvatar, NetworkIcon } from '../channels/ChannelAvatar';
 import { capabilityText, channelLabel, channelName, naturalCompare, sortChannels } from '../channels/channelText';
@@ -85,6 +86,7 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
   const publishing = useMaybePublishing();
   const [askPaused, setAskPaused] = useState(false);
   const [choice, setChoice] = useState<PublishChoice | undefined>(undefined);
+  const searchable = useSearchableChannels();
 
   const handoffAvailable = state.channelIds.length > 0 && state.channelIds.every((id) => capsOf(id).includes('native_schedule'));
   const input = useMemo(
@@ -430,6 +432,8 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
   const previewChannelId =
     slot !== 'base' ? slot : previewId !== undefined && state.channelIds.includes(previewId) ? previewId : state.channelIds[0];
   const previewChannel = previewChannelId === undefined ? undefined : channelById.get(previewChannelId);
+  // @mentions are looked up through the variant's channel; for the shared text, the first channel taking it that can search.
+  const mentionChannel = searchChannelFor(tabOrder.filter((id) => receivers.includes(id)), searchable.data);
 
   return (
     <Stack gap="lg" data-testid="composer" data-post-id={state.id} data-dirty={dirty}>
@@ -552,6 +556,7 @@ export function Composer({ initial, initialWhen, channels, networks, scheduled =
                   void importFiles(slot, slotCaps, files);
                 }}
                 placeholder={slot === 'base' ? 'What do you want to say?' : `What ${nameOf(slot)} should say`}
+                mentionChannel={mentionChannel}
               />
               {dragging && (
                 <Group gap={6} justify="center">

@@ -1,6 +1,8 @@
-import { ActionIcon, Alert, Button, Checkbox, Group, Select, Stack, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Button, Checkbox, Group, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconInfoCircle, IconPlus, IconX } from '@tabler/icons-react';
 import type { Issue } from '../../api/posts';
+import type { SearchChannel } from '../../api/search';
+import { MentionTextarea } from '../../components/MentionAutocomplete';
 import type { EditorChecks } from './checks';
 import type { Content } from './composerState';
 import { IssueList } from './IssueList';
@@ -32,6 +34,8 @@ interface VariantEditorProps {
   onFiles: (files: File[]) => void;
   /** Text shown in the empty editor. */
   placeholder: string;
+  /** The channel @mentions are looked up through; none: no autocompletion. */
+  mentionChannel?: SearchChannel | undefined;
 }
 
 /** A field with an error: its issues are listed under it and its overflow marked, so the box itself stays as it is. */
@@ -40,7 +44,18 @@ function errorOf(issues: Issue[]): boolean {
 }
 
 /** The text, thread, first comment, options and attachments of one variant (or the base). */
-export function VariantEditor({ content, onChange, caps, checks, testId, notes, importing, onFiles, placeholder }: VariantEditorProps) {
+export function VariantEditor({
+  content,
+  onChange,
+  caps,
+  checks,
+  testId,
+  notes,
+  importing,
+  onFiles,
+  placeholder,
+  mentionChannel,
+}: VariantEditorProps) {
   const has = (cap: string) => caps.includes(cap);
   const setOption = (key: string, value: string) => {
     onChange({ options: { ...content.options, [key]: value } });
@@ -63,13 +78,14 @@ export function VariantEditor({ content, onChange, caps, checks, testId, notes, 
       )}
 
       <Stack gap={4}>
-        <Textarea
+        <MentionTextarea
           label="Text"
           placeholder={placeholder}
           value={content.text}
-          onChange={(event) => {
-            onChange({ text: event.currentTarget.value });
+          onChange={(text) => {
+            onChange({ text });
           }}
+          channel={mentionChannel}
           autosize
           minRows={5}
           maxRows={18}
@@ -91,14 +107,14 @@ export function VariantEditor({ content, onChange, caps, checks, testId, notes, 
             return (
               <Stack key={i} gap={4} pl="md" style={{ borderLeft: '2px solid var(--mantine-color-default-border)' }}>
                 <Group gap="xs" align="flex-end" wrap="nowrap">
-                  <Textarea
+                  <MentionTextarea
                     label={`Follow-up ${i + 1}`}
                     description={i === 0 ? 'Published as a reply to the post, making a thread.' : undefined}
                     value={item}
-                    onChange={(event) => {
-                      const value = event.currentTarget.value;
+                    onChange={(value) => {
                       onChange({ thread: content.thread.map((t, j) => (j === i ? value : t)) });
                     }}
+                    channel={mentionChannel}
                     autosize
                     minRows={2}
                     maxRows={10}
@@ -146,14 +162,15 @@ export function VariantEditor({ content, onChange, caps, checks, testId, notes, 
 
       {has('first_comment') && (
         <Stack gap={4}>
-          <Textarea
+          <MentionTextarea
             label="First comment"
             description="Posted as your own reply right after the post, e.g. for links or hashtags."
             placeholder="Optional"
             value={content.firstComment}
-            onChange={(event) => {
-              onChange({ firstComment: event.currentTarget.value });
+            onChange={(firstComment) => {
+              onChange({ firstComment });
             }}
+            channel={mentionChannel}
             autosize
             minRows={1}
             maxRows={8}

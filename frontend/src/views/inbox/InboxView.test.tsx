@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InboxConversation, InboxFilter, InboxItem, InboxPage, InboxSyncStatus, ReplyCheck, ReplyView } from '../../api/inbox';
+import type { ProfileView, SearchChannel } from '../../api/search';
 import type { ChannelView } from '../../api/types';
 import { ChannelListProvider } from '../../hooks/useChannelList';
 import { mockedBinding } from '../../test/bindings';
@@ -9,11 +10,13 @@ import { channelFixture } from '../../test/fixtures';
 import { renderWithProviders } from '../../test/render';
 import * as Channels from '../../wailsjs/go/service/Channels';
 import * as Inbox from '../../wailsjs/go/service/Inbox';
+import * as Search from '../../wailsjs/go/service/Search';
 import * as Teams from '../../wailsjs/go/service/Teams';
 import { InboxView } from './InboxView';
 
 vi.mock('../../wailsjs/go/service/Channels', () => ({ List: vi.fn() }));
 vi.mock('../../wailsjs/go/service/Teams', () => ({ List: vi.fn() }));
+vi.mock('../../wailsjs/go/service/Search', () => ({ SearchableChannels: vi.fn(), SearchAccounts: vi.fn() }));
 vi.mock('../../wailsjs/go/service/Inbox', () => ({
   List: vi.fn(),
   Get: vi.fn(),
@@ -277,6 +280,40 @@ describe('InboxView', () => {
     const sent = reply.mock.calls[0]?.[0] as unknown as { itemId: number; text: string; key: string; options: Record<string, string> };
     expect(sent).toMatchObject({ itemId: 1, text: '@ana@example.social Yes, 10 to 4.', options: { visibility: 'public' } });
     expect(sent.key).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('completes an @mention in the reply through the item’s channel', async () => {
+    mockedBinding<SearchChannel[]>(Search.SearchableChannels).mockResolvedValue([
+      { channelId: 12, channelName: 'Shop', handle: '@shop@example.social', avatarUrl: '', network: 'mastodon', networkName: 'Mastodon', available: true, reason: '' },
+    ]);
+    const searchAccounts = mockedBinding<ProfileView[]>(Search.SearchAccounts).mockResolvedValue([
+      {
+        remoteId: '77',
+        handle: '@jo@example.social',
+        mention: '@jo@example.social',
+        displayName: 'Jo',
+        bio: '',
+        avatarUrl: '',
+        profileUrl: '',
+        channelId: 12,
+        channelName: 'Shop',
+        network: 'mastodon',
+        networkName: 'Mastodon',
+      },
+    ]);
+    const { user } = renderInbox();
+    await user.click(await screen.findByTestId('inbox-row-1'));
+    await screen.findByTestId('conversation');
+    await user.keyboard('r');
+    const box = screen.getByTestId('reply-text');
+    await waitFor(() => {
+      expect(box).toHaveAttribute('role', 'combobox');
+    });
+    await user.keyboard('Ask @jo');
+    await screen.findByRole('option', { name: /Jo/ });
+    expect(searchAccounts).toHaveBeenCalledWith(12, 'jo', true);
+    await user.keyboard('{Enter}');
+    expect(box).toHaveValue('@ana@example.social Ask @jo@example.social ');
   });
 
   it('puts a saved reply in after the handle and says what the item had no value for', async () => {

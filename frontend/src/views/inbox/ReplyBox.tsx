@@ -1,9 +1,11 @@
-import { Alert, Button, Group, Kbd, Menu, SegmentedControl, Select, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Kbd, Menu, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { IconMessages, IconSend } from '@tabler/icons-react';
 import { type RefObject, useEffect, useState } from 'react';
 import { toAppError, type AppError } from '../../api/errors';
 import { checkReply, fillSavedReply, type InboxItem, type ItemAction, listSavedReplies, type ReplyCheck, sendReply } from '../../api/inbox';
+import { MentionTextarea } from '../../components/MentionAutocomplete';
 import { useLoad } from '../../hooks/useLoad';
+import { searchChannelFor, useSearchableChannels } from '../../hooks/useSearchableChannels';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { IssueList } from '../compose/IssueList';
 import { TextCounter } from '../compose/TextCounter';
@@ -50,6 +52,7 @@ export function ReplyBox({ item, action, messageAction, input, onSent }: ReplyBo
   const [sending, setSending] = useState(false);
   const [missing, setMissing] = useState<string[]>([]);
   const saved = useLoad(listSavedReplies);
+  const searchable = useSearchableChannels();
   const [privately, setPrivately] = useState(false);
   const canMessage = item.kind !== 'message' && messageAction?.enabled === true;
   const isPrivate = privately && canMessage;
@@ -135,8 +138,9 @@ export function ReplyBox({ item, action, messageAction, input, onSent }: ReplyBo
           data-testid="reply-mode"
         />
       )}
-      <Textarea
+      <MentionTextarea
         ref={input}
+        channel={searchChannelFor([item.channelId], searchable.data)}
         label={
           isPrivate
             ? `Direct message to ${item.authorHandle || item.authorName || 'the author'}`
@@ -155,7 +159,7 @@ export function ReplyBox({ item, action, messageAction, input, onSent }: ReplyBo
         minRows={2}
         maxRows={10}
         value={text}
-        onChange={(event) => setText(event.currentTarget.value)}
+        onChange={setText}
         onKeyDown={(event) => {
           if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
             event.preventDefault();
