@@ -81,6 +81,8 @@ const (
 	// listOverlap: a listing starts this far before the newest post seen,
 	// so a post the network indexed late is not missed.
 	listOverlap = time.Hour
+	// SyncNowAhead: "Sync now" also reads the posts due within this.
+	SyncNowAhead = 24 * time.Hour
 	// WatchEvery: a watched account's counts and a listing of its posts.
 	WatchEvery = 6 * time.Hour
 	// watchGoneWait: an account that no longer exists (or is suspended) is
@@ -257,8 +259,14 @@ func (s *Syncer) run(ctx context.Context, ch model.Channel, now bool) {
 		step("the watched accounts", s.watch(ctx, ch, cred, watched, due))
 	}
 	if !stop {
-		// The backfill or the listings may have added posts due now.
-		if posts, err = s.d.Store.DuePosts(ctx, ch.ID, s.d.Now(), r.MetricsBatch()*BatchesPerRun); err != nil {
+		// The backfill or the listings may have added posts due now. Asked
+		// to sync now, the user wants fresh numbers: posts due within the
+		// next day are read too (those of the last week or so).
+		until := s.d.Now()
+		if now {
+			until = until.Add(SyncNowAhead)
+		}
+		if posts, err = s.d.Store.DuePosts(ctx, ch.ID, until, r.MetricsBatch()*BatchesPerRun); err != nil {
 			s.d.Log.Error("measure: list due posts", "channel_id", ch.ID, "err", err)
 		} else {
 			step("its posts' counts", s.posts(ctx, ch, r, cred, posts))

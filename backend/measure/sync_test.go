@@ -512,3 +512,21 @@ func TestWatchedAccountsAreReadLikeTheChannelAndKeptApart(t *testing.T) {
 		t.Errorf("the channel shows %q for a watched account's problem", st.LastError)
 	}
 }
+
+func TestSyncNowReadsRecentPostsBeforeTheirTime(t *testing.T) {
+	r := newRig(t)
+	r.net.add(2, time.Hour, t0)
+	r.s.Tick(context.Background())
+	r.net.set("p2", func(p *fakePost) { p.likes = 40 })
+	r.clock = t0.Add(5 * time.Minute) // nothing is due for most of an hour
+	r.s.Tick(context.Background())
+	if got := r.latest(); fmt.Sprint(got) != "[p1 likes=1 p2 likes=2]" {
+		t.Fatalf("a tick read posts before their time: %v", got)
+	}
+	if err := r.s.SyncNow(context.Background(), r.ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.latest(); fmt.Sprint(got) != "[p1 likes=1 p2 likes=40]" {
+		t.Errorf("after Sync now: %v", got)
+	}
+}

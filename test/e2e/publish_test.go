@@ -90,14 +90,33 @@ func TestComposeScheduleAndPublishToGoToSocial(t *testing.T) {
 	// The same channel, without a mouse: compose, schedule, pick a new time.
 	app.playwright(t, "keyboard.e2e.mjs", "HERALD_E2E_KEYBOARD=1", "HERALD_E2E_CHANNEL_ID="+strconv.FormatInt(channelID, 10))
 
-	checkInbox(t, server, app, g, channelID, publishedID, text)
+	bob := checkInbox(t, server, app, g, channelID, publishedID, text)
+	checkMeasure(t, server, app, bob, account.ID, publishedID, text)
+}
+
+// checkMeasure has the second account (which favourited and answered the
+// post in checkInbox) boost it and follow the channel. After "Sync now",
+// Content performance must show exactly one favourite, one boost and one
+// reply on the post (GoToSocial gives no quote count: absent), and the
+// overview one follower.
+func checkMeasure(t *testing.T, server *gts.Server, app *herald, bob network.Credential, channelAccount, postID, postText string) {
+	t.Helper()
+	if code := server.API(t, bob.AccessToken, "POST", "/api/v1/statuses/"+postID+"/reblog", url.Values{}, nil); code != 200 {
+		t.Fatalf("bob: reblog = %d", code)
+	}
+	if code := server.API(t, bob.AccessToken, "POST", "/api/v1/accounts/"+channelAccount+"/follow", url.Values{}, nil); code != 200 {
+		t.Fatalf("bob: follow = %d", code)
+	}
+	out := app.playwright(t, "measure.e2e.mjs", "HERALD_E2E_MEASURE=1", "HERALD_E2E_POST_TEXT="+postText,
+		`HERALD_E2E_EXPECT={"likes":1,"shares":1,"replies":1,"followers":1}`)
+	t.Logf("post %s, followers %s", valueFrom(t, out, "MEASURE_POST"), valueFrom(t, out, "MEASURE_FOLLOWERS"))
 }
 
 // checkInbox has a second account answer the post Herald published: a
 // reply, a mention, a favourite and a direct message. The inbox, asked to
 // check from the UI, must list exactly the reply, the mention and the
 // message, once each, with the reply's thread read from the server.
-func checkInbox(t *testing.T, server *gts.Server, app *herald, g *gorm.DB, channelID int64, postID, postText string) {
+func checkInbox(t *testing.T, server *gts.Server, app *herald, g *gorm.DB, channelID int64, postID, postText string) network.Credential {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -175,6 +194,7 @@ func checkInbox(t *testing.T, server *gts.Server, app *herald, g *gorm.DB, chann
 			t.Errorf("item %s is a %q, want %q", id, got[id], kind)
 		}
 	}
+	return bob
 }
 
 func valueFrom(t *testing.T, out, key string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -73,6 +74,9 @@ func Metrics(ctx context.Context, db *gorm.DB, o MetricsOptions) error {
 		at := start.Add(time.Duration(rng.Int64N(int64(span))))
 		posts = append(posts, post{ch: o.Channels[i%len(o.Channels)], id: fmt.Sprintf("seed-%d", i), at: at})
 	}
+	// Oldest first: a batch of readings then spans a short time, as the
+	// sync's do (each batch is stored at its latest post's reading time).
+	sort.Slice(posts, func(i, j int) bool { return posts[i].at.Before(posts[j].at) })
 	// First readings with the listing, a page per channel and batch.
 	for i := 0; i < len(posts); i += metricsBatch {
 		batch := posts[i:min(i+metricsBatch, len(posts))]

@@ -141,7 +141,16 @@ function SeriesCard({ series, kind, unit, color }: { series: MetricSeries; kind:
           // The summary above and the table say what the chart shows.
           <div role="img" aria-label={summary}>
             {kind === 'level' ? (
-              <LineChart {...common} connectNulls={false} withDots={false} curveType="linear" lineChartProps={{ accessibilityLayer: false }} />
+              // A level is read against its own range, not from zero: a
+              // follower count of 9,000 that gains 40 must show the rise.
+              <LineChart
+                {...common}
+                connectNulls={false}
+                withDots={false}
+                curveType="linear"
+                yAxisProps={{ domain: ['auto', 'auto'] }}
+                lineChartProps={{ accessibilityLayer: false }}
+              />
             ) : (
               <BarChart {...common} barChartProps={{ accessibilityLayer: false }} />
             )}
