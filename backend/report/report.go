@@ -461,7 +461,7 @@ func (t Table) draw(d *doc) error {
 		rows[i] = make([]string, cols)
 		for j := 0; j < cols && j < len(r); j++ {
 			rows[i][j] = printable(r[j])
-			if rows[i][j] != "" && !isNumber(rows[i][j]) {
+			if c := rows[i][j]; c != "" && c != "—" && !isNumber(c) {
 				numeric[j] = false
 			}
 		}
