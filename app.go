@@ -289,6 +289,13 @@ func (a *App) compose(keyring *secrets.Store) error {
 		// (metric_sync, content_items.next_poll_at); the tick reads only
 		// what is due, after the inbox.
 		{"metrics", time.Minute, 90 * time.Second, measurer.Tick},
+		// Dashboards written as PDFs into a folder each week or month
+		// (dashboards.report_next_at); the window is not needed.
+		{"measure-reports", 10 * time.Minute, 2 * time.Minute, func(ctx context.Context) {
+			if err := service.RunDueReports(ctx, a.measure); err != nil {
+				a.log.Warn("dashboard reports", "err", err)
+			}
+		}},
 	}
 	if a.cfg.HealthInterval < time.Minute {
 		jobs[0].delay = a.cfg.HealthInterval

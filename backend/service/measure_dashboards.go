@@ -23,6 +23,11 @@ type DashboardView struct {
 	Position  int                 `json:"position"`
 	Spec      store.DashboardSpec `json:"spec"`
 	UpdatedAt string              `json:"updatedAt"`
+	// The PDF written without the window: "" (never), "week" or "month",
+	// the folder, and when next (RFC 3339; "" when never).
+	ReportEvery  string `json:"reportEvery"`
+	ReportDir    string `json:"reportDir"`
+	ReportNextAt string `json:"reportNextAt"`
 }
 
 func dashboardView(d model.Dashboard) (DashboardView, error) {
@@ -30,7 +35,8 @@ func dashboardView(d model.Dashboard) (DashboardView, error) {
 	if err != nil {
 		return DashboardView{}, err
 	}
-	return DashboardView{ID: d.ID, Name: d.Name, Position: d.Position, Spec: sp, UpdatedAt: d.UpdatedAt.UTC().Format(time.RFC3339)}, nil
+	return DashboardView{ID: d.ID, Name: d.Name, Position: d.Position, Spec: sp, UpdatedAt: d.UpdatedAt.UTC().Format(time.RFC3339),
+		ReportEvery: d.ReportEvery, ReportDir: d.ReportDir, ReportNextAt: rfc3339(d.ReportNextAt)}, nil
 }
 
 // Dashboards lists the user's own dashboards in their order.

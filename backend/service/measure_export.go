@@ -28,20 +28,9 @@ func (s *Measure) ExportCSV(e MeasureExport) (ExportResult, error) {
 		return ExportResult{}, err
 	}
 	name := fmt.Sprintf("herald-%s-%s-%s.csv", strings.ReplaceAll(e.Kind, "_", "-"), e.Query.From, e.Query.To)
-	var path string
-	if s.chooser != nil {
-		if path, err = s.chooser.SaveFile("Export as CSV", name); err != nil {
-			return ExportResult{}, err
-		}
-		if path == "" {
-			return ExportResult{}, nil
-		}
-	} else {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return ExportResult{}, err
-		}
-		path = filepath.Join(home, "Downloads", name)
+	path, err := s.saveTo("Export as CSV", name)
+	if err != nil || path == "" {
+		return ExportResult{}, err
 	}
 	if err := writeCSVFile(path, rows); err != nil {
 		return ExportResult{}, &apperr.Error{Code: apperr.CodeUnavailable, Message: fmt.Sprintf("The CSV file could not be written to %s: %v", path, err),

@@ -49,9 +49,14 @@ func (u *fakeUI) Ask(q Question) (string, error) {
 	return u.answer, u.askErr
 }
 
-func (u *fakeUI) SaveFile(title, defaultName string) (string, error) {
-	u.record("save:" + defaultName)
+func (u *fakeUI) SaveFile(title, defaultName string, filter FileFilter) (string, error) {
+	u.record("save:" + defaultName + ":" + filter.Pattern)
 	return "/tmp/" + defaultName, nil
+}
+
+func (u *fakeUI) ChooseFolder(title string) (string, error) {
+	u.record("folder")
+	return "/tmp/reports", nil
 }
 
 func (u *fakeUI) Calls() string {
@@ -274,6 +279,33 @@ func TestDialogsNeedAWindow(t *testing.T) {
 	w.Attach(ui)
 	if p, err := w.SaveFile("Export", "audit.csv"); err != nil || p != "/tmp/audit.csv" {
 		t.Errorf("SaveFile = %q, %v", p, err)
+	}
+}
+
+func TestFolderDialogNeedsAWindow(t *testing.T) {
+	var w Window
+	if _, err := w.ChooseFolder("Reports"); err == nil {
+		t.Error("folder dialog without a window did not fail")
+	}
+	ui := newFakeUI("")
+	w.Attach(ui)
+	if p, err := w.ChooseFolder("Reports"); err != nil || p != "/tmp/reports" || ui.Calls() != "folder" {
+		t.Errorf("ChooseFolder = %q, %v; calls %q", p, err, ui.Calls())
+	}
+}
+
+func TestSaveDialogFilterFollowsTheExtension(t *testing.T) {
+	w, ui := attached("")
+	for _, name := range []string{"audit.csv", "Weekly.PDF", "chart.png", "notes.txt"} {
+		if _, err := w.SaveFile("Export", name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := ui.Calls(), "save:audit.csv:*.csv,save:Weekly.PDF:*.pdf,save:chart.png:*.png,save:notes.txt:*"; got != want {
+		t.Errorf("dialogs %q, want %q", got, want)
+	}
+	if f := FilterFor("report.pdf"); f.Name != "PDF documents (*.pdf)" {
+		t.Errorf("FilterFor = %+v", f)
 	}
 }
 

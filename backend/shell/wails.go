@@ -34,9 +34,13 @@ func (u wailsUI) Ask(q Question) (string, error) {
 	})
 }
 
-func (u wailsUI) SaveFile(title, defaultName string) (string, error) {
+func (u wailsUI) SaveFile(title, defaultName string, filter FileFilter) (string, error) {
 	return runtime.SaveFileDialog(u.ctx, runtime.SaveDialogOptions{Title: title, DefaultFilename: defaultName,
-		Filters: []runtime.FileFilter{{DisplayName: "CSV files (*.csv)", Pattern: "*.csv"}}})
+		Filters: []runtime.FileFilter{{DisplayName: filter.Name, Pattern: filter.Pattern}}})
+}
+
+func (u wailsUI) ChooseFolder(title string) (string, error) {
+	return runtime.OpenDirectoryDialog(u.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
 }
 
 // WailsLogger sends Wails' own log lines to Herald's log file.

@@ -7,6 +7,8 @@ package shell
 
 import (
 	"errors"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -19,8 +21,31 @@ type UI interface {
 	Quit()
 	// Ask shows a modal question and returns the button pressed.
 	Ask(q Question) (string, error)
-	// SaveFile asks where to save a CSV file; "" means cancelled.
-	SaveFile(title, defaultName string) (string, error)
+	// SaveFile asks where to save a file of the filter's kind; "" means
+	// cancelled.
+	SaveFile(title, defaultName string, filter FileFilter) (string, error)
+	// ChooseFolder asks for a folder; "" means cancelled.
+	ChooseFolder(title string) (string, error)
+}
+
+// FileFilter is the kind of file a save dialog offers.
+type FileFilter struct {
+	Name    string // "PDF documents (*.pdf)"
+	Pattern string // "*.pdf"
+}
+
+// FilterFor is the save dialog's filter for a file name, by its extension:
+// CSV, PDF or PNG (anything else: every file).
+func FilterFor(name string) FileFilter {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv":
+		return FileFilter{Name: "CSV files (*.csv)", Pattern: "*.csv"}
+	case ".pdf":
+		return FileFilter{Name: "PDF documents (*.pdf)", Pattern: "*.pdf"}
+	case ".png":
+		return FileFilter{Name: "PNG images (*.png)", Pattern: "*.png"}
+	}
+	return FileFilter{Name: "All files", Pattern: "*"}
 }
 
 // Question is a modal question with buttons.
@@ -94,13 +119,23 @@ func (w *Window) Ask(q Question) (string, error) {
 	return ui.Ask(q)
 }
 
-// SaveFile is the window's save-file dialog (service.FileChooser).
+// SaveFile is the window's save-file dialog (service.FileChooser), its
+// filter picked from the default name's extension.
 func (w *Window) SaveFile(title, defaultName string) (string, error) {
 	ui := w.current()
 	if ui == nil {
 		return "", noWindow()
 	}
-	return ui.SaveFile(title, defaultName)
+	return ui.SaveFile(title, defaultName, FilterFor(defaultName))
+}
+
+// ChooseFolder is the window's folder dialog (service.FolderChooser).
+func (w *Window) ChooseFolder(title string) (string, error) {
+	ui := w.current()
+	if ui == nil {
+		return "", noWindow()
+	}
+	return ui.ChooseFolder(title)
 }
 
 func noWindow() error { return errors.New("no window to show a dialog in") }

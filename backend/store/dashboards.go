@@ -324,3 +324,16 @@ func (s *Dashboards) SetReport(ctx context.Context, id int64, every, dir string,
 	}
 	return s.Get(ctx, id)
 }
+
+// AdvanceReport sets when a dashboard's report is next written, and only
+// that: writing a report does not change the dashboard.
+func (s *Dashboards) AdvanceReport(ctx context.Context, id int64, next time.Time) error {
+	res := s.db.WithContext(ctx).Model(&model.Dashboard{}).Where("id = ?", id).UpdateColumn("report_next_at", next.UTC())
+	if res.Error != nil {
+		return fmt.Errorf("save dashboard %d's next report: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("dashboard %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
