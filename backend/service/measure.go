@@ -73,7 +73,7 @@ type MetricInfo struct {
 	Scope      string   `json:"scope"` // "channel" (activity in a range) or "post" (lifetime of a post)
 	Lifetime   bool     `json:"lifetime"`
 	Engagement bool     `json:"engagement"`
-	Networks   []string `json:"networks"`
+	Networks   []string `json:"networks"` // the ids of the networks that give it ("mastodon")
 }
 
 // Catalogue lists every metric of every network Herald can measure.
@@ -85,18 +85,18 @@ func (s *Measure) Catalogue() []MetricInfo {
 		if !ok {
 			continue
 		}
-		name := n.Descriptor().Name
+		id := n.Descriptor().ID
 		for _, m := range r.MetricCatalogue().Metrics {
-			id := string(m.Scope) + "/" + m.Key
-			mi, ok := byKey[id]
+			key := string(m.Scope) + "/" + m.Key
+			mi, ok := byKey[key]
 			if !ok {
 				mi = &MetricInfo{Key: m.Key, Label: m.Label, Unit: m.Unit, Scope: string(m.Scope), Lifetime: m.Lifetime, Engagement: m.Engagement}
-				byKey[id] = mi
-				order = append(order, id)
+				byKey[key] = mi
+				order = append(order, key)
 			} else if !containsLabel(mi.Label, m.Label) {
 				mi.Label += " / " + m.Label
 			}
-			mi.Networks = append(mi.Networks, name)
+			mi.Networks = append(mi.Networks, id)
 		}
 	}
 	out := make([]MetricInfo, 0, len(order))

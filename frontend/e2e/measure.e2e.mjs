@@ -109,8 +109,8 @@ test('Content performance shows exactly what the other account did', { skip }, a
   for (const [k, v] of Object.entries(want)) {
     assert.equal(got[k], v, `${k} of the post: ${JSON.stringify(got)}`);
   }
-  // GoToSocial gives no quote count: absent, never 0.
-  assert.equal(got.quotes, '—', `quotes are shown as "${got.quotes}", want absent`);
+  // GoToSocial gives no quote count: absent (a dash and why), never 0.
+  assert.match(got.quotes, /^—/, `quotes are shown as "${got.quotes}", want absent`);
   // Published through Herald: the row links to the Herald post.
   const row = page.locator(byTestId('measure-content-row')).filter({ hasText: postText });
   assert.equal(await row.locator(byTestId('measure-open-in-herald')).count(), 1);

@@ -91,7 +91,7 @@ func TestComposeScheduleAndPublishToGoToSocial(t *testing.T) {
 	app.playwright(t, "keyboard.e2e.mjs", "HERALD_E2E_KEYBOARD=1", "HERALD_E2E_CHANNEL_ID="+strconv.FormatInt(channelID, 10))
 
 	bob := checkInbox(t, server, app, g, channelID, publishedID, text)
-	checkMeasure(t, server, app, bob, account.ID, publishedID, text)
+	checkMeasure(t, server, app, cred, bob, account.ID, publishedID, text)
 }
 
 // checkMeasure has the second account (which favourited and answered the
@@ -99,13 +99,25 @@ func TestComposeScheduleAndPublishToGoToSocial(t *testing.T) {
 // Content performance must show exactly one favourite, one boost and one
 // reply on the post (GoToSocial gives no quote count: absent), and the
 // overview one follower.
-func checkMeasure(t *testing.T, server *gts.Server, app *herald, bob network.Credential, channelAccount, postID, postText string) {
+func checkMeasure(t *testing.T, server *gts.Server, app *herald, channel, bob network.Credential, channelAccount, postID, postText string) {
 	t.Helper()
 	if code := server.API(t, bob.AccessToken, "POST", "/api/v1/statuses/"+postID+"/reblog", url.Values{}, nil); code != 200 {
 		t.Fatalf("bob: reblog = %d", code)
 	}
-	if code := server.API(t, bob.AccessToken, "POST", "/api/v1/accounts/"+channelAccount+"/follow", url.Values{}, nil); code != 200 {
+	var rel struct {
+		Following bool `json:"following"`
+		Requested bool `json:"requested"`
+	}
+	if code := server.API(t, bob.AccessToken, "POST", "/api/v1/accounts/"+channelAccount+"/follow", url.Values{}, &rel); code != 200 {
 		t.Fatalf("bob: follow = %d", code)
+	}
+	if rel.Requested && !rel.Following {
+		// GoToSocial accounts approve their followers: the channel accepts.
+		var me struct{ ID string }
+		server.API(t, bob.AccessToken, "GET", "/api/v1/accounts/verify_credentials", nil, &me)
+		if code := server.API(t, channel.AccessToken, "POST", "/api/v1/follow_requests/"+me.ID+"/authorize", url.Values{}, nil); code != 200 {
+			t.Fatalf("channel: authorize bob's follow request = %d", code)
+		}
 	}
 	out := app.playwright(t, "measure.e2e.mjs", "HERALD_E2E_MEASURE=1", "HERALD_E2E_POST_TEXT="+postText,
 		`HERALD_E2E_EXPECT={"likes":1,"shares":1,"replies":1,"followers":1}`)

@@ -8,10 +8,16 @@ interface TimeValueProps {
   iso: string;
   /** Shown when there is no time. */
   none?: string;
+  /**
+   * The time of something that happened (a last reading): never said to
+   * be ahead, though the page's clock ticks only now and then and may be a
+   * little behind it.
+   */
+  past?: boolean;
 }
 
 /** A time in the computer's zone (Herald's one style), with how long ago it was. */
-export function TimeValue({ iso, none = 'Not known' }: TimeValueProps) {
+export function TimeValue({ iso, none = 'Not known', past = false }: TimeValueProps) {
   const now = useNow();
   useClockSetting();
   const date = parseTime(iso);
@@ -29,7 +35,7 @@ export function TimeValue({ iso, none = 'Not known' }: TimeValueProps) {
       </time>
       <Text span c="dimmed" size="sm">
         {' · '}
-        {formatRelative(date, now)}
+        {formatRelative(past && date > now ? now : date, now)}
       </Text>
     </Text>
   );

@@ -15,9 +15,9 @@ import { ariaSort, DEFAULT_SORT, formatCount, nextSort, showingText, type SortSt
 export const PAGE_SIZE = 50;
 const SEARCH_DEBOUNCE_MS = 300;
 
-/** True when the network of a row gives the metric at all (catalogue names against the channel's network id). */
+/** True when the network of a row gives the metric at all. */
 function provides(column: MetricInfo, network: string): boolean {
-  return column.networks.some((n) => n.toLowerCase() === network.toLowerCase());
+  return column.networks.includes(network);
 }
 
 function Absent({ why }: { why: string }) {
@@ -34,7 +34,13 @@ function Absent({ why }: { why: string }) {
 function MetricCell({ row, column }: { row: ContentItem; column: MetricInfo }) {
   const value = row.metrics[column.key];
   if (value === undefined || value === null) {
-    return <Absent why={provides(column, row.network) ? 'Not read yet' : 'Not provided by this network'} />;
+    let why = 'Not provided by this network';
+    if (provides(column, row.network)) {
+      // Read, and still absent: the server does not count it (GoToSocial
+      // and Mastodon before 4.5 give no quote count).
+      why = row.readAt ? 'Not given by the server for this post' : 'Not read yet';
+    }
+    return <Absent why={why} />;
   }
   return <>{formatCount(value)}</>;
 }

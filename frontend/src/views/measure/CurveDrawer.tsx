@@ -47,7 +47,7 @@ function CurveBody({ item, columns, zone }: { item: ContentItem; columns: Metric
         <Text size="sm" c="dimmed">
           Read
         </Text>
-        <TimeValue iso={readAt} none="Not yet" />
+        <TimeValue iso={readAt} none="Not yet" past />
       </Group>
       <Group justify="space-between" wrap="nowrap">
         <Text size="sm" data-testid="measure-curve-summary">

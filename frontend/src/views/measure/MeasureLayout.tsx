@@ -106,7 +106,7 @@ function ChannelStatusTable({ rows, busy, onSync }: { rows: MeasureChannel[]; bu
                 {s.network}
               </Text>
             </Table.Th>
-            <Table.Td>{s.measurable ? <TimeValue iso={s.channelReadAt ?? ''} none="Not yet" /> : <Text size="sm">—</Text>}</Table.Td>
+            <Table.Td>{s.measurable ? <TimeValue iso={s.channelReadAt ?? ''} none="Not yet" past /> : <Text size="sm">—</Text>}</Table.Td>
             <Table.Td>
               <Text size="sm" c={s.lastError ? 'red' : undefined}>
                 {!s.measurable
@@ -378,7 +378,7 @@ export function MeasureLayout() {
                     <Text size="sm" c="dimmed">
                       Last synced
                     </Text>
-                    <TimeValue iso={oldestRead(measurable)} none="Not yet" />
+                    <TimeValue iso={oldestRead(measurable)} none="Not yet" past />
                     <Button
                       size="xs"
                       variant="light"

@@ -48,8 +48,8 @@ const shop: MeasureChannel = {
 const page: ContentPage = {
   total: 2,
   columns: [
-    { key: 'favourites', label: 'Favourites / Likes', unit: 'interactions', scope: 'post', lifetime: true, engagement: true, networks: ['Mastodon', 'Bluesky'] },
-    { key: 'views', label: 'Views', unit: 'views', scope: 'post', lifetime: true, engagement: false, networks: ['Bluesky'] },
+    { key: 'favourites', label: 'Favourites / Likes', unit: 'interactions', scope: 'post', lifetime: true, engagement: true, networks: ['mastodon', 'bluesky'] },
+    { key: 'views', label: 'Views', unit: 'views', scope: 'post', lifetime: true, engagement: false, networks: ['bluesky'] },
   ],
   rows: [
     {
