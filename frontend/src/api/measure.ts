@@ -47,3 +47,10 @@ export const postCurve = (contentId: number): Promise<PostCurve> => call(() => M
 
 /** Average engagement by the hour of the week the range's posts went out (the user's time). */
 export const bestTimes = (range: MeasureRange): Promise<BestTimes> => call(() => Measure.BestTimes(range));
+
+export type DenseChannel = Omit<service.DenseChannel, 'convertValues'>;
+export type DenseSeries = Omit<service.DenseSeries, 'convertValues' | 'channels'> & { channels: DenseChannel[] };
+
+/** A channel metric's every reading in a range, per channel, downsampled in Go to twice `width` points. */
+export const denseSeries = (range: MeasureRange, metric: string, width: number): Promise<DenseSeries> =>
+  call(() => Measure.Dense(range, metric, width));

@@ -8,6 +8,7 @@ import { type Kpi, type MetricSeries, measureOverview } from '../../api/measure'
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useLoad } from '../../hooks/useLoad';
 import { formatCalendarDay } from '../../time/format';
+import { DenseChart } from './DenseChart';
 import { useMeasure } from './MeasureLayout';
 import { axisDay, formatCount, formatKpiValue, kpiChange, periodText } from './measureModel';
 
@@ -188,6 +189,7 @@ export function OverviewView() {
         ))}
       </SimpleGrid>
       <SeriesCard series={o.followers} kind="level" unit="followers" color="indigo.6" />
+      <DenseChart range={range} />
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         <SeriesCard series={o.posts} kind="count" unit="posts" color="teal.7" />
         <SeriesCard series={o.engagement} kind="count" unit="interactions" color="grape.6" />
