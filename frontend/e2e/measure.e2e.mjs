@@ -122,7 +122,7 @@ test('The channel overview counts the follower', { skip }, async () => {
   await page.getByRole('heading', { level: 1, name: 'Measure' }).waitFor();
   const tile = page.locator(`${byTestId('measure-kpi')}[data-key="followers"] ${byTestId('measure-kpi-value')}`);
   const deadline = Date.now() + ARRIVAL;
-  let value = '';
+  let value;
   for (;;) {
     await tile.waitFor();
     value = ((await tile.textContent()) ?? '').trim();
