@@ -183,7 +183,7 @@ export function ReportDialog({ dashboard, onClose, onSaved }: { dashboard: Dashb
           {dashboard.reportNextAt && (
             <Group gap={6}>
               <Text size="sm" c="dimmed">
-                Next report now:
+                Next report:
               </Text>
               <TimeValue iso={dashboard.reportNextAt} />
             </Group>

@@ -301,7 +301,7 @@ export function DashboardPage() {
       <Group justify="space-between" align="flex-start" wrap="wrap">
         <Stack gap={2}>
           <Title order={2} size="h3" tabIndex={-1} ref={heading} data-testid="dashboard-title">
-            {isNew && !name.trim() ? 'New dashboard' : name || 'New dashboard'}
+            {name.trim() || 'New dashboard'}
           </Title>
           <Text size="sm" c="dimmed" data-testid="dashboard-subtitle">
             {subtitle}

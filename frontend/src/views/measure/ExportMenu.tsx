@@ -26,6 +26,9 @@ interface ExportMenuProps {
 /** The attribute of the blocks (cards) the PDF is made of, in document order. */
 export const BLOCK_ATTR = 'data-export-block';
 
+/** The attribute of what a picture leaves out. */
+export const SKIP_ATTR = 'data-export-skip';
+
 /** Says where a file went, or that nothing was saved. */
 function saved(what: string, result: ExportResult) {
   if (result.path) {
@@ -45,7 +48,9 @@ export function ExportMenu({ target, title, subtitle, csv, disabled }: ExportMen
   const [busy, setBusy] = useState(false);
   const background = scheme === 'dark' ? theme.colors.dark[7] : theme.white;
 
-  const capture = (el: HTMLElement) => toPng(el, { backgroundColor: background, pixelRatio: 2, cacheBust: true });
+  // The Export button itself is left out of the picture.
+  const capture = (el: HTMLElement) =>
+    toPng(el, { backgroundColor: background, pixelRatio: 2, cacheBust: true, filter: (node) => !(node instanceof HTMLElement && node.hasAttribute(SKIP_ATTR)) });
 
   const run = async (what: string, work: () => Promise<ExportResult>) => {
     setBusy(true);
@@ -91,6 +96,7 @@ export function ExportMenu({ target, title, subtitle, csv, disabled }: ExportMen
           rightSection={<IconChevronDown size={14} aria-hidden />}
           loading={busy}
           disabled={disabled}
+          {...{ [SKIP_ATTR]: '' }}
           data-testid="measure-export"
         >
           Export

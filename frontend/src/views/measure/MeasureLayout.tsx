@@ -86,10 +86,11 @@ export function rangeSubtitle(
 ): string {
   let who = 'All channels';
   if (range.channelIds.length > 0) {
-    who = range.channelIds.map((id) => {
+    const names = range.channelIds.map((id) => {
       const c = channels.find((ch) => ch.id === id);
       return c ? channelLabel(c) : `Channel ${id}`;
-    }).join(', ');
+    });
+    who = names.join(', ');
   } else if (range.teamId) {
     who = `Team ${teams.find((t) => t.id === range.teamId)?.name ?? range.teamId}`;
   }

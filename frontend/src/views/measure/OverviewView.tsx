@@ -8,7 +8,7 @@ import { type Kpi, type MetricSeries, measureOverview } from '../../api/measure'
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useLoad } from '../../hooks/useLoad';
 import { formatCalendarDay } from '../../time/format';
-import { BLOCK_ATTR, ExportMenu } from './ExportMenu';
+import { BLOCK_ATTR, ExportMenu, SKIP_ATTR } from './ExportMenu';
 import { useMeasure } from './MeasureLayout';
 import { axisDay, formatCount, formatKpiValue, kpiChange, periodText } from './measureModel';
 
@@ -130,6 +130,7 @@ export function SeriesCard({ series, kind, unit, color, chart = kind === 'level'
           variant="subtle"
           aria-pressed={table}
           aria-label={bare ? `${table ? 'Show as chart' : 'Show as table'}: ${series.label}` : undefined}
+          {...{ [SKIP_ATTR]: '' }}
           onClick={() => {
             setTable((t) => !t);
           }}
