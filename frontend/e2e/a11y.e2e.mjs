@@ -254,6 +254,9 @@ function mainStates(page, base, filled) {
     ['measure: channel overview', () => open(page, base, '/measure', () => page.locator('[data-testid="measure-overview"], [data-testid="measure-nothing-yet"], [data-testid="measure-no-channels"], [data-testid="measure-not-measurable"], [data-testid="error-panel"]').first().waitFor())],
     ['measure: content performance', () => open(page, base, '/measure/content', () => page.locator('[data-testid="measure-content-table"], [data-testid="measure-nothing-yet"], [data-testid="measure-no-channels"], [data-testid="measure-not-measurable"], [data-testid="error-panel"]').first().waitFor())],
     ['measure: best times', () => open(page, base, '/measure/best-times', () => page.locator('[data-testid="measure-best-times"], [data-testid="measure-nothing-yet"], [data-testid="measure-no-channels"], [data-testid="measure-not-measurable"], [data-testid="error-panel"]').first().waitFor())],
+    ['measure: dashboards', () => open(page, base, '/measure/dashboards', () => page.locator('[data-testid="dashboards-list"], [data-testid="dashboards-empty"], [data-testid="measure-nothing-yet"], [data-testid="measure-no-channels"], [data-testid="measure-not-measurable"], [data-testid="error-panel"]').first().waitFor())],
+    ['measure: a new dashboard', () => open(page, base, '/measure/dashboards/new', () => page.locator('[data-testid="dashboard-form"], [data-testid="measure-nothing-yet"], [data-testid="measure-no-channels"], [data-testid="measure-not-measurable"], [data-testid="error-panel"]').first().waitFor())],
+    ['measure: compare', () => open(page, base, '/measure/compare', () => page.locator('[data-testid="compare-table"], [data-testid="watchlist-empty"], [data-testid="measure-nothing-yet"], [data-testid="measure-no-channels"], [data-testid="measure-not-measurable"], [data-testid="error-panel"]').first().waitFor())],
     [
       'settings: diagnostics',
       () =>

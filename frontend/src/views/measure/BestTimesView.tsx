@@ -1,6 +1,6 @@
 import { Button, Card, Checkbox, Group, List, Modal, Select, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconClockPlus } from '@tabler/icons-react';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { type BestTimeCell, bestTimes } from '../../api/measure';
 import type { QueueSlot } from '../../api/publishing';
@@ -11,6 +11,7 @@ import { useClockSetting } from '../../time/useClock';
 import { channelLabel } from '../channels/channelText';
 import { QUEUE_SUGGESTION_STATE, type QueueSuggestion } from '../queue/queueSuggestion';
 import { Heatmap } from './Heatmap';
+import { BLOCK_ATTR, ExportMenu } from './ExportMenu';
 import { useMeasure } from './MeasureLayout';
 import { cellAt, cellLabel, formatAverage, formatCount, type GridPos, WEEK_ROWS, WEEKDAY_NAMES } from './measureModel';
 
@@ -86,9 +87,10 @@ function startAt(suggested: BestTimeCell[]): GridPos {
 
 /** #/measure/best-times: average engagement per post by the hour of the week it went out, and the hours to try. */
 export function BestTimesView() {
-  const { range, version } = useMeasure();
+  const { range, version, subtitle } = useMeasure();
   // eslint-disable-next-line react-hooks/exhaustive-deps -- version reloads on purpose
   const load = useCallback(() => bestTimes(range), [range, version]);
+  const root = useRef<HTMLDivElement>(null);
   const result = useLoad(load);
   const clock = useClockSetting();
   const twelve = uses12Hour(clock);
@@ -105,8 +107,16 @@ export function BestTimesView() {
   const pos = focused ?? startAt(data.suggested);
   const current = cellAt(data.cells, WEEK_ROWS[pos.row] ?? 1, pos.col);
   return (
-    <Stack gap="lg" data-testid="measure-best-times">
-      <Card>
+    <Stack gap="lg" data-testid="measure-best-times" ref={root}>
+      <Group justify="flex-end">
+        <ExportMenu
+          target={root}
+          title="Best times"
+          subtitle={subtitle}
+          csv={[{ label: 'CSV: the 7 × 24 hours', export: { kind: 'best_times', query: { ...range, search: '', replies: false, sort: 'published', desc: true, offset: 0, limit: 0 } } }]}
+        />
+      </Group>
+      <Card {...{ [BLOCK_ATTR]: '' }}>
         <Stack gap="sm">
           <Group justify="space-between" align="flex-start">
             <Stack gap={2}>
@@ -128,7 +138,7 @@ export function BestTimesView() {
           </Text>
         </Stack>
       </Card>
-      <Card>
+      <Card {...{ [BLOCK_ATTR]: '' }}>
         <Stack gap="sm">
           <Title order={2} size="h5">
             Hours to try

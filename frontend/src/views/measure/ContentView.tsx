@@ -1,7 +1,7 @@
 import { Anchor, Badge, Button, Card, Group, Skeleton, Stack, Switch, Table, Text, TextInput, Tooltip, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconArrowsSort, IconSearch, IconSortAscending, IconSortDescending } from '@tabler/icons-react';
-import { type KeyboardEvent, useCallback, useState } from 'react';
+import { type KeyboardEvent, useCallback, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { type ContentItem, type MetricInfo, measureContent } from '../../api/measure';
 import { ErrorPanel } from '../../components/ErrorPanel';
@@ -9,6 +9,7 @@ import { ExternalLink } from '../../components/ExternalLink';
 import { useLoad } from '../../hooks/useLoad';
 import { formatDateTime } from '../../time/format';
 import { CurveDrawer } from './CurveDrawer';
+import { BLOCK_ATTR, ExportMenu } from './ExportMenu';
 import { useMeasure } from './MeasureLayout';
 import { ariaSort, DEFAULT_SORT, formatCount, nextSort, showingText, type SortState } from './measureModel';
 
@@ -79,7 +80,8 @@ function moveRowFocus(e: KeyboardEvent<HTMLTableRowElement>) {
 
 /** #/measure/content: the range's posts with their latest counts, sorted by any of them; a row opens its curve. */
 export function ContentView() {
-  const { range, version, channels } = useMeasure();
+  const { range, version, channels, subtitle } = useMeasure();
+  const root = useRef<HTMLDivElement>(null);
   const [sort, setSort] = useState<SortState>(DEFAULT_SORT);
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
@@ -106,7 +108,7 @@ export function ContentView() {
   const networkName = (row: ContentItem) => channels.find((c) => c.id === row.channelId)?.networkName ?? row.network;
 
   return (
-    <Stack gap="md" data-testid="measure-content">
+    <Stack gap="md" data-testid="measure-content" ref={root}>
       <Group gap="md" align="flex-end" wrap="wrap">
         <TextInput
           label="Search"
@@ -128,6 +130,14 @@ export function ContentView() {
           mb={6}
           data-testid="measure-replies"
         />
+        <Group ml="auto" mb={4}>
+          <ExportMenu
+            target={root}
+            title="Content performance"
+            subtitle={subtitle}
+            csv={[{ label: 'CSV: every post of the range', export: { kind: 'content', query: { ...range, search: debounced, replies, sort: sort.sort, desc: sort.desc, offset: 0, limit: 0 } } }]}
+          />
+        </Group>
       </Group>
       {page.error && <ErrorPanel title="Herald could not list the posts" error={page.error} onRetry={page.reload} />}
       {!data && !page.error && (
@@ -137,7 +147,7 @@ export function ContentView() {
         </Stack>
       )}
       {data && (
-        <Card padding={0}>
+        <Card padding={0} {...{ [BLOCK_ATTR]: '' }}>
           <Table.ScrollContainer minWidth={720}>
             <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover data-testid="measure-content-table" aria-busy={page.loading}>
               <Table.Caption>

@@ -7,6 +7,7 @@ import { type DenseSeries, type MeasureRange, denseSeries } from '../../api/meas
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useLoad } from '../../hooks/useLoad';
 import { formatDateTime } from '../../lib/format';
+import { BLOCK_ATTR, SKIP_ATTR } from './ExportMenu';
 import { formatCount } from './measureModel';
 
 /** The theme's chart colours, read from its CSS variables (a canvas needs the values). */
@@ -120,7 +121,7 @@ export function DenseChart({ range }: { range: MeasureRange }) {
     : '';
 
   return (
-    <Card data-testid="measure-dense">
+    <Card data-testid="measure-dense" {...{ [BLOCK_ATTR]: '' }}>
       <Stack gap="xs">
         <Group justify="space-between" wrap="nowrap">
           <Title order={3} size="h5">
@@ -133,6 +134,7 @@ export function DenseChart({ range }: { range: MeasureRange }) {
               setTable((t) => !t);
             }}
             aria-pressed={table}
+            {...{ [SKIP_ATTR]: '' }}
           >
             {table ? 'Hide the table' : 'Show as table'}
           </Button>

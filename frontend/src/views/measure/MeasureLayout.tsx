@@ -19,13 +19,25 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
-import { IconBroadcast, IconCalendar, IconChartBar, IconChevronDown, IconClockHour9, IconInfoCircle, IconListNumbers, IconRefresh } from '@tabler/icons-react';
+import {
+  IconBroadcast,
+  IconCalendar,
+  IconChartBar,
+  IconChevronDown,
+  IconClockHour9,
+  IconInfoCircle,
+  IconLayoutDashboard,
+  IconListNumbers,
+  IconRefresh,
+  IconUsersGroup,
+} from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate, useOutletContext } from 'react-router-dom';
 import { onMetricsChanged } from '../../api/events';
 import { type MeasureChannel, type MeasureRange, measureStatus, syncMetricsNow } from '../../api/measure';
 import { listTeams } from '../../api/teams';
-import type { ChannelView } from '../../api/types';
+import type { ChannelView, TeamView } from '../../api/types';
+import { channelLabel } from '../channels/channelText';
 import { ChannelFilter } from '../../components/ChannelFilter';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PageHeader } from '../../components/PageHeader';
@@ -34,7 +46,7 @@ import { useChannelList } from '../../hooks/useChannelList';
 import { useLoad } from '../../hooks/useLoad';
 import { notifyError } from '../../lib/notify';
 import { computerZone } from '../../time/zones';
-import { type DayRange, DEFAULT_PRESET, lastDays, PRESETS, presetOf, todayIn } from './measureModel';
+import { type DayRange, DEFAULT_PRESET, lastDays, periodText, PRESETS, presetOf, todayIn } from './measureModel';
 
 /** What every Measure view gets from the shared header. */
 export interface MeasureContext {
@@ -43,7 +55,12 @@ export interface MeasureContext {
   version: number;
   /** The selected channels' metrics state. */
   selected: MeasureChannel[];
+  /** Every channel's metrics state. */
+  status: MeasureChannel[];
   channels: ChannelView[];
+  teams: TeamView[];
+  /** The channels and the days in words, for an export's subtitle. */
+  subtitle: string;
 }
 
 export function useMeasure(): MeasureContext {
@@ -54,7 +71,31 @@ const TABS = [
   { value: 'overview', path: '/measure', label: 'Channel overview', icon: IconChartBar },
   { value: 'content', path: '/measure/content', label: 'Content performance', icon: IconListNumbers },
   { value: 'best-times', path: '/measure/best-times', label: 'Best times', icon: IconClockHour9 },
+  { value: 'dashboards', path: '/measure/dashboards', label: 'Dashboards', icon: IconLayoutDashboard },
+  { value: 'compare', path: '/measure/compare', label: 'Compare', icon: IconUsersGroup },
 ] as const;
+
+/** The tabs whose view has a channel and range of its own (a dashboard's spec). */
+const OWN_RANGE = new Set<string>(['dashboards']);
+
+/** The channels (named, a team's, or every one) and the days in words: "Shop, Blog · 3–30 Nov". */
+export function rangeSubtitle(
+  range: Pick<MeasureRange, 'channelIds' | 'teamId' | 'from' | 'to'>,
+  channels: ChannelView[],
+  teams: Pick<TeamView, 'id' | 'name'>[],
+): string {
+  let who = 'All channels';
+  if (range.channelIds.length > 0) {
+    const names = range.channelIds.map((id) => {
+      const c = channels.find((ch) => ch.id === id);
+      return c ? channelLabel(c) : `Channel ${id}`;
+    });
+    who = names.join(', ');
+  } else if (range.teamId) {
+    who = `Team ${teams.find((t) => t.id === range.teamId)?.name ?? range.teamId}`;
+  }
+  return `${who} · ${periodText(range.from, range.to)}`;
+}
 
 /** How long the view waits after a metrics:changed before it loads again: a sync emits one per channel. */
 const RELOAD_DEBOUNCE_MS = 1000;
@@ -72,7 +113,7 @@ export function selectedStatus(status: MeasureChannel[], channels: ChannelView[]
 }
 
 /** The oldest last reading among the channels (what "Last synced" promises for all of them). */
-function oldestRead(status: MeasureChannel[]): string {
+export function oldestRead(status: MeasureChannel[]): string {
   let oldest = '';
   for (const s of status) {
     if (s.channelReadAt && (!oldest || Date.parse(s.channelReadAt) < Date.parse(oldest))) {
@@ -206,7 +247,17 @@ export function MeasureLayout() {
     [status.data, reloadStatus],
   );
 
-  const context: MeasureContext = { range, version, selected, channels: channelList };
+  const teamList = useMemo(() => teams.data ?? [], [teams.data]);
+  const context: MeasureContext = {
+    range,
+    version,
+    selected,
+    status: status.data ?? [],
+    channels: channelList,
+    teams: teamList,
+    subtitle: rangeSubtitle(range, channelList, teamList),
+  };
+  const ownRange = OWN_RANGE.has(active);
 
   let body;
   if (channels.error) {
@@ -277,7 +328,7 @@ export function MeasureLayout() {
     body = <Outlet context={context} />;
   }
 
-  const teamData = (teams.data ?? []).map((t) => ({ value: String(t.id), label: t.name }));
+  const teamData = teamList.map((t) => ({ value: String(t.id), label: t.name }));
 
   return (
     <>
@@ -302,78 +353,80 @@ export function MeasureLayout() {
           <Tabs.Panel key={value} value={value}>
             {value === active && (
               <Stack gap="md">
-                <Group gap="sm" align="flex-end" wrap="wrap" role="group" aria-label="What to measure" data-testid="measure-filters">
-                  <ChannelFilter
-                    label="Channels"
-                    channels={channelList}
-                    value={channelIds}
-                    onChange={(ids) => {
-                      setChannelIds(ids);
-                      if (ids.length > 0) {
-                        setTeamId(0);
-                      }
-                    }}
-                    width={280}
-                    testId="measure-channels"
-                  />
-                  {teamData.length > 0 && (
-                    <Select
-                      label="Team"
-                      placeholder="Any team"
-                      data={teamData}
-                      value={teamId ? String(teamId) : null}
-                      onChange={(value) => {
-                        setTeamId(value ? Number(value) : 0);
-                        if (value) {
-                          setChannelIds([]);
+                {!ownRange && (
+                  <Group gap="sm" align="flex-end" wrap="wrap" role="group" aria-label="What to measure" data-testid="measure-filters">
+                    <ChannelFilter
+                      label="Channels"
+                      channels={channelList}
+                      value={channelIds}
+                      onChange={(ids) => {
+                        setChannelIds(ids);
+                        if (ids.length > 0) {
+                          setTeamId(0);
                         }
                       }}
-                      clearable
-                      w={180}
-                      comboboxProps={{ withinPortal: false }}
-                      data-testid="measure-team"
+                      width={280}
+                      testId="measure-channels"
                     />
-                  )}
-                  <Stack gap={4}>
-                    <Text size="sm" fw={500} id="measure-days-label">
-                      Days
-                    </Text>
-                    <SegmentedControl
-                      aria-labelledby="measure-days-label"
-                      value={preset ? String(preset) : 'custom'}
-                      onChange={(value) => {
-                        if (value === 'custom') {
-                          setCustom(true);
-                        } else {
-                          setCustom(false);
-                          setDays(lastDays(Number(value), zone));
-                        }
-                      }}
-                      data={[...PRESETS.map((d) => ({ value: String(d), label: `Last ${d} days` })), { value: 'custom', label: 'Custom' }]}
-                      data-testid="measure-presets"
-                    />
-                  </Stack>
-                  {(custom || !preset) && (
-                    <DatePickerInput
-                      type="range"
-                      label="From – to"
-                      value={[days.from, days.to]}
-                      onChange={([from, to]) => {
-                        if (from && to) {
-                          setDays({ from, to });
-                        }
-                      }}
-                      maxDate={today}
-                      valueFormat="D MMM YYYY"
-                      leftSection={<IconCalendar size={15} aria-hidden />}
-                      allowSingleDateInRange
-                      w={260}
-                      popoverProps={{ withinPortal: false }}
-                      data-testid="measure-range"
-                    />
-                  )}
-                </Group>
-                {status.data && measurable.length > 0 && (
+                    {teamData.length > 0 && (
+                      <Select
+                        label="Team"
+                        placeholder="Any team"
+                        data={teamData}
+                        value={teamId ? String(teamId) : null}
+                        onChange={(value) => {
+                          setTeamId(value ? Number(value) : 0);
+                          if (value) {
+                            setChannelIds([]);
+                          }
+                        }}
+                        clearable
+                        w={180}
+                        comboboxProps={{ withinPortal: false }}
+                        data-testid="measure-team"
+                      />
+                    )}
+                    <Stack gap={4}>
+                      <Text size="sm" fw={500} id="measure-days-label">
+                        Days
+                      </Text>
+                      <SegmentedControl
+                        aria-labelledby="measure-days-label"
+                        value={preset ? String(preset) : 'custom'}
+                        onChange={(value) => {
+                          if (value === 'custom') {
+                            setCustom(true);
+                          } else {
+                            setCustom(false);
+                            setDays(lastDays(Number(value), zone));
+                          }
+                        }}
+                        data={[...PRESETS.map((d) => ({ value: String(d), label: `Last ${d} days` })), { value: 'custom', label: 'Custom' }]}
+                        data-testid="measure-presets"
+                      />
+                    </Stack>
+                    {(custom || !preset) && (
+                      <DatePickerInput
+                        type="range"
+                        label="From – to"
+                        value={[days.from, days.to]}
+                        onChange={([from, to]) => {
+                          if (from && to) {
+                            setDays({ from, to });
+                          }
+                        }}
+                        maxDate={today}
+                        valueFormat="D MMM YYYY"
+                        leftSection={<IconCalendar size={15} aria-hidden />}
+                        allowSingleDateInRange
+                        w={260}
+                        popoverProps={{ withinPortal: false }}
+                        data-testid="measure-range"
+                      />
+                    )}
+                  </Group>
+                )}
+                {!ownRange && status.data && measurable.length > 0 && (
                   <Group gap="sm" align="center" wrap="wrap" data-testid="measure-sync">
                     <Text size="sm" c="dimmed">
                       Last synced
@@ -420,7 +473,7 @@ export function MeasureLayout() {
                     </Card>
                   )}
                 </Collapse>
-                {holes.length > 0 && (
+                {!ownRange && holes.length > 0 && (
                   <Alert role="note" color="gray" variant="light" icon={<IconInfoCircle size={18} aria-hidden />} data-testid="measure-holes">
                     <Text size="sm" fw={500}>
                       What the networks do not give:

@@ -3,25 +3,36 @@ import '@mantine/charts/styles.css';
 import { BarChart, LineChart } from '@mantine/charts';
 import { ActionIcon, Button, Card, Group, SimpleGrid, Skeleton, Stack, Table, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconArrowDownRight, IconArrowUpRight, IconInfoCircle, IconMinus } from '@tabler/icons-react';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { type Kpi, type MetricSeries, measureOverview } from '../../api/measure';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useLoad } from '../../hooks/useLoad';
 import { formatCalendarDay } from '../../time/format';
 import { DenseChart } from './DenseChart';
+import { BLOCK_ATTR, ExportMenu, SKIP_ATTR } from './ExportMenu';
 import { useMeasure } from './MeasureLayout';
 import { axisDay, formatCount, formatKpiValue, kpiChange, periodText } from './measureModel';
 
-function KpiTile({ kpi, period }: { kpi: Kpi; period: string }) {
+/** One KPI against the period before; embedded: inside a dashboard widget, whose heading names it. */
+export function KpiTile({ kpi, period, embedded = false, idPrefix = 'kpi' }: { kpi: Kpi; period: string; embedded?: boolean; idPrefix?: string }) {
   const value = formatKpiValue(kpi);
   const change = kpiChange(kpi, period);
   const none = kpi.value === undefined || kpi.value === null;
   const Arrow = change?.direction === 'up' ? IconArrowUpRight : change?.direction === 'down' ? IconArrowDownRight : IconMinus;
   const color = change?.direction === 'up' ? 'teal' : change?.direction === 'down' ? 'red' : 'dimmed';
   return (
-    <Card padding="md" data-testid="measure-kpi" data-key={kpi.key} component="section" aria-labelledby={`kpi-${kpi.key}`}>
+    <Card
+      padding={embedded ? 0 : 'md'}
+      bg={embedded ? 'transparent' : undefined}
+      withBorder={embedded ? false : undefined}
+      shadow={embedded ? 'none' : undefined}
+      data-testid="measure-kpi"
+      data-key={kpi.key}
+      component="section"
+      aria-labelledby={`${idPrefix}-${kpi.key}`}
+    >
       <Group justify="space-between" wrap="nowrap" gap={4}>
-        <Text size="sm" fw={500} c="dimmed" id={`kpi-${kpi.key}`}>
+        <Text size="sm" fw={500} c="dimmed" id={`${idPrefix}-${kpi.key}`}>
           {kpi.label}
         </Text>
         <Tooltip label={kpi.help} multiline w={240}>
@@ -56,7 +67,7 @@ function KpiTile({ kpi, period }: { kpi: Kpi; period: string }) {
   );
 }
 
-type Kind = 'level' | 'count';
+export type Kind = 'level' | 'count';
 
 /** A series in one sentence: what a chart says to someone who cannot see it. */
 export function seriesSummary(series: MetricSeries, kind: Kind, unit: string): string {
@@ -82,7 +93,19 @@ function dayLong(day: string): string {
   return formatCalendarDay(y, m, d);
 }
 
-function SeriesCard({ series, kind, unit, color }: { series: MetricSeries; kind: Kind; unit: string; color: string }) {
+interface SeriesCardProps {
+  series: MetricSeries;
+  kind: Kind;
+  unit: string;
+  color: string;
+  /** The chart drawn: lines for a level, bars for a count, unless named. */
+  chart?: 'line' | 'bar';
+  /** Inside a dashboard widget, whose heading names the series: no card, no heading of its own. */
+  bare?: boolean;
+}
+
+/** A daily series as a chart, with a summary in words and a table to switch to. */
+export function SeriesCard({ series, kind, unit, color, chart = kind === 'level' ? 'line' : 'bar', bare = false }: SeriesCardProps) {
   const [table, setTable] = useState(false);
   const summary = seriesSummary(series, kind, unit);
   const data = series.points.map((p) => ({ date: p.date, value: p.value ?? null }));
@@ -95,79 +118,90 @@ function SeriesCard({ series, kind, unit, color }: { series: MetricSeries; kind:
     xAxisProps: { tickFormatter: (d: string) => axisDay(d), minTickGap: 24 },
     gridAxis: 'y' as const,
   };
-  return (
-    <Card data-testid={`measure-chart-${series.key}`}>
-      <Stack gap="xs">
-        <Group justify="space-between" wrap="nowrap">
+  const body = (
+    <Stack gap="xs" data-testid={bare ? `measure-chart-${series.key}` : undefined}>
+      <Group justify={bare ? 'flex-end' : 'space-between'} wrap="nowrap">
+        {!bare && (
           <Title order={2} size="h5">
             {series.label}
           </Title>
-          <Button
-            size="compact-xs"
-            variant="subtle"
-            aria-pressed={table}
-            onClick={() => {
-              setTable((t) => !t);
-            }}
-          >
-            {table ? 'Show as chart' : 'Show as table'}
-          </Button>
-        </Group>
-        <Text size="sm" c="dimmed" data-testid="measure-chart-summary">
-          {summary}
-        </Text>
-        {table ? (
-          <Table.ScrollContainer minWidth={240} maxHeight={260}>
-            <Table striped verticalSpacing={4} data-testid="measure-chart-table">
-              <Table.Caption>{series.label} per day</Table.Caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Day</Table.Th>
-                  <Table.Th ta="right">{series.label}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {series.points.map((p) => (
-                  <Table.Tr key={p.date}>
-                    <Table.Th scope="row" fw={400}>
-                      {dayLong(p.date)}
-                    </Table.Th>
-                    <Table.Td ta="right">{p.value === undefined || p.value === null ? '—' : formatCount(p.value)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        ) : (
-          // The summary above and the table say what the chart shows.
-          <div role="img" aria-label={summary}>
-            {kind === 'level' ? (
-              // A level is read against its own range, not from zero: a
-              // follower count of 9,000 that gains 40 must show the rise.
-              <LineChart
-                {...common}
-                connectNulls={false}
-                withDots={false}
-                curveType="linear"
-                yAxisProps={{ domain: ['auto', 'auto'] }}
-                lineChartProps={{ accessibilityLayer: false }}
-              />
-            ) : (
-              <BarChart {...common} barChartProps={{ accessibilityLayer: false }} />
-            )}
-          </div>
         )}
-      </Stack>
+        <Button
+          size="compact-xs"
+          variant="subtle"
+          aria-pressed={table}
+          aria-label={bare ? `${table ? 'Show as chart' : 'Show as table'}: ${series.label}` : undefined}
+          {...{ [SKIP_ATTR]: '' }}
+          onClick={() => {
+            setTable((t) => !t);
+          }}
+        >
+          {table ? 'Show as chart' : 'Show as table'}
+        </Button>
+      </Group>
+      <Text size="sm" c="dimmed" data-testid="measure-chart-summary">
+        {summary}
+      </Text>
+      {table ? (
+        <Table.ScrollContainer minWidth={240} maxHeight={260}>
+          <Table striped verticalSpacing={4} data-testid="measure-chart-table">
+            <Table.Caption>{series.label} per day</Table.Caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Day</Table.Th>
+                <Table.Th ta="right">{series.label}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {series.points.map((p) => (
+                <Table.Tr key={p.date}>
+                  <Table.Th scope="row" fw={400}>
+                    {dayLong(p.date)}
+                  </Table.Th>
+                  <Table.Td ta="right">{p.value === undefined || p.value === null ? '—' : formatCount(p.value)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : (
+        // The summary above and the table say what the chart shows.
+        <div role="img" aria-label={summary}>
+          {chart === 'line' ? (
+            // A level is read against its own range, not from zero: a
+            // follower count of 9,000 that gains 40 must show the rise.
+            <LineChart
+              {...common}
+              connectNulls={false}
+              withDots={false}
+              curveType="linear"
+              yAxisProps={kind === 'level' ? { domain: ['auto', 'auto'] } : {}}
+              lineChartProps={{ accessibilityLayer: false }}
+            />
+          ) : (
+            <BarChart {...common} barChartProps={{ accessibilityLayer: false }} />
+          )}
+        </div>
+      )}
+    </Stack>
+  );
+  if (bare) {
+    return body;
+  }
+  return (
+    <Card data-testid={`measure-chart-${series.key}`} {...{ [BLOCK_ATTR]: '' }}>
+      {body}
     </Card>
   );
 }
 
 /** #/measure: the selected channels' KPIs against the period before, and their days in charts. */
 export function OverviewView() {
-  const { range, version } = useMeasure();
+  const { range, version, subtitle } = useMeasure();
   // eslint-disable-next-line react-hooks/exhaustive-deps -- version reloads on purpose
   const load = useCallback(() => measureOverview(range), [range, version]);
   const overview = useLoad(load);
+  const root = useRef<HTMLDivElement>(null);
   const o = overview.data;
   if (overview.error) {
     return <ErrorPanel title="Herald could not build the overview" error={overview.error} onRetry={overview.reload} />;
@@ -182,8 +216,16 @@ export function OverviewView() {
   }
   const period = periodText(o.prevFrom, o.prevTo);
   return (
-    <Stack gap="lg" data-testid="measure-overview">
-      <SimpleGrid cols={{ base: 2, md: 3, lg: 5 }} spacing="sm">
+    <Stack gap="lg" data-testid="measure-overview" ref={root}>
+      <Group justify="flex-end">
+        <ExportMenu
+          target={root}
+          title="Channel overview"
+          subtitle={subtitle}
+          csv={[{ label: 'CSV: days and KPIs', export: { kind: 'overview', query: { ...range, search: '', replies: false, sort: 'published', desc: true, offset: 0, limit: 0 } } }]}
+        />
+      </Group>
+      <SimpleGrid cols={{ base: 2, md: 3, lg: 5 }} spacing="sm" {...{ [BLOCK_ATTR]: '' }}>
         {o.kpis.map((kpi) => (
           <KpiTile key={kpi.key} kpi={kpi} period={period} />
         ))}

@@ -1,16 +1,21 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WatchedAccount } from '../../api/measure';
 import type { ProfileView, SearchChannel } from '../../api/search';
 import { mockedBinding } from '../../test/bindings';
 import { deferred, renderWithProviders } from '../../test/render';
 import { type FakeRuntime, installRuntime } from '../../test/runtime';
+import * as Measure from '../../wailsjs/go/service/Measure';
 import * as Search from '../../wailsjs/go/service/Search';
 import { SearchView } from './SearchView';
 
 vi.mock('../../wailsjs/go/service/Search', () => ({ SearchAccounts: vi.fn(), SearchableChannels: vi.fn() }));
+vi.mock('../../wailsjs/go/service/Measure', () => ({ Watch: vi.fn(), Watchlist: vi.fn() }));
 
 const searchable = mockedBinding<SearchChannel[]>(Search.SearchableChannels);
 const searchAccounts = mockedBinding<ProfileView[]>(Search.SearchAccounts);
+const watchlist = mockedBinding<WatchedAccount[]>(Measure.Watchlist);
+const watch = mockedBinding<WatchedAccount>(Measure.Watch);
 
 const shop: SearchChannel = {
   channelId: 4,
@@ -53,6 +58,7 @@ let runtime: FakeRuntime;
 beforeEach(() => {
   runtime = installRuntime();
   searchable.mockResolvedValue([shop, sky]);
+  watchlist.mockResolvedValue([]);
 });
 
 afterEach(() => {
@@ -143,5 +149,34 @@ describe('Search', () => {
     searchable.mockResolvedValue([{ ...shop, available: false, reason: 'This channel is disconnected.' }]);
     renderWithProviders(<SearchView />);
     expect(await screen.findByTestId('search-empty')).toHaveTextContent('Reconnect one in Channels');
+  });
+
+  it('watches an account with the profile it found, then says Watching', async () => {
+    const bob: ProfileView = { ...alice, remoteId: '200', handle: '@bob@example.social', mention: '@bob@example.social', displayName: 'Bob' };
+    watchlist.mockResolvedValue([
+      { id: 1, channelId: 4, channelName: 'Shop', network: 'mastodon', remoteId: '200', handle: bob.handle, displayName: 'Bob', avatarUrl: '', profileUrl: '', addedAt: '2026-12-01T09:00:00Z' },
+    ]);
+    watch.mockResolvedValue({ id: 2, channelId: 4, channelName: 'Shop', network: 'mastodon', remoteId: '109', handle: alice.handle, displayName: 'Alice', avatarUrl: '', profileUrl: alice.profileUrl, addedAt: '2026-12-07T09:00:00Z' });
+    searchAccounts.mockResolvedValue([alice, bob]);
+    const { user } = renderWithProviders(<SearchView />);
+    await user.type(await screen.findByRole('textbox', { name: /Name or handle/ }), 'a{Enter}');
+    const [first, second] = await screen.findAllByTestId('profile-card');
+    expect(within(second!).getByTestId('profile-watching')).toHaveTextContent('Watching');
+
+    await user.click(within(first!).getByRole('button', { name: 'Watch @alice@example.social' }));
+    expect(watch).toHaveBeenCalledWith(4, {
+      remoteId: '109',
+      handle: '@alice@example.social',
+      mention: '@alice@example.social',
+      displayName: 'Alice',
+      bio: alice.bio,
+      avatarUrl: '',
+      profileUrl: 'https://example.social/@alice',
+      followers: 1234,
+      following: 1,
+      posts: 4012,
+    });
+    expect(await within(first!).findByTestId('profile-watching')).toHaveTextContent('Watching');
+    expect(within(first!).queryByTestId('profile-watch')).not.toBeInTheDocument();
   });
 });

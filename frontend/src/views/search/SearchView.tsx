@@ -1,13 +1,15 @@
-import { Avatar, Button, Card, EmptyState, Group, Loader, Select, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconCopy, IconSearch, IconUserSearch } from '@tabler/icons-react';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Anchor, Avatar, Button, Card, EmptyState, Group, Loader, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconCheck, IconCopy, IconEye, IconSearch, IconUserSearch } from '@tabler/icons-react';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { copyText } from '../../api/app';
 import { type AppError, toAppError } from '../../api/errors';
+import { type PublicProfile, watchAccount, watchlist } from '../../api/measure';
 import { MAX_SEARCH_QUERY, type ProfileView, type SearchChannel, searchAccounts } from '../../api/search';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ExternalLink } from '../../components/ExternalLink';
 import { PageHeader } from '../../components/PageHeader';
+import { useLoad } from '../../hooks/useLoad';
 import { useSearchableChannels } from '../../hooks/useSearchableChannels';
 import { formatCount } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
@@ -47,8 +49,28 @@ function countsText(p: ProfileView): string {
   return parts.join(' · ');
 }
 
+/** Who a watched account is: the channel it is read through and its id on the network. */
+const watchKey = (channelId: number, remoteId: string) => `${channelId}:${remoteId}`;
+
+/** The search result as the network.Profile the watchlist stores. */
+export function profileOf(p: ProfileView): PublicProfile {
+  return {
+    remoteId: p.remoteId,
+    handle: p.handle,
+    mention: p.mention,
+    displayName: p.displayName,
+    bio: p.bio,
+    avatarUrl: p.avatarUrl,
+    profileUrl: p.profileUrl,
+    followers: p.followers,
+    following: p.following,
+    posts: p.posts,
+  };
+}
+
 /** One account found: who it is, what it says about itself, and what to do with it. */
-function ProfileCard({ profile }: { profile: ProfileView }) {
+function ProfileCard({ profile, watching, onWatched }: { profile: ProfileView; watching: boolean; onWatched: (key: string) => void }) {
+  const [adding, setAdding] = useState(false);
   const name = profile.displayName.trim() || profile.handle;
   const counts = countsText(profile);
   const copy = () => {
@@ -58,6 +80,20 @@ function ProfileCard({ profile }: { profile: ProfileView }) {
       },
       (err: unknown) => {
         notifyError('Could not copy', err);
+      },
+    );
+  };
+  const watch = () => {
+    setAdding(true);
+    watchAccount(profile.channelId, profileOf(profile)).then(
+      (w) => {
+        setAdding(false);
+        onWatched(watchKey(w.channelId, w.remoteId));
+        notifySuccess('Watching', `Herald reads the public counts of ${profile.handle} from now on; compare them in Measure → Compare.`);
+      },
+      (err: unknown) => {
+        setAdding(false);
+        notifyError(`Herald could not watch ${profile.handle}`, err);
       },
     );
   };
@@ -99,6 +135,28 @@ function ProfileCard({ profile }: { profile: ProfileView }) {
             >
               Copy mention
             </Button>
+            {watching ? (
+              <Group gap="xs">
+                <Button size="compact-sm" variant="light" color="teal" leftSection={<IconCheck size={14} aria-hidden />} disabled data-testid="profile-watching">
+                  Watching
+                </Button>
+                <Anchor component={Link} to="/measure/compare" size="sm">
+                  Compare
+                </Anchor>
+              </Group>
+            ) : (
+              <Button
+                size="compact-sm"
+                variant="light"
+                leftSection={<IconEye size={14} aria-hidden />}
+                loading={adding}
+                onClick={watch}
+                aria-label={`Watch ${profile.handle}`}
+                data-testid="profile-watch"
+              >
+                Watch
+              </Button>
+            )}
           </Group>
         </Stack>
       </Group>
@@ -115,6 +173,10 @@ export function SearchView() {
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
   const asked = useRef(0);
   const summary = useRef<HTMLHeadingElement>(null);
+  const watched = useLoad(watchlist);
+  const [added, setAdded] = useState<string[]>([]);
+  // A watchlist that cannot be read leaves every Watch button as it is.
+  const watching = useMemo(() => new Set([...(watched.data ?? []).map((w) => watchKey(w.channelId, w.remoteId)), ...added]), [watched.data, added]);
 
   const list = channels.data ?? [];
   const firstAvailable = list.find((c) => c.available);
@@ -281,7 +343,14 @@ export function SearchView() {
                   aria-label={`Accounts found for “${outcome.query}”`}
                 >
                   {outcome.results.map((p) => (
-                    <ProfileCard key={p.remoteId || p.handle} profile={p} />
+                    <ProfileCard
+                      key={p.remoteId || p.handle}
+                      profile={p}
+                      watching={watching.has(watchKey(p.channelId, p.remoteId))}
+                      onWatched={(key) => {
+                        setAdded((a) => [...a, key]);
+                      }}
+                    />
                   ))}
                 </Stack>
               )}
