@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"herald/backend/events"
-	"herald/backend/logging"
 	"herald/backend/model"
 	"herald/backend/network"
 	"herald/backend/notify"
@@ -235,7 +234,7 @@ func (m *Monitor) apply(ctx context.Context, ch model.Channel, gen int64, checkE
 	res := Result{ChannelID: ch.ID, OK: checkErr == nil, Status: ch.Status}
 	if checkErr != nil {
 		res.Class = network.ClassOf(checkErr)
-		res.Message = safeMessage(checkErr)
+		res.Message = network.SafeMessage(checkErr)
 	}
 	switch {
 	case checkErr == nil:
@@ -415,7 +414,7 @@ func (m *Monitor) RefreshDue(ctx context.Context, ahead time.Duration) {
 		}
 		if cred, err := m.creds.Fresh(ratebudget.WithChannel(ctx, ch.ID, ratebudget.Health), ch); err != nil {
 			if network.IsAuthDead(err) {
-				if _, _, derr := m.disconnect(ctx, ch, cred.Generation, safeMessage(err)); derr != nil {
+				if _, _, derr := m.disconnect(ctx, ch, cred.Generation, network.SafeMessage(err)); derr != nil {
 					m.log.Error("disconnect", "channel_id", ch.ID, "err", derr)
 				}
 				continue
@@ -477,13 +476,4 @@ func healthEvent(id int64, s model.ChannelStatus) HealthChange {
 
 func label(ch model.Channel) string {
 	return ch.Label()
-}
-
-// safeMessage is the user-facing text of a network error, scrubbed.
-func safeMessage(err error) string {
-	var ne *network.Error
-	if errors.As(err, &ne) {
-		return logging.Redact(ne.Message)
-	}
-	return logging.Redact(err.Error())
 }

@@ -19,7 +19,6 @@ import (
 	"unicode/utf8"
 
 	"herald/backend/events"
-	"herald/backend/logging"
 	"herald/backend/model"
 	"herald/backend/network"
 	"herald/backend/notify"
@@ -474,7 +473,7 @@ func (s *Syncer) refresh(ctx context.Context, ch model.Channel, cred network.Cre
 // anything else is recorded and tried again on the next run.
 func (s *Syncer) failed(ctx context.Context, ch model.Channel, cred network.Credential, err error) outcome {
 	class := network.ClassOf(err)
-	msg := safeMessage(err)
+	msg := network.SafeMessage(err)
 	s.d.Log.Warn("inbox sync failed", "channel_id", ch.ID, "network", ch.Network, "class", class, "err", err)
 	switch class {
 	case network.ClassRateLimited:
@@ -496,15 +495,6 @@ func (s *Syncer) failed(ctx context.Context, ch model.Channel, cred network.Cred
 		s.d.Health.ReportErrorAt(ctx, ch.ID, cred.Generation, err)
 	}
 	return outcome{err: msg}
-}
-
-// safeMessage is the user's words for a network error, scrubbed.
-func safeMessage(err error) string {
-	var ne *network.Error
-	if errors.As(err, &ne) && ne.Message != "" {
-		return logging.Redact(ne.Message)
-	}
-	return logging.Redact(err.Error())
 }
 
 // notifyNew raises a desktop notification for new items: one each for a

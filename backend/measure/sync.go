@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"herald/backend/events"
-	"herald/backend/logging"
 	"herald/backend/model"
 	"herald/backend/network"
 	"herald/backend/ratebudget"
@@ -386,7 +385,7 @@ func (s *Syncer) watch(ctx context.Context, ch model.Channel, cred network.Crede
 				if network.ClassOf(err) == network.ClassInvalidInput {
 					wait = watchGoneWait // gone, suspended or never there: not a blip
 				}
-				if derr := s.d.Store.DelayWatched(ctx, w.ID, safeMessage(err), s.d.Now().Add(wait)); derr != nil {
+				if derr := s.d.Store.DelayWatched(ctx, w.ID, network.SafeMessage(err), s.d.Now().Add(wait)); derr != nil {
 					return derr
 				}
 				continue
@@ -419,21 +418,14 @@ func (s *Syncer) watch(ctx context.Context, ch model.Channel, cred network.Crede
 					if channelWide(err) {
 						return err
 					}
-					if derr := s.d.Store.DelayWatched(ctx, w.ID, safeMessage(err), s.d.Now().Add(RetryAfter)); derr != nil {
+					if derr := s.d.Store.DelayWatched(ctx, w.ID, network.SafeMessage(err), s.d.Now().Add(RetryAfter)); derr != nil {
 						return derr
 					}
 					break
 				}
-				found := make([]store.Found, 0, len(page.Posts))
-				for _, p := range page.Posts {
-					f := store.Found{RemoteID: p.RemoteID, URL: p.URL, Text: p.Text, Reply: p.Reply, PublishedAt: p.CreatedAt}
-					if p.Metrics != nil {
-						f.Values = store.Values(p.Metrics)
-					}
-					found = append(found, f)
-					if p.CreatedAt.After(newest) {
-						newest = p.CreatedAt
-					}
+				found, n := foundOf(page.Posts)
+				if n.After(newest) {
+					newest = n
 				}
 				if _, err := s.d.Store.AddWatchedContent(ctx, w, found, s.d.Now()); err != nil {
 					return err
@@ -454,6 +446,14 @@ func (s *Syncer) watch(ctx context.Context, ch model.Channel, cred network.Crede
 // store keeps a page of the channel's posts and returns the newest one's
 // time.
 func (s *Syncer) store(ctx context.Context, ch model.Channel, posts []network.OwnPost) (time.Time, error) {
+	found, newest := foundOf(posts)
+	_, err := s.d.Store.AddContent(ctx, ch.ID, found, s.d.Now())
+	return newest, err
+}
+
+// foundOf is a listing's posts as the store takes them, and the newest
+// one's time.
+func foundOf(posts []network.OwnPost) ([]store.Found, time.Time) {
 	var newest time.Time
 	found := make([]store.Found, 0, len(posts))
 	for _, p := range posts {
@@ -469,8 +469,7 @@ func (s *Syncer) store(ctx context.Context, ch model.Channel, posts []network.Ow
 			newest = p.CreatedAt
 		}
 	}
-	_, err := s.d.Store.AddContent(ctx, ch.ID, found, s.d.Now())
-	return newest, err
+	return found, newest
 }
 
 // posts reads the counts of the posts that are due, a batch per request;
@@ -539,7 +538,7 @@ func (s *Syncer) retryAt(err error) time.Time {
 // words.
 func (s *Syncer) fail(ctx context.Context, ch model.Channel, cred network.Credential, stage string, err error) string {
 	class := network.ClassOf(err)
-	msg := safeMessage(err)
+	msg := network.SafeMessage(err)
 	s.d.Log.Warn("measure failed", "channel_id", ch.ID, "network", ch.Network, "stage", stage, "class", class, "err", err)
 	switch class {
 	case network.ClassRateLimited:
@@ -563,15 +562,6 @@ func (s *Syncer) fail(ctx context.Context, ch model.Channel, cred network.Creden
 		return msg
 	}
 	return fmt.Sprintf("Could not read %s: %s", stage, msg)
-}
-
-// safeMessage is the user's words for a network error, scrubbed.
-func safeMessage(err error) string {
-	var ne *network.Error
-	if errors.As(err, &ne) && ne.Message != "" {
-		return logging.Redact(ne.Message)
-	}
-	return logging.Redact(err.Error())
 }
 
 // EngagementKeys are the post metrics that count as engagement on any of

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"herald/backend/logging"
 )
 
 // Class is the shared classification of a network failure. Only
@@ -82,4 +84,15 @@ func RetryAfter(err error) (time.Time, bool) {
 		return ne.ResetAt, true
 	}
 	return time.Time{}, false
+}
+
+// SafeMessage is an error in the user's words, scrubbed of credentials: a
+// network error's Message, else the error's text. Every caller that shows
+// or stores a network failure goes through it.
+func SafeMessage(err error) string {
+	var ne *Error
+	if errors.As(err, &ne) && ne.Message != "" {
+		return logging.Redact(ne.Message)
+	}
+	return logging.Redact(err.Error())
 }

@@ -12,7 +12,6 @@ import (
 	"gorm.io/gorm"
 
 	"herald/backend/events"
-	"herald/backend/logging"
 	"herald/backend/model"
 	"herald/backend/network"
 	"herald/backend/ratebudget"
@@ -172,7 +171,7 @@ func (e *Engine) tryInner(ctx context.Context, c store.Claimed, ch model.Channel
 				switch network.ClassOf(err) {
 				case network.ClassAuthDead, network.ClassScopeMissing, network.ClassAPIRetired, network.ClassRateLimited, network.ClassTransient:
 				default:
-					err = &network.Error{Class: network.ClassTransient, Message: "Herald could not check the channel: " + safeMessage(err), Err: err}
+					err = &network.Error{Class: network.ClassTransient, Message: "Herald could not check the channel: " + network.SafeMessage(err), Err: err}
 				}
 				o := e.classify(ctx, c, ch, cred.Generation, err, post.Done)
 				o.Reconcile = true
@@ -258,7 +257,7 @@ func (e *Engine) published(_ context.Context, _ network.Network, _ model.Channel
 
 // classify turns a failed attempt into what happens next.
 func (e *Engine) classify(ctx context.Context, c store.Claimed, ch model.Channel, gen int64, err error, done []string) store.Outcome {
-	msg := safeMessage(err)
+	msg := network.SafeMessage(err)
 	class := network.ClassOf(err)
 	var ne *network.Error
 	sent := errors.As(err, &ne) && ne.Sent
@@ -443,12 +442,4 @@ func label(ch model.Channel) string {
 		return l
 	}
 	return "a removed channel"
-}
-
-func safeMessage(err error) string {
-	var ne *network.Error
-	if errors.As(err, &ne) {
-		return logging.Redact(ne.Message)
-	}
-	return logging.Redact(err.Error())
 }

@@ -8,7 +8,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"herald/backend/logging"
 	"herald/backend/ratebudget"
 
 	"herald/backend/apperr"
@@ -138,7 +137,7 @@ func (s *Inbox) Act(itemID int64, action string, undo bool) (InboxConversation, 
 			words = actionWords[a][1]
 		}
 		return InboxConversation{}, &apperr.Error{Code: apperr.CodeUnavailable, Err: err,
-			Message: fmt.Sprintf("%s could not do it (%s this item): %s", networkTitle(s.networks, ch.Network), strings.ToLower(words), safeNetworkMessage(err)),
+			Message: fmt.Sprintf("%s could not do it (%s this item): %s", networkTitle(s.networks, ch.Network), strings.ToLower(words), network.SafeMessage(err)),
 			Hint:    "Nothing was changed in Herald. Try again in a moment; if it keeps failing, check the channel in Channels."}
 	}
 	err = store.Transaction(ctx, s.db, func(tx *gorm.DB) error {
@@ -189,14 +188,6 @@ func kindNoun(k model.InboxKind) string {
 		return "quote"
 	}
 	return "comment"
-}
-
-func safeNetworkMessage(err error) string {
-	var ne *network.Error
-	if errors.As(err, &ne) && ne.Message != "" {
-		return logging.Redact(ne.Message)
-	}
-	return logging.Redact(err.Error())
 }
 
 // Reply sends a reply to an item: it is saved and published at once by the

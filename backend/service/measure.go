@@ -417,16 +417,14 @@ func (s *Measure) Overview(r MeasureRange) (Overview, error) {
 	return o, nil
 }
 
-// holes lists what the selected channels' networks do not give, once each.
+// holes lists what the selected channels' networks do not give, once each
+// (one read of the channels, not one per channel).
 func (s *Measure) holes(ctx context.Context, ids []int64) []string {
 	out := []string{}
 	seen := map[string]bool{}
+	names := s.channelNames(ctx)
 	for _, id := range ids {
-		ch, err := s.channels.Get(ctx, id)
-		if err != nil {
-			continue
-		}
-		n, ok := s.networks.Get(ch.Network)
+		n, ok := s.networks.Get(names[id].network)
 		if !ok {
 			continue
 		}

@@ -217,7 +217,7 @@ func (s *Search) failed(ch model.Channel, err error) error {
 		return fmt.Errorf("search through %s: %w", channelName(ch), err)
 	}
 	name := networkTitle(s.networks, ch.Network)
-	msg := strings.TrimRight(safeNetworkMessage(err), ". ")
+	msg := strings.TrimRight(network.SafeMessage(err), ". ")
 	e := &apperr.Error{Code: apperr.CodeUnavailable, Err: err}
 	switch ne.Class {
 	case network.ClassRateLimited:

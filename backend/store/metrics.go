@@ -140,21 +140,34 @@ func (s *Metrics) updateSync(ctx context.Context, channelID int64, fields map[st
 func (s *Metrics) RecordChannel(ctx context.Context, channelID int64, at time.Time, v Values, next time.Time) error {
 	at = at.UTC()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, k := range sortedKeys(v) {
-			var last []int64
-			if err := tx.Raw(`SELECT value FROM channel_metrics WHERE channel_id = ? AND metric = ? AND taken_at <= ? ORDER BY taken_at DESC LIMIT 1`,
-				channelID, k, at).Scan(&last).Error; err != nil {
-				return fmt.Errorf("read channel %d's %s: %w", channelID, k, err)
-			}
-			if len(last) == 1 && last[0] == v[k] {
-				continue
-			}
-			if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&model.ChannelMetric{ChannelID: channelID, Metric: k, TakenAt: at, Value: v[k]}).Error; err != nil {
-				return fmt.Errorf("store channel %d's %s: %w", channelID, k, err)
-			}
+		err := storeChanges(tx, "channel_metrics", "channel_id", channelID, at, v, func(k string) any {
+			return &model.ChannelMetric{ChannelID: channelID, Metric: k, TakenAt: at, Value: v[k]}
+		})
+		if err != nil {
+			return fmt.Errorf("store channel %d's counts: %w", channelID, err)
 		}
 		return s.WithTx(tx).updateSync(ctx, channelID, map[string]any{"channel_read_at": at, "channel_next_at": next.UTC()})
 	})
+}
+
+// storeChanges stores, of a reading of an account's lifetime counts (a
+// channel's, a watched account's), the values that differ from the last
+// stored at or before at; row builds the row of one metric.
+func storeChanges(tx *gorm.DB, table, owner string, id int64, at time.Time, v Values, row func(metric string) any) error {
+	for _, k := range sortedKeys(v) {
+		var last []int64
+		if err := tx.Raw(`SELECT value FROM `+table+` WHERE `+owner+` = ? AND metric = ? AND taken_at <= ? ORDER BY taken_at DESC LIMIT 1`,
+			id, k, at).Scan(&last).Error; err != nil {
+			return fmt.Errorf("read %s: %w", k, err)
+		}
+		if len(last) == 1 && last[0] == v[k] {
+			continue
+		}
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(row(k)).Error; err != nil {
+			return fmt.Errorf("store %s: %w", k, err)
+		}
+	}
+	return nil
 }
 
 // DelayChannel moves the next reading of the channel's counts (after a

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"herald/backend/model"
 )
@@ -98,18 +97,11 @@ func (s *Metrics) Watched(ctx context.Context, channelID int64) ([]model.Watched
 func (s *Metrics) RecordWatched(ctx context.Context, w model.WatchedAccount, at time.Time, v Values, next time.Time) error {
 	at = at.UTC()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, k := range sortedKeys(v) {
-			var last []int64
-			if err := tx.Raw(`SELECT value FROM watched_metrics WHERE watch_id = ? AND metric = ? AND taken_at <= ? ORDER BY taken_at DESC LIMIT 1`,
-				w.ID, k, at).Scan(&last).Error; err != nil {
-				return err
-			}
-			if len(last) == 1 && last[0] == v[k] {
-				continue
-			}
-			if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&model.WatchedMetric{WatchID: w.ID, Metric: k, TakenAt: at, Value: v[k]}).Error; err != nil {
-				return err
-			}
+		err := storeChanges(tx, "watched_metrics", "watch_id", w.ID, at, v, func(k string) any {
+			return &model.WatchedMetric{WatchID: w.ID, Metric: k, TakenAt: at, Value: v[k]}
+		})
+		if err != nil {
+			return fmt.Errorf("store %s's counts: %w", w.Handle, err)
 		}
 		return tx.Model(&model.WatchedAccount{}).Where("id = ?", w.ID).Updates(map[string]any{
 			"handle": w.Handle, "display_name": w.DisplayName, "avatar_url": w.AvatarURL, "profile_url": w.ProfileURL,
