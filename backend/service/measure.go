@@ -28,7 +28,8 @@ type MetricsSyncer interface {
 // Measure serves the dashboards: the metric catalogue, each channel's
 // sync state, the channel overview, content performance, a post's curve
 // and the best times to post. Every figure is read from what Herald
-// stored; nothing here calls a network except SyncNow.
+// stored; nothing here calls a network except SyncNow (and Watch, which
+// starts one for the channel it reads through).
 type Measure struct {
 	db       *gorm.DB
 	metrics  *store.Metrics
